@@ -1,0 +1,116 @@
+"""Map ``docker history`` rows onto an image's layers, and read each layer's size from them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from .chain import EMPTY_LAYER_DIFF_ID
+from .snapshot import HistoryRow, Image, Snapshot
+
+MAX_ASSIGNMENTS = 5000  # above this many candidate mappings we give up and call the mapping uncertain
+
+
+@dataclass(frozen=True)
+class LayerMapping:
+    """Which history row made which layer of one image."""
+
+    row_layer: tuple[int | None, ...]     # per history row (newest first): layer index (0 = bottom) or None
+    layer_sizes: tuple[int, ...] | None   # per layer (bottom first); None when the rows do not fit the layers
+    exact: bool                           # True when rows→layers is decided; False when it had to be chosen
+    sizes_exact: bool                     # True when every candidate mapping gives the same layer sizes
+
+
+def _is_metadata_row(row: HistoryRow) -> bool:
+    """A classic-builder ``#(nop)`` row for an instruction that never makes a layer (ENV, CMD, ...)."""
+    text = row.created_by
+    if "#(nop)" not in text:
+        return False
+    instr = text.split("#(nop)", 1)[1].strip().split(" ", 1)[0].upper()
+    return instr not in ("ADD", "COPY")
+
+
+# Row → layer mapping.
+# The history lists config.history newest first; the daemon computes each
+# non-empty row's Size as DiffSize(chain up to that layer), but does not send
+# the empty_layer flag.  So, oldest first:
+#   * a row with Size > 0 certainly made a layer;
+#   * a classic-builder "#(nop)" row other than ADD/COPY certainly did not;
+#   * any other 0-byte row is "maybe" (an empty commit, a RUN that only
+#     deleted files, or a BuildKit RUN that changed nothing).
+# We need K = len(diff_ids) layer rows.  Every way of picking the missing ones
+# among the "maybe" rows is a candidate; a candidate is rejected when it puts a
+# non-zero size on a layer whose diff ID is the empty tar.  One candidate left
+# → exact.  Several → the first is used and the mapping is marked uncertain;
+# the sizes stay exact when all candidates agree on them.
+def map_history(image: Image) -> LayerMapping:
+    """Map an image's history rows to its layers without guessing (uncertainty is recorded)."""
+    rows = list(reversed(image.history))           # oldest first
+    k = len(image.diff_ids)
+    certain = [i for i, r in enumerate(rows) if r.size > 0]
+    maybe = [i for i, r in enumerate(rows) if r.size == 0 and not _is_metadata_row(r)]
+    candidates = _candidates(rows, image.diff_ids, certain, maybe)
+    if not candidates:                             # the #(nop) rule failed too: try every 0-byte row
+        maybe = [i for i, r in enumerate(rows) if r.size == 0]
+        candidates = _candidates(rows, image.diff_ids, certain, maybe)
+    if not candidates:
+        return LayerMapping(row_layer=(None,) * len(rows), layer_sizes=None, exact=False, sizes_exact=False)
+    chosen = candidates[0]
+    sizes = tuple(rows[i].size for i in chosen)
+    sizes_exact = all(tuple(rows[i].size for i in c) == sizes for c in candidates)
+    if sum(sizes) != image.size:
+        sizes_exact = False
+    index = {row: n for n, row in enumerate(chosen)}
+    row_layer = tuple(index.get(i) for i in range(len(rows)))
+    return LayerMapping(row_layer=tuple(reversed(row_layer)), layer_sizes=sizes,
+                        exact=len(candidates) == 1, sizes_exact=sizes_exact)
+
+
+def _candidates(rows: list[HistoryRow], diff_ids: tuple[str, ...], certain: list[int],
+                maybe: list[int]) -> list[tuple[int, ...]]:
+    need = len(diff_ids) - len(certain)
+    if need < 0 or need > len(maybe):
+        return []
+    out: list[tuple[int, ...]] = []
+    for n, extra in enumerate(combinations(maybe, need)):
+        if n >= MAX_ASSIGNMENTS:
+            break
+        chosen = tuple(sorted(certain + list(extra)))
+        if all(not (rows[r].size > 0 and diff_ids[j] == EMPTY_LAYER_DIFF_ID) for j, r in enumerate(chosen)):
+            out.append(chosen)
+    return out
+
+
+# Layer sizes for the whole snapshot: every image that holds a chain ID tells
+# its DiffSize.  Prefer an image whose sizes are exact; an image whose rows
+# cannot be mapped contributes nothing.  A chain ID no image can size is left
+# out (callers report it as unknown rather than inventing a number).
+def layer_sizes(snapshot: Snapshot) -> dict[str, int]:
+    """Chain ID → DiffSize in bytes, read from the images' history rows."""
+    sizes: dict[str, int] = {}
+    exact: set[str] = set()
+    for img in snapshot.images:
+        mapping = map_history(img)
+        if mapping.layer_sizes is None:
+            continue
+        for chain_id, size in zip(img.chain_ids, mapping.layer_sizes):
+            if chain_id in exact:
+                continue
+            if mapping.sizes_exact:
+                exact.add(chain_id)
+                sizes[chain_id] = size
+            else:
+                sizes.setdefault(chain_id, size)
+    return sizes
+
+
+def created_by(snapshot: Snapshot) -> dict[str, str]:
+    """Chain ID → the CREATED BY text of the history row that made it (where the mapping is exact)."""
+    out: dict[str, str] = {}
+    for img in snapshot.images:
+        mapping = map_history(img)
+        if not mapping.exact:
+            continue
+        for row, layer in zip(img.history, mapping.row_layer):
+            if layer is not None:
+                out.setdefault(img.chain_ids[layer], row.created_by)
+    return out

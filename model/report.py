@@ -1,0 +1,39 @@
+"""The JSON report `main.py snapshot --json` prints."""
+from __future__ import annotations
+
+from typing import Any
+
+from .analysis import Analysis
+
+
+def snapshot_report(analysis: Analysis) -> dict[str, Any]:
+    """Per image and per layer figures plus totals, as documented in the README."""
+    snap = analysis.snapshot
+    images = []
+    for img in snap.images:
+        sz = analysis.image_sizes[img.id]
+        st = analysis.status[img.id]
+        images.append({
+            "id": img.id, "tags": list(img.repo_tags), "digests": list(img.repo_digests),
+            "parent": img.parent or None, "layers": list(img.chain_ids),
+            "size": sz.size, "shared_size": sz.shared_size, "unique_size": sz.unique_size,
+            "containers": [{"id": c.id, "name": c.name, "state": c.state} for c in st.containers],
+            "status": st.status, "created": img.created,
+        })
+    graph = analysis.graph
+    layers = []
+    for chain_id, use in analysis.layer_use.items():
+        node = graph.nodes[chain_id]
+        layers.append({"chain_id": chain_id, "diff_id": node["diff_id"], "parent": node["parent"],
+                       "size": node["size"], "images": list(use.images),
+                       "tagged_images": list(use.tagged_images), "shared": use.shared,
+                       "created_by": node["created_by"]})
+    tot = analysis.totals
+    return {
+        "daemon": {"engine": snap.info.engine, "version": snap.info.version, "host": snap.info.host,
+                   "storage_driver": snap.info.storage_driver, "image_store": snap.info.image_store},
+        "taken_at": snap.taken_at, "source": snap.source, "warnings": list(snap.warnings),
+        "images": images, "layers": layers,
+        "totals": {"naive_bytes": tot.naive_bytes, "actual_bytes": tot.actual_bytes, "exact": tot.exact},
+        "naive_bytes": tot.naive_bytes, "actual_bytes": tot.actual_bytes,
+    }

@@ -1,0 +1,251 @@
+"""The immutable Snapshot of a daemon's images, containers and info, with JSON save/load."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .chain import chain_ids
+
+SCHEMA_VERSION = 1
+SNAPSHOT_KIND = "layerscope-snapshot"
+
+# Image store kinds, as the simulator and classification tell them apart.
+STORE_GRAPHDRIVER = "graphdriver"   # classic image store (dockerd 20.10, Engine <= 28 default)
+STORE_CONTAINERD = "containerd"     # containerd image store (Engine 29 default)
+STORE_PODMAN = "podman"             # Podman's Docker-compatible service
+
+
+class SnapshotError(Exception):
+    """A snapshot file that cannot be read: malformed, wrong kind or newer schema."""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One row of ``docker history`` (``/images/{id}/history``), newest first in an Image."""
+
+    id: str                 # image ID of that step, or "<missing>"
+    created: int            # unix seconds
+    created_by: str
+    size: int               # DiffSize of the layer this row made, 0 for rows without one
+    comment: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Image:
+    """One local image as the daemon reports it (inspect + history + list)."""
+
+    id: str                                 # "sha256:<config digest>"
+    repo_tags: tuple[str, ...]
+    repo_digests: tuple[str, ...]
+    parent: str                             # "" when the store keeps no parent
+    created: str                            # config Created (RFC 3339)
+    size: int                               # bytes, Σ DiffSize over the chain
+    diff_ids: tuple[str, ...]               # RootFS.Layers, bottom first
+    history: tuple[HistoryRow, ...] = ()    # newest first
+    author: str = ""
+    comment: str = ""
+    cmd: tuple[str, ...] | None = None
+    entrypoint: tuple[str, ...] | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def chain_ids(self) -> tuple[str, ...]:
+        """Chain IDs of this image's layers, bottom first."""
+        return chain_ids(self.diff_ids)
+
+    @property
+    def top_layer(self) -> str | None:
+        """Chain ID of the top layer, or None for an image without layers."""
+        return self.chain_ids[-1] if self.diff_ids else None
+
+    @property
+    def short_id(self) -> str:
+        """The 12-digit ID ``docker images`` shows."""
+        return self.id.split(":", 1)[-1][:12]
+
+    @property
+    def label_map(self) -> dict[str, str]:
+        """Labels as a dict."""
+        return dict(self.labels)
+
+
+@dataclass(frozen=True)
+class Container:
+    """A container (any state) and the image it was created from."""
+
+    id: str
+    names: tuple[str, ...]
+    image: str          # the reference it was created with (Config.Image)
+    image_id: str
+    state: str          # running, exited, created, paused, restarting, dead
+
+    @property
+    def running(self) -> bool:
+        """True when Docker counts it as running (paused and restarting count too)."""
+        return self.state in ("running", "paused", "restarting")
+
+    @property
+    def name(self) -> str:
+        """Its first name without the leading slash, or its short ID."""
+        return self.names[0].lstrip("/") if self.names else self.id[:12]
+
+
+@dataclass(frozen=True)
+class DaemonInfo:
+    """What the daemon says of itself."""
+
+    engine: str = "docker"          # docker | podman
+    version: str = ""               # e.g. "20.10.24+dfsg1"
+    api_version: str = ""
+    storage_driver: str = ""
+    image_store: str = STORE_GRAPHDRIVER
+    host: str = ""
+    daemon_id: str = ""
+    os: str = ""
+
+    @property
+    def major_version(self) -> int:
+        """The engine's major version number (0 when unknown)."""
+        head = self.version.split(".", 1)[0]
+        return int(head) if head.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything Layerscope knows of one daemon at one moment; never mutated."""
+
+    info: DaemonInfo
+    images: tuple[Image, ...]
+    containers: tuple[Container, ...] = ()
+    taken_at: str = ""
+    source: str = "daemon"          # daemon | file | demo | what-if
+    warnings: tuple[str, ...] = ()  # things the reader saw but could not use
+
+    @cached_property
+    def by_id(self) -> dict[str, Image]:
+        """Images keyed by full ID."""
+        return {img.id: img for img in self.images}
+
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        """Image ID → IDs of the images whose Parent it is."""
+        kids: dict[str, list[str]] = {}
+        for img in self.images:
+            if img.parent and img.parent in self.by_id:
+                kids.setdefault(img.parent, []).append(img.id)
+        return {k: tuple(v) for k, v in kids.items()}
+
+    @cached_property
+    def containers_by_image(self) -> dict[str, tuple[Container, ...]]:
+        """Image ID → containers created from it."""
+        out: dict[str, list[Container]] = {}
+        for ctr in self.containers:
+            out.setdefault(ctr.image_id, []).append(ctr)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def image(self, image_id: str) -> Image:
+        """The image with this full ID (KeyError if absent)."""
+        return self.by_id[image_id]
+
+    def replace(self, **changes: Any) -> "Snapshot":
+        """A new snapshot with some fields replaced."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Snapshot(**values)
+
+    # -- JSON ---------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        """The snapshot as a JSON-ready dict carrying the schema version."""
+        return {
+            "kind": SNAPSHOT_KIND,
+            "schema": SCHEMA_VERSION,
+            "taken_at": self.taken_at,
+            "source": self.source,
+            "warnings": list(self.warnings),
+            "info": asdict(self.info),
+            "images": [_image_to_json(img) for img in self.images],
+            "containers": [asdict(c) for c in self.containers],
+        }
+
+    def save(self, path: str | Path) -> None:
+        """Write the snapshot to ``path`` as JSON (atomically)."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Snapshot":
+        """Build a snapshot from parsed JSON; raises SnapshotError on anything malformed."""
+        if not isinstance(data, dict) or data.get("kind") != SNAPSHOT_KIND:
+            raise SnapshotError("not a Layerscope snapshot (missing kind 'layerscope-snapshot')")
+        schema = data.get("schema")
+        if not isinstance(schema, int):
+            raise SnapshotError("snapshot has no schema version")
+        if schema > SCHEMA_VERSION:
+            raise SnapshotError(
+                f"snapshot schema {schema} is newer than this Layerscope understands ({SCHEMA_VERSION}); upgrade Layerscope")
+        try:
+            info = DaemonInfo(**data["info"])
+            images = tuple(_image_from_json(i) for i in data["images"])
+            containers = tuple(
+                Container(id=c["id"], names=tuple(c["names"]), image=c["image"],
+                          image_id=c["image_id"], state=c["state"])
+                for c in data.get("containers", []))
+            return cls(info=info, images=images, containers=containers,
+                       taken_at=str(data.get("taken_at", "")), source=str(data.get("source", "file")),
+                       warnings=tuple(str(w) for w in data.get("warnings", [])))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SnapshotError(f"malformed snapshot: {type(exc).__name__}: {exc}") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Snapshot":
+        """Read a snapshot file; raises SnapshotError with a one-line reason on failure."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise SnapshotError(f"{path} is not a text file") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SnapshotError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        snap = cls.from_json(data)
+        return snap.replace(source="file") if snap.source == "daemon" else snap
+
+
+def _image_to_json(img: Image) -> dict[str, Any]:
+    d = asdict(img)
+    d["labels"] = dict(img.labels)
+    return d
+
+
+def _tuple_or_none(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else tuple(str(v) for v in value)
+
+
+def _image_from_json(d: dict[str, Any]) -> Image:
+    labels = d.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise TypeError("labels must be an object")
+    for key in ("id", "created"):
+        if not isinstance(d[key], str):
+            raise TypeError(f"image {key} must be a string")
+    if not isinstance(d["size"], int):
+        raise TypeError("image size must be an integer")
+    return Image(
+        id=d["id"], repo_tags=tuple(d["repo_tags"]), repo_digests=tuple(d["repo_digests"]),
+        parent=d.get("parent") or "", created=d["created"], size=d["size"],
+        diff_ids=tuple(d["diff_ids"]),
+        history=tuple(HistoryRow(id=h["id"], created=int(h["created"]), created_by=h["created_by"],
+                                 size=int(h["size"]), comment=h.get("comment", ""),
+                                 tags=tuple(h.get("tags") or ())) for h in d.get("history", [])),
+        author=d.get("author", ""), comment=d.get("comment", ""),
+        cmd=_tuple_or_none(d.get("cmd")), entrypoint=_tuple_or_none(d.get("entrypoint")),
+        labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
+    )

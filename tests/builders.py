@@ -1,0 +1,141 @@
+"""Fixture images made without a registry: import, classic build, commit, save+load."""
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import tarfile
+from typing import Iterable
+
+import docker
+
+BUSYBOX = shutil.which("busybox") or "/bin/busybox"
+APPLETS = ("sh", "ls", "cat", "echo", "mkdir", "rm", "true", "sleep", "touch", "dd", "head")
+
+
+def rootfs_tar(files: dict[str, bytes] | None = None, busybox: bool = True) -> bytes:
+    """A rootfs tarball with a static busybox (so containers run) plus ``files``."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        def add_dir(name: str) -> None:
+            info = tarfile.TarInfo(name)
+            info.type, info.mode = tarfile.DIRTYPE, 0o755
+            tar.addfile(info)
+
+        for d in ("bin", "tmp", "etc"):
+            add_dir(d)
+        if busybox:
+            tar.add(BUSYBOX, arcname="bin/busybox")
+            for applet in APPLETS:
+                link = tarfile.TarInfo(f"bin/{applet}")
+                link.type, link.linkname = tarfile.SYMTYPE, "busybox"
+                tar.addfile(link)
+        made = {"bin", "tmp", "etc"}
+        for name, data in sorted((files or {}).items()):
+            parts = name.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                d = "/".join(parts[:i])
+                if d not in made:
+                    add_dir(d)
+                    made.add(d)
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def noise(n: int, seed: int = 0) -> bytes:
+    """``n`` deterministic pseudo-random bytes (incompressible, distinct per seed)."""
+    return random.Random(seed).randbytes(n)
+
+
+def import_image(client: docker.DockerClient, ref: str, files: dict[str, bytes] | None = None,
+                 changes: Iterable[str] = ('CMD ["/bin/sh"]',), message: str = "") -> str:
+    """``docker import`` a made rootfs as ``ref``; returns the image ID."""
+    repo, _, tag = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "latest")
+    client.api.import_image_from_data(rootfs_tar(files), repository=repo, tag=tag, changes=list(changes))
+    return client.images.get(ref).id
+
+
+def commit(client: docker.DockerClient, image: str, script: str, ref: str | None = None,
+           author: str = "", message: str = "", keep: bool = False, running: bool = False) -> str:
+    """Run ``script`` in a container of ``image`` (no network) and ``docker commit`` it."""
+    ctr = client.containers.create(image, ["sh", "-c", script], network_mode="none")
+    try:
+        ctr.start()
+        ctr.wait(timeout=60)
+        repo, tag = (None, None)
+        if ref:
+            repo, _, tag = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "latest")
+        res = client.api.commit(ctr.id, repository=repo, tag=tag, author=author, message=message)
+        return res["Id"]
+    finally:
+        if not keep:
+            ctr.remove(force=True)
+
+
+def build(client: docker.DockerClient, dockerfile: str, tag: str | None = None,
+          files: dict[str, bytes] | None = None) -> str:
+    """Build with the classic builder (intermediate images keep Parent); returns the image ID."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in {"Dockerfile": dockerfile.encode(), **(files or {})}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    buf.seek(0)
+    image, _ = client.images.build(fileobj=buf, custom_context=True, tag=tag, rm=True,
+                                   network_mode="none", pull=False)
+    return image.id
+
+
+def save_load(client: docker.DockerClient, refs: list[str]) -> None:
+    """Make ``refs`` look pulled: save them, remove them, load them back (no parent chain)."""
+    res = client.api._get(client.api._url("/images/get"), params={"names": refs}, stream=True)
+    client.api._raise_for_status(res)
+    data = b"".join(res.iter_content(1 << 20))
+    ids = {client.images.get(r).id for r in refs}
+    for image_id in ids:
+        client.api.remove_image(image_id, force=True)
+    client.api.load_image(data)
+
+
+def run_container(client: docker.DockerClient, image: str, name: str | None = None,
+                  running: bool = True) -> str:
+    """A container of ``image``: running (sleeps) or stopped (exited); returns its ID."""
+    cmd = ["sleep", "3600"] if running else ["true"]
+    ctr = client.containers.create(image, cmd, name=name, network_mode="none")
+    ctr.start()
+    if not running:
+        ctr.wait(timeout=60)
+    return ctr.id
+
+
+# ---------------------------------------------------------------------------
+# The seed tutorial (shared/seed/build-docker-image-tutorial.ko.md), replayed
+UBUNTU_DOCKERFILE = """FROM ubuntu-rootfs:import
+RUN set -xe && echo '#!/bin/sh' > /usr/sbin/policy-rc.d && echo 'exit 101' >> /usr/sbin/policy-rc.d
+RUN rm -rf /var/lib/apt/lists/*
+RUN mkdir -p /run/systemd && echo 'docker' > /run/systemd/container
+CMD ["/bin/bash"]
+"""
+
+
+def tutorial(client: docker.DockerClient, base_bytes: int = 300_000, apache_bytes: int = 200_000,
+             page: bytes = b"<h1>I-scream Edu</h1>\n") -> dict[str, str]:
+    """Replay the tutorial: pulled-like ubuntu:18.04 (4 layers + CMD), then two commits.
+
+    Returns the image IDs keyed by tag."""
+    import_image(client, "ubuntu-rootfs:import", {
+        "usr/lib/base.bin": noise(base_bytes, 1),
+        "var/lib/apt/lists/index": noise(1000, 2),
+        "usr/sbin/.keep": b""}, changes=())
+    build(client, UBUNTU_DOCKERFILE, tag="ubuntu:18.04")
+    save_load(client, ["ubuntu:18.04"])
+    client.api.remove_image("ubuntu-rootfs:import")
+    apache = f"mkdir -p /usr/lib/apache2 /var/www/html && head -c {apache_bytes} /usr/lib/base.bin > /usr/lib/apache2/httpd"
+    commit(client, "ubuntu:18.04", apache, "ubuntu_apache:latest", author="voyagerwoo", message="install apache2")
+    page_cmd = "mkdir -p /var/www/html && echo '" + page.decode().strip() + "' > /var/www/html/eng.html"
+    commit(client, "ubuntu_apache:latest", page_cmd, "iscreamedu_apache:latest",
+           author="voyagerwoo", message="add iscream-edu webpage")
+    return {t: client.images.get(t).id for t in ("ubuntu:18.04", "ubuntu_apache:latest", "iscreamedu_apache:latest")}

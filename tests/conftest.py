@@ -1,0 +1,43 @@
+"""Shared fixtures: the private test daemon, started once per session."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from daemon import DaemonUnavailable, PrivateDaemon  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def private_daemon():
+    """One private dockerd for the whole session; skips (fails under CI=true) when it cannot start."""
+    reason = PrivateDaemon.why_unavailable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but no private dockerd: {reason}")
+        pytest.skip(reason)
+    daemon = PrivateDaemon()
+    try:
+        daemon.start()
+    except DaemonUnavailable as exc:
+        daemon.cleanup()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"private dockerd failed to start: {exc}")
+        pytest.skip(f"private dockerd failed to start: {exc}")
+    yield daemon
+    daemon.cleanup()
+
+
+@pytest.fixture
+def daemon(private_daemon):
+    """The private daemon, emptied before the test (restarted if a test stopped it)."""
+    if private_daemon.proc is None or private_daemon.proc.poll() is not None:
+        private_daemon.start()
+    private_daemon.wipe()
+    return private_daemon

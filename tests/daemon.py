@@ -1,0 +1,118 @@
+"""A private dockerd for the test suite: own socket, data root and exec root; never the user's daemon."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import docker
+
+
+class DaemonUnavailable(Exception):
+    """dockerd cannot be started on this machine (not installed, not root, ...)."""
+
+
+class PrivateDaemon:
+    """Start, stop and restart one dockerd on a private socket (DESIGN.md §4)."""
+
+    def __init__(self, root: str | None = None) -> None:
+        self.root = Path(root or tempfile.mkdtemp(prefix="ls-dd-"))
+        self.socket = self.root / "docker.sock"
+        self.url = f"unix://{self.socket}"
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.root / "dockerd.log"
+
+    @staticmethod
+    def why_unavailable() -> str | None:
+        """A reason this machine cannot run a private dockerd, or None if it can."""
+        if shutil.which("dockerd") is None:
+            return "dockerd is not installed (apt-get install docker.io)"
+        if os.geteuid() != 0:
+            return "a private dockerd needs root"
+        return None
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start dockerd and wait until /_ping answers."""
+        reason = self.why_unavailable()
+        if reason:
+            raise DaemonUnavailable(reason)
+        for sub in ("data", "exec"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        cmd = [
+            "dockerd", "--data-root", str(self.root / "data"), "--exec-root", str(self.root / "exec"),
+            "--pidfile", str(self.root / "docker.pid"), "-H", self.url,
+            "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
+            "--userland-proxy=false",
+        ]
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise DaemonUnavailable(f"dockerd exited with {self.proc.returncode}: {self.log_tail()}")
+            try:
+                if self.client(timeout=2).ping():
+                    return
+            except Exception:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise DaemonUnavailable(f"dockerd did not answer /_ping within {timeout:.0f}s: {self.log_tail()}")
+
+    def client(self, timeout: float = 120) -> docker.DockerClient:
+        """A docker SDK client for this daemon."""
+        return docker.DockerClient(base_url=self.url, timeout=timeout)
+
+    def stop(self) -> None:
+        """Stop dockerd (SIGTERM, then SIGKILL) and wait for it."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    def restart(self) -> None:
+        """Stop and start again on the same data root."""
+        self.stop()
+        self.start()
+
+    def cleanup(self) -> None:
+        """Stop and remove the data root (unmounting anything left behind)."""
+        self.stop()
+        subprocess.run(["sh", "-c", f"grep -o ' {self.root}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l"],
+                       check=False, capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def log_tail(self, lines: int = 5) -> str:
+        """The last lines of dockerd's log, for error messages."""
+        try:
+            return " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def wipe(self) -> None:
+        """Remove every container and image, leaving an empty daemon."""
+        api = self.client().api
+        for ctr in api.containers(all=True, quiet=True):
+            api.remove_container(ctr["Id"], force=True)
+        for _ in range(50):
+            ids = [i["Id"] for i in api.images(all=True)]
+            if not ids:
+                return
+            for image_id in ids:
+                try:
+                    api.remove_image(image_id, force=True)
+                except docker.errors.APIError:
+                    pass  # children first; the next round gets it
+        raise RuntimeError("could not wipe the test daemon")
