@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh Debian machine, then run the whole suite.
+# Run as root (it installs Debian packages and starts a private dockerd of its own).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "run_all.sh: run as root (sudo bash tests/run_all.sh): it installs packages and starts a private dockerd" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  docker.io containerd runc busybox-static xvfb xauth fonts-nanum \
+  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null
+python3 -m pip install -q --disable-pip-version-check -r requirements.txt 'pytest>=7' 'pytest-qt>=4'
+
+export QT_QPA_PLATFORM=offscreen
+export LAYERSCOPE_CACHE="$(mktemp -d)"
+set +e
+python3 -m pytest -q -p no:cacheprovider tests "$@"
+rc=$?
+set -e
+rm -rf "$LAYERSCOPE_CACHE"
+# pytest's 5 means "no tests collected": that is a failure here, not a pass
+[ "$rc" -eq 5 ] && { echo "run_all.sh: no tests were collected" >&2; exit 1; }
+exit "$rc"

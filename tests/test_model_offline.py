@@ -1,0 +1,150 @@
+"""Model tests that need no daemon: chain IDs, history mapping, snapshot files, the Qt-free rule."""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from model.chain import EMPTY_LAYER_DIFF_ID, chain_ids
+from model.history import map_history
+from model.sizes import human
+from model.snapshot import SCHEMA_VERSION, DaemonInfo, HistoryRow, Image, Snapshot, SnapshotError
+
+ROOT = Path(__file__).resolve().parent.parent
+QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "matplotlib.backends.backend_qtagg")
+
+
+def test_model_never_imports_qt_statically():
+    """No module in model/ has an import of a Qt binding (checked on the syntax tree)."""
+    offenders = []
+    for path in sorted((ROOT / "model").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6")]
+    assert offenders == []
+    assert len(list((ROOT / "model").glob("*.py"))) >= 8
+
+
+def test_model_and_headless_commands_load_no_qt_at_run_time():
+    """Importing every model module and main.py's parser leaves no Qt module loaded."""
+    mods = [f"model.{p.stem}" for p in (ROOT / "model").glob("*.py") if p.stem != "__init__"]
+    code = ("import sys, importlib\n"
+            f"for m in {mods!r}: importlib.import_module(m)\n"
+            "import main; main.build_parser()\n"
+            f"bad = [m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r} or m in {QT_MODULES!r}]\n"
+            "print(bad); sys.exit(1 if bad else 0)\n")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_chain_ids_follow_the_image_spec():
+    d1, d2, d3 = (f"sha256:{c * 64}" for c in "abc")
+    c2 = "sha256:" + hashlib.sha256(f"{d1} {d2}".encode()).hexdigest()
+    c3 = "sha256:" + hashlib.sha256(f"{c2} {d3}".encode()).hexdigest()
+    assert chain_ids([d1, d2, d3]) == (d1, c2, c3)
+    assert chain_ids([]) == ()
+    # same diff at another position is another layer
+    assert chain_ids([d2, d1])[1] != chain_ids([d1, d2])[1]
+
+
+def _img(sizes_and_cmds, diff_ids, size=None):
+    rows = tuple(HistoryRow(id="<missing>", created=0, created_by=c, size=s) for s, c in reversed(sizes_and_cmds))
+    return Image(id="sha256:" + "f" * 64, repo_tags=(), repo_digests=(), parent="", created="",
+                 size=sum(s for s, _ in sizes_and_cmds) if size is None else size,
+                 diff_ids=tuple(diff_ids), history=rows)
+
+
+def test_history_mapping_tutorial_base_is_exact():
+    """ubuntu:18.04 of the tutorial: ADD, set -xe, rm -rf (0-byte layer), mkdir, CMD (no layer)."""
+    rows = [(86_700_000, "/bin/sh -c #(nop) ADD file:c0f17c71 in / "), (745, "/bin/sh -c set -xe && echo"),
+            (0, "/bin/sh -c rm -rf /var/lib/apt/lists/*"), (7, "/bin/sh -c mkdir -p /run/systemd"),
+            (0, '/bin/sh -c #(nop)  CMD ["/bin/bash"]')]
+    m = map_history(_img(rows, [f"sha256:{i}" * 1 for i in "1234"]))
+    assert m.exact and m.sizes_exact
+    assert m.layer_sizes == (86_700_000, 745, 0, 7)
+    assert m.row_layer == (None, 3, 2, 1, 0)        # newest row first
+
+
+def test_history_mapping_records_uncertainty_instead_of_guessing():
+    """Two 0-byte non-#(nop) rows but one missing layer: which one made it cannot be decided."""
+    rows = [(100, "import"), (0, "sh -c true"), (0, "sh -c rm /x"), (5, "sh -c echo")]
+    m = map_history(_img(rows, ["sha256:a", "sha256:b", "sha256:c"]))
+    assert not m.exact
+    assert m.sizes_exact                    # both candidates give sizes (100, 0, 5)
+    assert m.layer_sizes == (100, 0, 5)
+    rows = [(100, "import"), (0, "sh -c true"), (3, "sh -c x"), (0, "sh -c rm /x"), (5, "sh -c echo")]
+    m = map_history(_img(rows, ["sha256:a", "sha256:b", "sha256:c", "sha256:d"]))
+    assert not m.exact and not m.sizes_exact   # (100,0,3,5) or (100,3,0,5)
+
+
+def test_history_mapping_uses_the_empty_layer_digest():
+    rows = [(100, "import"), (0, "sh -c true"), (3, "sh -c x"), (0, "sh -c rm /x"), (5, "sh -c echo")]
+    m = map_history(_img(rows, ["sha256:a", EMPTY_LAYER_DIFF_ID, "sha256:c", "sha256:d"]))
+    # layer 2 cannot carry the 3 bytes (its diff is the empty tar): only (100,0,3,5) is left
+    assert m.exact and m.layer_sizes == (100, 0, 3, 5)
+
+
+def test_history_that_does_not_fit_the_layers_gives_no_sizes():
+    m = map_history(_img([(100, "import"), (5, "x")], ["sha256:a"]))
+    assert m.layer_sizes is None and not m.exact
+
+
+def test_human_sizes_match_the_docker_cli():
+    assert [human(n) for n in (0, 7, 745, 200_000, 86_700_000, 207_000_000, 2_483_359)] == \
+        ["0B", "7B", "745B", "200kB", "86.7MB", "207MB", "2.48MB"]
+
+
+def _snapshot() -> Snapshot:
+    img = _img([(10, "import")], ["sha256:" + "a" * 64])
+    return Snapshot(info=DaemonInfo(version="20.10.24"), images=(img,), taken_at="now")
+
+
+def test_snapshot_round_trips_through_json(tmp_path):
+    snap = _snapshot()
+    path = tmp_path / "s.json"
+    snap.save(path)
+    again = Snapshot.load(path)
+    assert again.images == snap.images and again.info == snap.info
+    assert again.source == "file"
+    assert json.loads(path.read_text())["schema"] == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not valid JSON"),
+    ('{"kind": "something-else"}', "not a Layerscope snapshot"),
+    ('{"kind": "layerscope-snapshot", "schema": 999}', "newer than this Layerscope"),
+    ('{"kind": "layerscope-snapshot", "schema": 1, "info": {}, "images": [{"id": 5}]}', "malformed snapshot"),
+    ('{"kind": "layerscope-snapshot"}', "no schema version"),
+])
+def test_bad_snapshot_files_give_one_line_errors(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(SnapshotError, match=message):
+        Snapshot.load(path)
+    res = subprocess.run([sys.executable, "main.py", "snapshot", "--json", "--snapshot", str(path)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 1
+    assert res.stdout == ""
+    assert res.stderr.count("\n") == 1 and message in res.stderr and "Traceback" not in res.stderr
+
+
+def test_missing_snapshot_file_is_a_clear_error(tmp_path):
+    with pytest.raises(SnapshotError, match="cannot read snapshot"):
+        Snapshot.load(tmp_path / "nope.json")
+
+
+def test_unreachable_daemon_exits_1_with_one_line(tmp_path):
+    res = subprocess.run([sys.executable, "main.py", "snapshot", "--json", "--host", f"unix://{tmp_path}/none.sock"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    assert res.stderr.strip().startswith("layerscope: no Docker daemon at unix://")
+    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr

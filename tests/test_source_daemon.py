@@ -1,0 +1,218 @@
+"""The reader, graph, classification and sizes against a real private dockerd (no mocks)."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import builders
+from model.analysis import Analysis
+from model.classify import DANGLING, INTERMEDIATE, TAGGED
+from model.graph import EDGE_PARENT, EDGE_TOP, IMAGE, LAYER, lineage
+from model.imagecache import ImageCache
+from model.source import DaemonError, connect, read_snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def layerdb(daemon) -> dict[str, int]:
+    """Ground truth from the daemon's own data root: chain ID → recorded DiffSize."""
+    base = daemon.root / "data" / "image" / "overlay2" / "layerdb" / "sha256"
+    return {f"sha256:{d.name}": int((d / "size").read_text()) for d in base.iterdir() if (d / "size").exists()}
+
+
+def test_tutorial_graph(daemon):
+    client = daemon.client()
+    ids = builders.tutorial(client)
+    an = Analysis(read_snapshot(connect(daemon.url), cache=ImageCache(None)))
+    snap, g = an.snapshot, an.graph
+    base, apache, edu = (snap.by_id[ids[t]] for t in ("ubuntu:18.04", "ubuntu_apache:latest", "iscreamedu_apache:latest"))
+    # pulled-like base: four layers plus a CMD row, no parent chain (<missing> rows)
+    assert len(base.diff_ids) == 4 and base.parent == ""
+    assert [r.id for r in base.history][1:] == ["<missing>"] * 4
+    assert 'CMD ["/bin/bash"]' in base.history[0].created_by and base.history[0].size == 0
+    # each commit shares every layer below and adds one
+    assert apache.chain_ids[:4] == base.chain_ids and len(apache.chain_ids) == 5
+    assert edu.chain_ids[:5] == apache.chain_ids and len(edu.chain_ids) == 6
+    assert apache.parent == base.id and edu.parent == apache.id
+    assert lineage(g, edu.id) == list(edu.chain_ids)
+    layers = [n for n, d in g.nodes(data=True) if d["kind"] == LAYER]
+    assert len(layers) == 6                          # 4 + 1 + 1, each stored once
+    for cid in base.chain_ids:
+        assert an.layer_use[cid].shared and len(an.layer_use[cid].tagged_images) == 3
+    assert not an.layer_use[edu.chain_ids[-1]].shared
+    assert g.has_edge(edu.chain_ids[-1], edu.id) and g.edges[edu.chain_ids[-1], edu.id]["kind"] == EDGE_TOP
+    assert g.edges[base.id, apache.id]["kind"] == EDGE_PARENT
+    assert all(g.nodes[i]["kind"] == IMAGE for i in ids.values())
+    # the 0-byte `rm -rf /var/lib/apt/lists/*` row is a real layer, the CMD row is not
+    mapping = an.history_mapping(base.id)
+    assert mapping.exact and mapping.row_layer == (None, 3, 2, 1, 0) and mapping.layer_sizes[2] == 0
+    # chain IDs and sizes equal the daemon's own layer database
+    truth = layerdb(daemon)
+    assert set(truth) == set(layers)
+    assert an.layer_sizes == truth
+    # the lesson: naive sum far above what is stored
+    tot = an.totals
+    assert tot.naive_bytes == base.size + apache.size + edu.size
+    assert tot.actual_bytes == edu.size == sum(truth.values())
+    assert tot.naive_bytes > 2.5 * tot.actual_bytes
+    assert {i: an.status[i].status for i in ids.values()} == {i: TAGGED for i in ids.values()}
+
+
+def random_state(client, seed: int) -> None:
+    """A seeded mix of imports, save+load, classic builds sharing steps, commits, tags, containers."""
+    rng = random.Random(seed)
+    bases = []
+    for n in range(rng.randint(1, 2)):
+        ref = f"base{n}:v{seed}"
+        builders.import_image(client, ref, {f"opt/b{n}": builders.noise(rng.randint(1000, 50_000), seed * 10 + n)})
+        bases.append(ref)
+    if rng.random() < 0.7:
+        client.api.tag(bases[0], f"mirror.local:5000/team/base0", f"s{seed}")
+    if rng.random() < 0.7:          # a pulled-like image: built, then saved and loaded (no parent chain)
+        builders.build(client, f"FROM {bases[0]}\nRUN echo {seed} > /p\nENV P=1\nRUN mkdir /q\n", tag="pulled:1")
+        builders.save_load(client, ["pulled:1"])
+        bases.append("pulled:1")
+    built = []
+    for n in range(rng.randint(2, 4)):
+        steps = rng.randint(1, 4)
+        shared = rng.randint(0, steps)      # the first `shared` steps repeat across builds (cache hits)
+        lines = [f"FROM {rng.choice(bases)}"]
+        for s in range(steps):
+            text = f"{s}" if s < shared else f"{n}-{s}-{rng.random()}"
+            lines.append(rng.choice([f"RUN echo {text} > /f{s}", f"ENV K{s}={text}", f"RUN mkdir -p /d{s}"]))
+        tag = f"app{rng.randint(0, 2)}:latest"      # reused tags leave dangling images behind
+        builders.build(client, "\n".join(lines) + "\n", tag=tag)
+        built.append(tag)
+    if rng.random() < 0.6:
+        builders.commit(client, rng.choice(built), f"echo {rng.random()} > /c", ref=rng.choice([None, "committed:1"]))
+    images = [i["Id"] for i in client.api.images()]
+    if images and rng.random() < 0.7:
+        builders.run_container(client, rng.choice(images), running=True)
+    if images and rng.random() < 0.7:
+        builders.run_container(client, rng.choice(images), running=False)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_states_match_the_daemon(daemon, seed):
+    client = daemon.client()
+    random_state(client, seed)
+    an = Analysis(read_snapshot(connect(daemon.url), cache=ImageCache(None)))
+    snap = an.snapshot
+    # every listed image's SIZE / SHARED SIZE / UNIQUE SIZE / CONTAINERS equal `docker system df -v`
+    df = client.api.df()
+    assert df["Images"], "df listed nothing"
+    for row in df["Images"]:
+        ours = an.image_sizes[row["Id"]]
+        assert (ours.size, ours.shared_size, ours.unique_size, ours.containers) == \
+            (row["Size"], row["SharedSize"], row["Size"] - row["SharedSize"], row["Containers"]), row["RepoTags"]
+    # df lists exactly the top-level images
+    assert {r["Id"] for r in df["Images"]} == {i for i, s in an.status.items() if s.status != INTERMEDIATE}
+    # dangling = the daemon's dangling filter; intermediates = `images -a` minus `images`
+    assert {i for i, s in an.status.items() if s.status == DANGLING} == \
+        {i["Id"] for i in client.api.images(filters={"dangling": True})}
+    listed_all = {i["Id"] for i in client.api.images(all=True)}
+    assert {i for i, s in an.status.items() if s.status == INTERMEDIATE} == listed_all - {i["Id"] for i in client.api.images()}
+    assert set(snap.by_id) == listed_all
+    # layer sizes and chain IDs equal the daemon's layer database; actual bytes = LayersSize-like total
+    truth = layerdb(daemon)
+    assert an.layer_sizes == truth and set(an.layer_use) == set(truth)
+    assert an.totals.actual_bytes == sum(truth.values())
+    assert an.totals.naive_bytes == sum(r["Size"] for r in df["Images"])
+    # containers are attached to their images, running and stopped
+    for ctr in client.api.containers(all=True):
+        assert any(c.id == ctr["Id"] for c in an.status[ctr["ImageID"]].containers)
+
+
+def test_image_removed_between_list_and_inspect(daemon):
+    client = daemon.client()
+    builders.import_image(client, "keep:1", {"a": b"a"})
+    victim = builders.import_image(client, "victim:1", {"b": b"b"})
+    removed = []
+
+    def progress(done, total):
+        if not removed:          # after the list, before any inspect: remove one image
+            client.api.remove_image(victim)
+            removed.append(victim)
+
+    snap = read_snapshot(connect(daemon.url), progress=progress, cache=ImageCache(None))
+    assert removed and victim not in snap.by_id
+    assert [i.repo_tags for i in snap.images] == [("keep:1",)]
+    assert any("was removed while loading" in w for w in snap.warnings)
+
+
+def test_daemon_stopped_mid_load_is_a_daemon_error(daemon):
+    client = daemon.client()
+    for n in range(12):
+        builders.import_image(client, f"many:{n}", {"f": str(n).encode()})
+    conn = connect(daemon.url)
+    stopped = threading.Event()
+
+    def progress(done, total):
+        if not stopped.is_set():
+            stopped.set()
+            daemon.stop()
+
+    with pytest.raises(DaemonError, match="daemon"):
+        read_snapshot(conn, progress=progress, cache=ImageCache(None))
+    daemon.start()
+
+
+def test_cache_gives_the_same_snapshot_and_drops_vanished_ids(daemon, tmp_path):
+    client = daemon.client()
+    builders.tutorial(client)
+    cache_file = tmp_path / "cache.json"
+    first = read_snapshot(connect(daemon.url), cache=ImageCache(cache_file))
+    assert cache_file.exists()
+    client.api.remove_image("iscreamedu_apache:latest")
+    client.api.tag("ubuntu:18.04", "retagged", "now")
+    second = read_snapshot(connect(daemon.url), cache=ImageCache(cache_file))
+    fresh = read_snapshot(connect(daemon.url), cache=ImageCache(None))
+    assert second.images == fresh.images
+    assert len(second.images) == len(first.images) - 1
+    assert ("retagged:now" in second.by_id[fresh.images[-1].id].repo_tags
+            or any("retagged:now" in i.repo_tags for i in second.images))
+    assert len(json.loads(cache_file.read_text())["images"]) == 2
+
+
+def test_snapshot_command_json_fields(daemon):
+    builders.tutorial(daemon.client())
+    res = subprocess.run([sys.executable, "main.py", "snapshot", "--json", "--host", daemon.url],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "LAYERSCOPE_NO_CACHE": "1"})
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert len(out["images"]) == 3 and len(out["layers"]) == 6
+    for img in out["images"]:
+        assert set(img) >= {"id", "tags", "digests", "parent", "layers", "size", "shared_size",
+                            "unique_size", "containers", "status"}
+        assert img["status"] == "tagged" and img["size"] == img["shared_size"] + img["unique_size"]
+    for layer in out["layers"]:
+        assert set(layer) >= {"chain_id", "diff_id", "parent", "size", "images"}
+    assert out["actual_bytes"] < out["naive_bytes"]
+    assert sum(l["size"] for l in out["layers"]) == out["actual_bytes"]
+
+
+def test_docker_host_and_docker_context_are_honoured(daemon, tmp_path):
+    builders.import_image(daemon.client(), "ctx:1", {"x": b"x"})
+    env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT")}
+    env["LAYERSCOPE_NO_CACHE"] = "1"
+    via_env = subprocess.run([sys.executable, "main.py", "snapshot", "--json"], cwd=ROOT, capture_output=True,
+                             text=True, env={**env, "DOCKER_HOST": daemon.url}, timeout=60)
+    assert via_env.returncode == 0, via_env.stderr
+    assert [i["tags"] for i in json.loads(via_env.stdout)["images"]] == [["ctx:1"]]
+    # a docker context made by the docker CLI, in a private config dir
+    cfg = {**env, "DOCKER_CONFIG": str(tmp_path)}
+    subprocess.run(["docker", "context", "create", "private", "--docker", f"host={daemon.url}"], env=cfg,
+                   check=True, capture_output=True)
+    subprocess.run(["docker", "context", "use", "private"], env=cfg, check=True, capture_output=True)
+    via_ctx = subprocess.run([sys.executable, "main.py", "snapshot", "--json"], cwd=ROOT, capture_output=True,
+                             text=True, env=cfg, timeout=60)
+    assert via_ctx.returncode == 0, via_ctx.stderr
+    assert json.loads(via_ctx.stdout)["daemon"]["host"] == daemon.url
