@@ -97,7 +97,8 @@ def save_load(client: docker.DockerClient, refs: list[str]) -> None:
     ids = {client.images.get(r).id for r in refs}
     for image_id in ids:
         client.api.remove_image(image_id, force=True)
-    client.api.load_image(data)
+    for _ in client.api.load_image(data):   # a stream: the load ends when it is read to the end
+        pass
 
 
 def run_container(client: docker.DockerClient, image: str, name: str | None = None,
