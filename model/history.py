@@ -20,13 +20,18 @@ class LayerMapping:
     sizes_exact: bool                     # True when every candidate mapping gives the same layer sizes
 
 
+# Dockerfile instructions that only change the config and never make a layer.
+# (WORKDIR is not one: the classic builder commits a layer when it creates the directory.)
+_METADATA = {"ENV", "CMD", "LABEL", "EXPOSE", "ENTRYPOINT", "USER", "ARG", "VOLUME", "STOPSIGNAL",
+             "HEALTHCHECK", "SHELL", "ONBUILD", "MAINTAINER"}
+
+
 def _is_metadata_row(row: HistoryRow) -> bool:
-    """A classic-builder ``#(nop)`` row for an instruction that never makes a layer (ENV, CMD, ...)."""
-    text = row.created_by
-    if "#(nop)" not in text:
-        return False
-    instr = text.split("#(nop)", 1)[1].strip().split(" ", 1)[0].upper()
-    return instr not in ("ADD", "COPY")
+    """A row for an instruction that never makes a layer: ``#(nop) ENV`` (classic) or ``ENV`` (BuildKit)."""
+    text = row.created_by.strip()
+    if "#(nop)" in text:
+        text = text.split("#(nop)", 1)[1].strip()
+    return text.split(" ", 1)[0].upper() in _METADATA
 
 
 # Row → layer mapping.
@@ -34,15 +39,17 @@ def _is_metadata_row(row: HistoryRow) -> bool:
 # non-empty row's Size as DiffSize(chain up to that layer), but does not send
 # the empty_layer flag.  So, oldest first:
 #   * a row with Size > 0 certainly made a layer;
-#   * a classic-builder "#(nop)" row other than ADD/COPY certainly did not;
+#   * a row for a config-only instruction (ENV, CMD, LABEL, EXPOSE, ...,
+#     classic "#(nop) ENV" or BuildKit "ENV") certainly did not;
 #   * any other 0-byte row is "maybe" (an empty commit, a RUN that only
 #     deleted files, or a BuildKit RUN that changed nothing).
 # We need K = len(diff_ids) layer rows.  Every way of picking the missing ones
 # among the "maybe" rows is a candidate; a candidate is rejected when it puts a
 # non-zero size on a layer whose diff ID is the empty tar.  One candidate left
-# → exact.  Several → the first is used and the mapping is marked uncertain;
-# the sizes stay exact when all candidates agree on them.
-def map_history(image: Image) -> LayerMapping:
+# → exact.  Several → the first that agrees with sizes already known for its
+# chain IDs (from other images' exact mappings) is used and the mapping is
+# marked uncertain; the sizes stay exact when all candidates agree on them.
+def map_history(image: Image, known: dict[str, int] | None = None) -> LayerMapping:
     """Map an image's history rows to its layers without guessing (uncertainty is recorded)."""
     rows = list(reversed(image.history))           # oldest first
     k = len(image.diff_ids)
@@ -55,6 +62,11 @@ def map_history(image: Image) -> LayerMapping:
     if not candidates:
         return LayerMapping(row_layer=(None,) * len(rows), layer_sizes=None, exact=False, sizes_exact=False)
     chosen = candidates[0]
+    if known and len(candidates) > 1:
+        for cand in candidates:
+            if all(known.get(cid, rows[r].size) == rows[r].size for cid, r in zip(image.chain_ids, cand)):
+                chosen = cand
+                break
     sizes = tuple(rows[i].size for i in chosen)
     sizes_exact = all(tuple(rows[i].size for i in c) == sizes for c in candidates)
     if sum(sizes) != image.size:
@@ -81,25 +93,25 @@ def _candidates(rows: list[HistoryRow], diff_ids: tuple[str, ...], certain: list
 
 
 # Layer sizes for the whole snapshot: every image that holds a chain ID tells
-# its DiffSize.  Prefer an image whose sizes are exact; an image whose rows
-# cannot be mapped contributes nothing.  A chain ID no image can size is left
+# its DiffSize.  First pass: images whose sizes are exact.  Second pass: the
+# others, each choosing the candidate mapping that agrees with what the first
+# pass knows, and filling only chain IDs still unknown.  An image whose rows
+# cannot be mapped contributes nothing; a chain ID no image can size is left
 # out (callers report it as unknown rather than inventing a number).
 def layer_sizes(snapshot: Snapshot) -> dict[str, int]:
     """Chain ID → DiffSize in bytes, read from the images' history rows."""
     sizes: dict[str, int] = {}
-    exact: set[str] = set()
+    unsure = []
     for img in snapshot.images:
         mapping = map_history(img)
-        if mapping.layer_sizes is None:
-            continue
-        for chain_id, size in zip(img.chain_ids, mapping.layer_sizes):
-            if chain_id in exact:
-                continue
-            if mapping.sizes_exact:
-                exact.add(chain_id)
-                sizes[chain_id] = size
-            else:
-                sizes.setdefault(chain_id, size)
+        if mapping.layer_sizes is not None and mapping.sizes_exact:
+            sizes.update(zip(img.chain_ids, mapping.layer_sizes))
+        elif mapping.layer_sizes is not None:
+            unsure.append(img)
+    for img in unsure:
+        mapping = map_history(img, sizes)
+        for chain_id, size in zip(img.chain_ids, mapping.layer_sizes or ()):
+            sizes.setdefault(chain_id, size)
     return sizes
 
 

@@ -148,3 +148,22 @@ def test_unreachable_daemon_exits_1_with_one_line(tmp_path):
     assert res.returncode == 1
     assert res.stderr.strip().startswith("layerscope: no Docker daemon at unix://")
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_bundled_demo_is_a_consistent_recording():
+    """The demo snapshot: every history maps exactly and layer sizes add up to each image's SIZE."""
+    from model.analysis import Analysis
+    snap = Snapshot.load(ROOT / "resources" / "demo" / "tutorial.json")
+    assert snap.source == "demo"
+    an = Analysis(snap)
+    tags = {t for img in snap.images for t in img.repo_tags}
+    assert {"ubuntu:18.04", "ubuntu_apache:latest", "iscreamedu_apache:latest", "apache-ubuntu:1"} <= tags
+    for img in snap.images:
+        mapping = an.history_mapping(img.id)
+        assert mapping.exact and mapping.sizes_exact, img.repo_tags
+        assert sum(an.layer_sizes[c] for c in img.chain_ids) == img.size
+        assert an.image_sizes[img.id].unique_size >= 0
+    by_tag = {t: img for img in snap.images for t in img.repo_tags}
+    assert human(by_tag["ubuntu:18.04"].size) == "86.7MB"
+    assert human(by_tag["ubuntu_apache:latest"].size) == "207MB"
+    assert by_tag["iscreamedu_apache:latest"].chain_ids[:5] == by_tag["ubuntu_apache:latest"].chain_ids
