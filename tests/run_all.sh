@@ -11,15 +11,17 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  docker.io containerd runc busybox-static xvfb xauth fonts-nanum \
+  python3 python3-venv python3-pip docker.io containerd runc busybox-static xvfb xauth fonts-nanum \
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null
-python3 -m pip install -q --disable-pip-version-check -r requirements.txt 'pytest>=7' 'pytest-qt>=4'
+# a virtual environment of the project's own (Debian's system Python refuses pip installs)
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 'pytest>=7' 'pytest-qt>=4'
 
 export QT_QPA_PLATFORM=offscreen
 export LAYERSCOPE_CACHE="$(mktemp -d)"
 set +e
-python3 -m pytest -q -p no:cacheprovider tests "$@"
+timeout 4800 .venv/bin/python -m pytest -q -p no:cacheprovider tests "$@"
 rc=$?
 set -e
 rm -rf "$LAYERSCOPE_CACHE"
