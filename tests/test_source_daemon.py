@@ -216,3 +216,26 @@ def test_docker_host_and_docker_context_are_honoured(daemon, tmp_path):
                              text=True, env=cfg, timeout=60)
     assert via_ctx.returncode == 0, via_ctx.stderr
     assert json.loads(via_ctx.stdout)["daemon"]["host"] == daemon.url
+
+
+def _connect_as_nobody(url: str, queue) -> None:
+    os.setgid(65534)
+    os.setuid(65534)
+    try:
+        connect(url)
+        queue.put("connected")
+    except DaemonError as exc:
+        queue.put(str(exc))
+
+
+def test_permission_denied_on_the_socket_is_explained(daemon):
+    """A user outside the socket's group gets a one-line reason, not a traceback."""
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_connect_as_nobody, args=(daemon.url, queue))
+    proc.start()
+    proc.join(60)
+    message = queue.get(timeout=5)
+    assert message.startswith("permission denied on the Docker socket"), message
+    assert "\n" not in message
