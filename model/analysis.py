@@ -8,7 +8,7 @@ import networkx as nx
 
 from .classify import ImageStatus, LayerUse, image_status, layer_use
 from .graph import build_graph
-from .history import LayerMapping, layer_sizes, map_history
+from .history import LayerMapping, layer_sizes, map_all
 from .sizes import ImageSizes, Totals, image_sizes, totals
 from .snapshot import Snapshot
 
@@ -20,14 +20,19 @@ class Analysis:
     snapshot: Snapshot
 
     @cached_property
+    def mappings(self) -> dict[str, LayerMapping]:
+        """Image ID → which history row made which layer."""
+        return map_all(self.snapshot)
+
+    @cached_property
     def layer_sizes(self) -> dict[str, int]:
         """Chain ID → DiffSize."""
-        return layer_sizes(self.snapshot)
+        return layer_sizes(self.snapshot, self.mappings)
 
     @cached_property
     def graph(self) -> nx.DiGraph:
         """The shared-layer forest with images attached."""
-        return build_graph(self.snapshot)
+        return build_graph(self.snapshot, self.mappings, self.layer_sizes)
 
     @cached_property
     def status(self) -> dict[str, ImageStatus]:
@@ -51,4 +56,4 @@ class Analysis:
 
     def history_mapping(self, image_id: str) -> LayerMapping:
         """Which history row of an image made which of its layers."""
-        return map_history(self.snapshot.by_id[image_id])
+        return self.mappings[image_id]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .history import created_by, layer_sizes
+from .history import LayerMapping, created_by, layer_sizes, map_all
 from .snapshot import Snapshot
 
 LAYER, IMAGE = "layer", "image"
@@ -16,11 +16,13 @@ EDGE_LAYER, EDGE_TOP, EDGE_PARENT = "layer", "top", "parent"
 # ID of its top layer ("top" edge).  Parent-image links ("parent" edges) are
 # added only where the daemon keeps Parent (classic builder, docker commit):
 # sharing never comes from them, since pulled/loaded images have none.
-def build_graph(snapshot: Snapshot) -> nx.DiGraph:
+def build_graph(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = None,
+                sizes: dict[str, int] | None = None) -> nx.DiGraph:
     """Build the layer forest with image attachments and parent-image links."""
     graph = nx.DiGraph()
-    sizes = layer_sizes(snapshot)
-    made_by = created_by(snapshot)
+    mappings = mappings if mappings is not None else map_all(snapshot)
+    sizes = sizes if sizes is not None else layer_sizes(snapshot, mappings)
+    made_by = created_by(snapshot, mappings)
     for img in snapshot.images:
         below = None
         for depth, (chain_id, diff_id) in enumerate(zip(img.chain_ids, img.diff_ids)):

@@ -98,12 +98,13 @@ def _candidates(rows: list[HistoryRow], diff_ids: tuple[str, ...], certain: list
 # pass knows, and filling only chain IDs still unknown.  An image whose rows
 # cannot be mapped contributes nothing; a chain ID no image can size is left
 # out (callers report it as unknown rather than inventing a number).
-def layer_sizes(snapshot: Snapshot) -> dict[str, int]:
+def layer_sizes(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = None) -> dict[str, int]:
     """Chain ID → DiffSize in bytes, read from the images' history rows."""
+    mappings = mappings if mappings is not None else map_all(snapshot)
     sizes: dict[str, int] = {}
     unsure = []
     for img in snapshot.images:
-        mapping = map_history(img)
+        mapping = mappings[img.id]
         if mapping.layer_sizes is not None and mapping.sizes_exact:
             sizes.update(zip(img.chain_ids, mapping.layer_sizes))
         elif mapping.layer_sizes is not None:
@@ -115,11 +116,17 @@ def layer_sizes(snapshot: Snapshot) -> dict[str, int]:
     return sizes
 
 
-def created_by(snapshot: Snapshot) -> dict[str, str]:
+def map_all(snapshot: Snapshot) -> dict[str, LayerMapping]:
+    """Image ID → its history mapping."""
+    return {img.id: map_history(img) for img in snapshot.images}
+
+
+def created_by(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = None) -> dict[str, str]:
     """Chain ID → the CREATED BY text of the history row that made it (where the mapping is exact)."""
+    mappings = mappings if mappings is not None else map_all(snapshot)
     out: dict[str, str] = {}
     for img in snapshot.images:
-        mapping = map_history(img)
+        mapping = mappings[img.id]
         if not mapping.exact:
             continue
         for row, layer in zip(img.history, mapping.row_layer):
