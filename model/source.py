@@ -76,8 +76,14 @@ def connect(host: str | None = None, timeout: int = 120) -> docker.DockerClient:
     """A docker SDK client for the chosen daemon; raises DaemonError if it does not answer."""
     base_url, tls = resolve_host(host)
     try:
-        client = docker.DockerClient(base_url=base_url, tls=tls or False, timeout=timeout)
-        client.api.ping()
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's CA (requests#3829),
+        # which would replace the daemon's own CA from DOCKER_CERT_PATH: trust only the TLS config.
+        # So the client is made with a placeholder version, env trust is switched off, and the API
+        # version is then negotiated as docker-py's "auto" does (the server's ApiVersion).
+        client = docker.DockerClient(base_url=base_url, tls=tls or False, timeout=timeout,
+                                     version=docker.constants.DEFAULT_DOCKER_API_VERSION)
+        client.api.trust_env = False
+        client.api._version = client.api.version(api_version=False)["ApiVersion"]
         return client
     except Exception as exc:  # the SDK raises DockerException, requests errors or OSError
         raise DaemonError(describe_error(exc, base_url or "unix:///var/run/docker.sock")) from None

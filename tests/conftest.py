@@ -22,7 +22,7 @@ def private_daemon():
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but no private dockerd: {reason}")
         pytest.skip(reason)
-    daemon = PrivateDaemon()
+    daemon = PrivateDaemon(tls=True)
     try:
         daemon.start()
     except DaemonUnavailable as exc:

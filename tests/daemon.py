@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -19,12 +20,42 @@ class DaemonUnavailable(Exception):
 class PrivateDaemon:
     """Start, stop and restart one dockerd on a private socket (DESIGN.md §4)."""
 
-    def __init__(self, root: str | None = None) -> None:
+    def __init__(self, root: str | None = None, tls: bool = False) -> None:
         self.root = Path(root or tempfile.mkdtemp(prefix="ls-dd-"))
         self.socket = self.root / "docker.sock"
         self.url = f"unix://{self.socket}"
         self.proc: subprocess.Popen | None = None
         self.log_path = self.root / "dockerd.log"
+        self.tls_url: str | None = None          # tcp://127.0.0.1:PORT with --tlsverify, when tls=True
+        self.cert_path = self.root / "certs"     # ca.pem, cert.pem, key.pem for clients (DOCKER_CERT_PATH)
+        self.tls = tls
+
+    def _make_certs(self) -> None:
+        """A private CA, a server cert for 127.0.0.1 and a client cert, made with openssl."""
+        d = self.cert_path
+        d.mkdir(parents=True, exist_ok=True)
+        if (d / "key.pem").exists():
+            return
+        ext = d / "ext.cnf"
+        ext.write_text("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+        cext = d / "cext.cnf"
+        cext.write_text("extendedKeyUsage=clientAuth\n")
+        run = lambda *a: subprocess.run(["openssl", *a], cwd=d, check=True, capture_output=True)  # noqa: E731
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem",
+            "-days", "2", "-subj", "/CN=layerscope-test-ca")
+        for name, extfile, cn in (("server", ext, "127.0.0.1"), ("client", cext, "client")):
+            run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}-key.pem", "-out", f"{name}.csr",
+                "-subj", f"/CN={cn}")
+            run("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+                "-CAcreateserial", "-out", f"{name}-cert.pem", "-days", "2", "-extfile", str(extfile))
+        (d / "cert.pem").write_bytes((d / "client-cert.pem").read_bytes())
+        (d / "key.pem").write_bytes((d / "client-key.pem").read_bytes())
+
+    @staticmethod
+    def _free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
 
     @staticmethod
     def why_unavailable() -> str | None:
@@ -48,6 +79,13 @@ class PrivateDaemon:
             "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
             "--userland-proxy=false",
         ]
+        if self.tls and shutil.which("openssl"):
+            self._make_certs()
+            if self.tls_url is None:
+                self.tls_url = f"tcp://127.0.0.1:{self._free_port()}"
+            c = self.cert_path
+            cmd += ["-H", self.tls_url, "--tlsverify", f"--tlscacert={c / 'ca.pem'}",
+                    f"--tlscert={c / 'server-cert.pem'}", f"--tlskey={c / 'server-key.pem'}"]
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True)

@@ -239,3 +239,23 @@ def test_permission_denied_on_the_socket_is_explained(daemon):
     message = queue.get(timeout=5)
     assert message.startswith("permission denied on the Docker socket"), message
     assert "\n" not in message
+
+
+def test_tls_variables_are_honoured(daemon):
+    """DOCKER_HOST=tcp://… with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH reaches a --tlsverify daemon."""
+    assert daemon.tls_url, "the private daemon listens on TLS too (openssl is installed by run_all.sh)"
+    builders.import_image(daemon.client(), "tls:1", {"t": b"t"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
+    env.update(LAYERSCOPE_NO_CACHE="1", DOCKER_CONFIG=str(daemon.root / "no-config"))
+    tls = {"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": str(daemon.cert_path)}
+    ok = subprocess.run([sys.executable, "main.py", "snapshot", "--json"], cwd=ROOT, capture_output=True,
+                        text=True, env={**env, **tls, "DOCKER_HOST": daemon.tls_url}, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    assert [i["tags"] for i in json.loads(ok.stdout)["images"]] == [["tls:1"]]
+    via_flag = subprocess.run([sys.executable, "main.py", "snapshot", "--json", "--host", daemon.tls_url],
+                              cwd=ROOT, capture_output=True, text=True, env={**env, **tls}, timeout=60)
+    assert via_flag.returncode == 0, via_flag.stderr
+    # without the TLS variables the daemon refuses the plain connection: one line, exit 1
+    plain = subprocess.run([sys.executable, "main.py", "snapshot", "--json", "--host", daemon.tls_url],
+                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+    assert plain.returncode == 1 and plain.stderr.count("\n") == 1 and "Traceback" not in plain.stderr
