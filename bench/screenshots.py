@@ -1,0 +1,150 @@
+"""Render the real window under Xvfb and save PNGs to resources/screenshots/.
+
+Run: ``python bench/screenshots.py [--snapshot FILE]``.  Without a DISPLAY it starts ``Xvfb :99`` itself
+(QT_QPA_PLATFORM=xcb).  The tutorial comes from --snapshot, else resources/demo/tutorial.json, else it is
+replayed on a private dockerd (tests/builders.tutorial).  The large host is the synthetic 1,000-image
+snapshot of bench_gui.py.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+OUT = ROOT / "resources" / "screenshots"
+
+
+def start_xvfb() -> subprocess.Popen | None:
+    """Start Xvfb :99 when there is no display; returns the process to stop afterwards."""
+    if os.environ.get("DISPLAY"):
+        return None
+    if shutil.which("Xvfb") is None:
+        raise SystemExit("no DISPLAY and Xvfb is not installed (apt-get install xvfb)")
+    proc = subprocess.Popen(["Xvfb", ":99", "-screen", "0", "1920x1200x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.environ["DISPLAY"] = ":99"
+    for _ in range(50):
+        if Path("/tmp/.X11-unix/X99").exists():
+            break
+        time.sleep(0.1)
+    return proc
+
+
+def tutorial_snapshot(path: str | None):
+    """The tutorial snapshot: a file if given or bundled, else replayed on a private daemon."""
+    from model.snapshot import Snapshot
+
+    for candidate in (path, ROOT / "resources" / "demo" / "tutorial.json"):
+        if candidate and Path(candidate).exists():
+            return Snapshot.load(candidate), "demo"
+    sys.path.insert(0, str(ROOT / "tests"))
+    import builders
+    from daemon import PrivateDaemon
+    from model.source import read_snapshot
+
+    daemon = PrivateDaemon()
+    daemon.start()
+    try:
+        builders.tutorial(daemon.client())
+        return read_snapshot(daemon.client()), "daemon"
+    finally:
+        daemon.cleanup()
+
+
+def settle(app, ms: int = 400) -> None:
+    """Let Qt lay out and paint (and matplotlib draw_idle) for ``ms`` milliseconds."""
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    """Save the screenshots and print their paths."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--snapshot", help="tutorial snapshot file")
+    args = parser.parse_args()
+    xvfb = start_xvfb()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    try:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                          tempfile.mkdtemp(prefix="ls-shot-settings-"))
+        app = QApplication.instance() or QApplication(["layerscope"])
+        from bench_gui import synthetic_snapshot
+        from gui.app import make_window
+
+        OUT.mkdir(parents=True, exist_ok=True)
+        snap, origin = tutorial_snapshot(args.snapshot)
+        tags = {t: i.id for i in snap.images for t in i.repo_tags}
+        saved = []
+
+        def shot(window, name: str) -> None:
+            settle(app)
+            path = OUT / name
+            window.grab().save(str(path))
+            saved.append(path)
+
+        window = make_window(None)
+        window.resize(1600, 960)
+        window.show()
+        window.show_snapshot(snap, origin=origin)
+        if origin == "demo":
+            window.banner.show_message("demo", "<b>DEMO</b> — showing the bundled tutorial snapshot "
+                                       "(ubuntu:18.04 → ubuntu_apache → iscreamedu_apache), not your machine.",
+                                       retry=False)
+        settle(app)
+        window.graph_view.show_readable()
+        edu = tags.get("iscreamedu_apache:latest")
+        if edu:
+            window._on_image_selected(edu, "screenshot")
+            shared_layer = snap.by_id[edu].chain_ids[-2]       # apache's layer, shared with ubuntu_apache
+            window._on_layer_selected(shared_layer, "screenshot")
+        window.tabs.setCurrentWidget(window.details)
+        shot(window, "tutorial.png")
+
+        window.tabs.setCurrentWidget(window.chart)
+        shot(window, "tutorial-storage.png")
+
+        for ref in ("ubuntu_apache", "iscreamedu_apache"):
+            if f"{ref}:latest" in tags:
+                window._on_image_selected(tags[f"{ref}:latest"], "screenshot", ref=ref)
+                window.preview_rmi(ref)
+                shot(window, f"rmi-preview-{ref}.png")
+                window.clear_preview()
+
+        big = synthetic_snapshot(1000, 2600)
+        window.show_snapshot(big, origin="file")
+        window.file_path = "synthetic-1000-images.json"
+        window._update_title()
+        settle(app)
+        window.graph_view.fit_all()
+        window.tabs.setCurrentWidget(window.chart)
+        shot(window, "large-host-fit.png")
+        window.graph_view.show_readable()
+        target = next(i.id for i in big.images[::-1] if i.repo_tags)
+        window._on_image_selected(target, "screenshot")
+        window.tabs.setCurrentWidget(window.details)
+        shot(window, "large-host-detail.png")
+        window.close()
+        for path in saved:
+            print(path)
+        return 0
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

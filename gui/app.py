@@ -1,0 +1,74 @@
+"""Entry point of the desktop window: QApplication, style, excepthook, the main window."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import QApplication
+
+from . import theme
+from .mainwindow import MainWindow, WindowOptions
+
+
+def options_from_args(args: argparse.Namespace | None) -> WindowOptions:
+    """The window options main.py's parsed arguments ask for."""
+    if args is None:
+        return WindowOptions()
+    return WindowOptions(host=getattr(args, "host", None), snapshot=getattr(args, "snapshot", None),
+                         demo=bool(getattr(args, "demo", False)), read_only=bool(getattr(args, "read_only", False)))
+
+
+def apply_style(app: QApplication) -> None:
+    """The app font (NanumGothic for Korean tags) and resources/style.qss."""
+    f = QFont()
+    f.setFamilies([theme.SANS, "DejaVu Sans", "Sans Serif"])
+    f.setPointSizeF(9.5)
+    app.setFont(f)
+    qss = theme.RESOURCES / "style.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    icon = theme.icon("layerscope")
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+
+
+def install_excepthook(window: MainWindow) -> None:
+    """Turn an uncaught exception in a slot into a banner message instead of a crash or a traceback."""
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        first = str(value).splitlines()[0] if str(value) else ""
+        try:
+            window.show_error(f"{kind.__name__}: {first}")
+        except Exception:  # the window itself is broken: last resort, one line on stderr
+            print(f"layerscope: {kind.__name__}: {first}", file=sys.stderr)
+        if "LAYERSCOPE_DEBUG" in __import__("os").environ:
+            traceback.print_exception(kind, value, tb)
+    sys.excepthook = hook
+
+
+def make_window(args: argparse.Namespace | None, settings: QSettings | None = None) -> MainWindow:
+    """Create the main window (QApplication must exist); does not start loading."""
+    app = QApplication.instance()
+    if app is not None and not app.property("layerscope_styled"):
+        apply_style(app)
+        app.setProperty("layerscope_styled", True)
+    return MainWindow(options_from_args(args), settings=settings)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Run the desktop window until it is closed; returns the exit code."""
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts, True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("Layerscope")
+    app.setApplicationName("Layerscope")
+    window = make_window(args)
+    install_excepthook(window)
+    window.show()
+    window.start()
+    return app.exec()

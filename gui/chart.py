@@ -1,0 +1,96 @@
+"""Storage chart: per-image shared vs unique bytes, and the naive sum against the bytes really stored."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("QtAgg")
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from PySide6.QtCore import QTimer, Signal  # noqa: E402
+
+from model.analysis import Analysis  # noqa: E402
+from model.sizes import human  # noqa: E402
+
+from . import theme  # noqa: E402
+
+MAX_BARS = 25
+matplotlib.rcParams["font.family"] = [theme.SANS, "DejaVu Sans"]   # NanumGothic renders Korean tags
+
+
+class StorageChart(FigureCanvasQTAgg):
+    """A matplotlib canvas (after glue-qt's MplCanvas): debounced resize, draw_idle, Qt signals."""
+
+    resized = Signal()
+
+    def __init__(self, parent=None) -> None:
+        self.figure = Figure(figsize=(5, 4), dpi=96, facecolor="#ffffff", layout="constrained")
+        super().__init__(self.figure)
+        self.setParent(parent)
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(120)
+        self._resize_timer.timeout.connect(self._on_resize_settled)
+        self.plotted_images: list[str] = []
+
+    def set_analysis(self, analysis: Analysis | None) -> None:
+        """Redraw for a new snapshot (draw_idle: painted at the next event loop turn)."""
+        fig = self.figure
+        fig.clear()
+        self.plotted_images = []
+        if analysis is None:
+            self.draw_idle()
+            return
+        snap = analysis.snapshot
+        sizes = analysis.image_sizes
+        status = analysis.status
+        listed = [i for i in snap.images if status[i.id].status != "intermediate"]
+        listed.sort(key=lambda i: sizes[i.id].size, reverse=True)
+        shown = listed[:MAX_BARS][::-1]
+        self.plotted_images = [i.id for i in shown]
+        gs = fig.add_gridspec(2, 1, height_ratios=[max(3, len(shown) * 0.35), 1.25])
+        ax = fig.add_subplot(gs[0])
+        names = [(i.repo_tags[0] if i.repo_tags else f"<none> {i.short_id}") for i in shown]
+        names = [n if len(n) <= 30 else n[:14] + "…" + n[-14:] for n in names]
+        biggest = max([sizes[i.id].size for i in shown] + [analysis.totals.naive_bytes, 1])
+        unit, div = ("GB", 1e9) if biggest >= 5e9 else ("MB", 1e6) if biggest >= 5e6 else ("kB", 1e3)
+        shared = [sizes[i.id].shared_size / div for i in shown]
+        unique = [sizes[i.id].unique_size / div for i in shown]
+        y = range(len(shown))
+        ax.barh(y, shared, color="#2f8a5b", label="SHARED SIZE (layers other images hold too)")
+        ax.barh(y, unique, left=shared, color="#2563a8", label="UNIQUE SIZE (only this image)")
+        ax.set_yticks(list(y), names, fontsize=8)
+        ax.set_xlabel(unit, fontsize=8)
+        more = f" (largest {len(shown)} of {len(listed)})" if len(listed) > len(shown) else ""
+        ax.set_title("Per image: shared vs unique" + more, fontsize=10, loc="left")
+        ax.legend(fontsize=7, loc="lower right", frameon=False)
+        ax.tick_params(axis="x", labelsize=7)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        tot = analysis.totals
+        ax2 = fig.add_subplot(gs[1])
+        vals = [tot.naive_bytes / div, tot.actual_bytes / div]
+        bars = ax2.barh([1, 0], vals, color=["#d9772b", "#2f8a5b"])
+        ax2.set_yticks([1, 0], ["Σ docker images SIZE", "actually on disk"], fontsize=8)
+        ax2.set_title("Naive sum vs stored (each layer counted once)", fontsize=10, loc="left")
+        for bar, v in zip(bars, (tot.naive_bytes, tot.actual_bytes)):
+            ax2.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + human(v), va="center", fontsize=8)
+        ax2.set_xlim(0, max(vals + [1e-6]) * 1.25)
+        ax2.tick_params(axis="x", labelsize=7)
+        ax2.set_xlabel(unit, fontsize=8)
+        for side in ("top", "right"):
+            ax2.spines[side].set_visible(False)
+        self._relayout()
+        self.draw_idle()
+
+    def _relayout(self) -> None:
+        self.figure.get_layout_engine().set(h_pad=0.06, w_pad=0.06)
+
+    def _on_resize_settled(self) -> None:
+        self._relayout()
+        self.draw_idle()
+        self.resized.emit()
+
+    # Qt overrides
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._resize_timer.start()

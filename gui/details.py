@@ -1,0 +1,177 @@
+"""Details panel: an image's `docker history` tied to its layers, and one layer's identity and holders."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSplitter,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from model.analysis import Analysis
+from model.chain import short_id
+from model.sizes import human
+
+from . import theme
+from .tablemodel import ago
+
+HISTORY_COLUMNS = ("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT", "LAYER")
+CHAIN_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class DetailsPanel(QWidget):
+    """Top: the selected image's history; bottom: the selected layer. Emits IDs when rows are clicked."""
+
+    layer_clicked = Signal(str)      # chain ID of a history row's layer
+    image_clicked = Signal(str)      # image ID from a layer's holder list
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.analysis: Analysis | None = None
+        self.image_id: str | None = None
+        self.chain_id: str | None = None
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("detailsSplitter")
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(6, 6, 6, 0)
+        self.image_header = QLabel("Select an image to see its history.")
+        self.image_header.setObjectName("detailsHeader")
+        self.image_header.setWordWrap(True)
+        self.image_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.history = QTableWidget(0, len(HISTORY_COLUMNS))
+        self.history.setObjectName("historyTable")
+        self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().hide()
+        self.history.setWordWrap(False)
+        hh = self.history.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 104), (1, 92), (3, 62), (4, 120), (5, 104)):
+            self.history.setColumnWidth(column, width)
+        self.history.setToolTip("docker history: click a row that made a layer to select the layer")
+        self.history.itemSelectionChanged.connect(self._on_history_row_selected)
+        tl.addWidget(self.image_header)
+        tl.addWidget(self.history)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(6, 0, 6, 6)
+        self.layer_header = QLabel("Select a layer (in the graph or a history row).")
+        self.layer_header.setObjectName("detailsHeader")
+        self.layer_header.setWordWrap(True)
+        self.layer_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.holders = QListWidget()
+        self.holders.setToolTip("Every image that holds this layer: click one to select it")
+        self.holders.itemClicked.connect(self._on_holder_clicked)
+        bl.addWidget(self.layer_header)
+        bl.addWidget(self.holders)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.splitter)
+        self._syncing = False
+
+    def set_analysis(self, analysis: Analysis | None) -> None:
+        """Forget the shown image and layer; use a new analysis."""
+        self.analysis = analysis
+        self.image_id = self.chain_id = None
+        self.history.setRowCount(0)
+        self.holders.clear()
+        self.image_header.setText("Select an image to see its history.")
+        self.layer_header.setText("Select a layer (in the graph or a history row).")
+
+    # -- image ------------------------------------------------------------------------
+    def show_image(self, image_id: str) -> None:
+        """Fill the history table like `docker history`, each row tied to its layer."""
+        a = self.analysis
+        if a is None or image_id not in a.snapshot.by_id:
+            return
+        self.image_id = image_id
+        img = a.snapshot.by_id[image_id]
+        st, sz = a.status[image_id], a.image_sizes[image_id]
+        mapping = a.history_mapping(image_id)
+        tags = ", ".join(img.repo_tags) or "&lt;none&gt;"
+        ctrs = ", ".join(f"{html.escape(c.name)} ({c.state})" for c in st.containers) or "none"
+        uncertain = "" if mapping.exact else \
+            "<br><span style='color:#b7791f'>⚠ rows → layers mapping is uncertain (marked ?)</span>"
+        self.image_header.setText(
+            f"<b style='font-size:12pt'>{html.escape(tags)}</b>&nbsp; <code>{img.short_id}</code> · {st.status}<br>"
+            f"SIZE <b>{human(sz.size)}</b> · SHARED {human(sz.shared_size)} · UNIQUE {human(sz.unique_size)}"
+            f" · {len(img.diff_ids)} layers · containers: {ctrs}{uncertain}")
+        self._syncing = True
+        self.history.setRowCount(len(img.history))
+        mono = QFont("DejaVu Sans Mono")
+        mono.setPointSizeF(8.5)
+        for r, row in enumerate(img.history):
+            layer = mapping.row_layer[r] if r < len(mapping.row_layer) else None
+            chain_id = img.chain_ids[layer] if layer is not None else None
+            ident = row.id if row.id == "<missing>" else short_id(row.id)
+            layer_text = "" if chain_id is None else short_id(chain_id) + ("" if mapping.exact else " ?")
+            cells = (ident, ago(row.created), " ".join(row.created_by.split()), human(row.size), row.comment,
+                     layer_text)
+            for c, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(CHAIN_ROLE, chain_id)
+                if c == 2:
+                    cell.setToolTip(row.created_by)
+                    cell.setFont(mono)
+                if c == 5 and chain_id:
+                    cell.setToolTip(f"chain ID {chain_id}" + ("" if mapping.exact else
+                                                              "\nmapping uncertain: another assignment is possible"))
+                if chain_id is None:
+                    cell.setForeground(QBrush(theme.TEXT_DIM))
+                elif not mapping.exact:
+                    cell.setForeground(QBrush(theme.UNTAGGED_MARK))
+                self.history.setItem(r, c, cell)
+        self._syncing = False
+        self.select_history_layer(self.chain_id)
+
+    def select_history_layer(self, chain_id: str | None) -> None:
+        """Highlight the history row that made ``chain_id`` (without emitting)."""
+        self._syncing = True
+        self.history.clearSelection()
+        for r in range(self.history.rowCount()):
+            if chain_id and self.history.item(r, 0).data(CHAIN_ROLE) == chain_id:
+                self.history.selectRow(r)
+                break
+        self._syncing = False
+
+    def _on_history_row_selected(self) -> None:
+        if self._syncing:
+            return
+        items = self.history.selectedItems()
+        if items and items[0].data(CHAIN_ROLE):
+            self.layer_clicked.emit(items[0].data(CHAIN_ROLE))
+
+    # -- layer ------------------------------------------------------------------------
+    def show_layer(self, chain_id: str) -> None:
+        """Chain ID, diff ID, size, created-by and every image holding the layer."""
+        a = self.analysis
+        if a is None or chain_id not in a.graph:
+            return
+        self.chain_id = chain_id
+        node = a.graph.nodes[chain_id]
+        use = a.layer_use[chain_id]
+        shared = f"shared by {len(use.images)} images" if len(use.images) > 1 else "unique to one image"
+        self.layer_header.setText(
+            f"<b style='font-size:11pt'>Layer {short_id(chain_id)}</b> · {human(node['size'])} · {shared}<br>"
+            f"<small>chain ID <code>{chain_id}</code><br>diff ID <code>{node['diff_id']}</code><br>"
+            f"depth {node['depth'] + 1} from the base</small><br>"
+            f"CREATED BY <code>{html.escape(' '.join((node['created_by'] or '(unknown: history mapping uncertain)').split()))}</code>")
+        self.holders.clear()
+        for image_id in use.images:
+            img = a.snapshot.by_id[image_id]
+            label = ", ".join(img.repo_tags) or "<none>"
+            item = QListWidgetItem(f"{label}   {img.short_id}   {a.status[image_id].status}")
+            item.setData(Qt.ItemDataRole.UserRole, image_id)
+            self.holders.addItem(item)
+        self.select_history_layer(chain_id)
+
+    def _on_holder_clicked(self, item: QListWidgetItem) -> None:
+        self.image_clicked.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -1,0 +1,156 @@
+"""The images table: `docker images -a` columns plus SHARED SIZE, UNIQUE SIZE, CONTAINERS, STATUS."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush
+
+from model.analysis import Analysis
+from model.sizes import human
+
+from . import theme
+
+COLUMNS = ("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS",
+           "STATUS")
+COL_REPO, COL_TAG, COL_ID, COL_CREATED, COL_SIZE, COL_SHARED, COL_UNIQUE, COL_CONTAINERS, COL_STATUS = range(9)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1      # the real number (bytes, seconds) behind a cell
+IMAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # full image ID of the row
+REF_ROLE = Qt.ItemDataRole.UserRole + 3       # "repo:tag" of the row, or the image ID for <none>
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 4    # text the filter box matches (tag and ID)
+
+
+@dataclass(frozen=True)
+class ImageRow:
+    """One table row: an image under one of its tags (or <none>)."""
+
+    image_id: str
+    repository: str
+    tag: str
+    created: float
+    size: int
+    shared: int
+    unique: int
+    containers: int
+    status: str
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """'repo:tag' → (repo, tag), minding registry ports ('host:5000/x:1')."""
+    name, sep, tag = ref.rpartition(":")
+    if not sep or "/" in tag:
+        return ref, "<none>"
+    return name, tag
+
+
+def _epoch(created: str) -> float:
+    try:
+        return dt.datetime.fromisoformat(created.replace("Z", "+00:00")[:32]).timestamp()
+    except ValueError:
+        head = created.split(".")[0]
+        try:
+            return dt.datetime.fromisoformat(head.rstrip("Z")).replace(tzinfo=dt.timezone.utc).timestamp()
+        except ValueError:
+            return 0.0
+
+
+def ago(seconds: float, now: float | None = None) -> str:
+    """'3 days ago' like the docker CLI."""
+    if not seconds:
+        return "N/A"
+    now = dt.datetime.now(dt.timezone.utc).timestamp() if now is None else now
+    d = max(0.0, now - seconds)
+    for unit, span in (("years", 365 * 86400), ("months", 30 * 86400), ("weeks", 7 * 86400),
+                       ("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if d >= 2 * span:
+            return f"{int(d // span)} {unit} ago"
+    if d >= 3600:
+        return "About an hour ago"
+    if d >= 60:
+        return "About a minute ago"
+    return "Less than a second ago" if d < 1 else f"{int(d)} seconds ago"
+
+
+def image_rows(analysis: Analysis) -> list[ImageRow]:
+    """One row per tag, and one <none> row per untagged image, in snapshot order."""
+    rows = []
+    for img in analysis.snapshot.images:
+        sz = analysis.image_sizes[img.id]
+        st = analysis.status[img.id]
+        created = _epoch(img.created)
+        refs = [split_ref(t) for t in img.repo_tags] or [("<none>", "<none>")]
+        for repo, tag in refs:
+            rows.append(ImageRow(img.id, repo, tag, created, sz.size, sz.shared_size, sz.unique_size,
+                                 sz.containers, st.status))
+    return rows
+
+
+class ImagesModel(QAbstractTableModel):
+    """Rows of ImageRow; display text like the docker CLI, SORT_ROLE with the real numbers."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[ImageRow] = []
+
+    def set_analysis(self, analysis: Analysis | None) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self.rows = image_rows(analysis) if analysis is not None else []
+        self.endResetModel()
+
+    # Qt overrides
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.repository, row.tag, row.image_id.split(":", 1)[-1][:12], ago(row.created),
+                    human(row.size), human(row.shared), human(row.unique), str(row.containers),
+                    row.status)[col]
+        if role == SORT_ROLE:
+            return (row.repository, row.tag, row.image_id, row.created, row.size, row.shared, row.unique,
+                    row.containers, row.status)[col]
+        if role == IMAGE_ID_ROLE:
+            return row.image_id
+        if role == REF_ROLE:
+            return f"{row.repository}:{row.tag}" if row.tag != "<none>" else row.image_id
+        if role == FILTER_ROLE:
+            return f"{row.repository}:{row.tag} {row.image_id}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SIZE, COL_SHARED, COL_UNIQUE, COL_CONTAINERS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_STATUS:
+                return QBrush(theme.IMAGE_FILL.get(row.status, theme.TEXT))
+            if row.status in ("intermediate", "dangling"):
+                return QBrush(theme.TEXT_DIM)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_ID:
+            return row.image_id
+        return None
+
+
+class ImagesProxy(QSortFilterProxyModel):
+    """Sorts by the real numbers and filters on tag and image ID (case-insensitive substring)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterRole(FILTER_ROLE)
+        self.setFilterKeyColumn(0)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_filter_text(self, text: str) -> None:
+        """Show only rows whose 'repo:tag' or image ID contains ``text``."""
+        self.setFilterFixedString(text.strip())

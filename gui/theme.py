@@ -1,0 +1,63 @@
+"""Colours, pens and fonts shared by the graph, legend and chart (one place to restyle)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPen
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+# Layers
+LAYER_UNIQUE = QColor("#e3eaf3")
+LAYER_UNIQUE_EDGE = QColor("#6b84a3")
+LAYER_SHARED = QColor("#cfeedd")
+LAYER_SHARED_EDGE = QColor("#2f8a5b")
+LAYER_COLLAPSED = QColor("#eef0f2")
+# Images, by status
+IMAGE_FILL = {
+    "tagged": QColor("#2563a8"),
+    "untagged": QColor("#7c5cbf"),
+    "intermediate": QColor("#9aa5b1"),
+    "dangling": QColor("#d9772b"),
+}
+IMAGE_TEXT = QColor("#ffffff")
+IN_USE = QColor("#18a558")
+# Marks
+SELECTED = QColor("#f5b700")
+DELETED = QColor("#d64545")
+DELETED_FILL = QColor("#f9d4d4")
+UNTAGGED_MARK = QColor("#e08a00")
+EDGE = QColor("#9aa7b6")
+TEXT = QColor("#1f2933")
+TEXT_DIM = QColor("#52606d")
+BACKGROUND = QColor("#fafbfc")
+
+SANS = "NanumGothic"
+
+
+def font(size: float, bold: bool = False) -> QFont:
+    """The UI font (NanumGothic when installed, so Korean renders) at ``size`` points."""
+    f = QFont()
+    f.setFamilies([SANS, "DejaVu Sans", "Sans Serif"])
+    f.setPointSizeF(size)
+    f.setBold(bold)
+    return f
+
+
+def pen(color: QColor, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    """A cosmetic-free pen of ``color`` and ``width`` scene units."""
+    p = QPen(color, width, style)
+    p.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return p
+
+
+def brush(color: QColor, style: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> QBrush:
+    """A brush of ``color``."""
+    return QBrush(color, style)
+
+
+def icon(name: str) -> QIcon:
+    """An icon from resources/icons (SVG), or an empty icon when missing."""
+    path = RESOURCES / "icons" / f"{name}.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()

@@ -1,0 +1,227 @@
+"""Coordinates for the layer forest: bases at the bottom, stacks growing upward, images on top (Qt-free)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .graph import EDGE_LAYER, EDGE_TOP, IMAGE, LAYER
+
+COLLAPSED = "collapsed"     # a run of layers drawn as one node
+
+# Default geometry, in scene units (pixels at zoom 1).
+NODE_W = 190.0
+LAYER_H = 40.0
+IMAGE_H = 44.0
+COL_W = 215.0
+ROW_H = 64.0
+COLLAPSE_MIN = 4            # runs of at least this many plain layers become one node
+ASPECT = 1.6                # target width / height when packing separate trees into bands
+
+
+@dataclass(frozen=True)
+class LayoutNode:
+    """One box of the drawing: a layer, a collapsed run of layers, or an image badge."""
+
+    id: str                                 # chain ID, image ID, or the first member's chain ID for a run
+    kind: str                               # "layer" | "collapsed" | "image"
+    x: float                                # left
+    y: float                                # top (y grows downward, bases sit at the largest y)
+    w: float
+    h: float
+    row: int                                # 0 = base row of its tree
+    col: int
+    members: tuple[str, ...] = ()           # chain IDs bottom first (one for a layer, several for a run)
+    parent: str | None = None               # layout node id below it (None for a base)
+    band: int = 0                           # which band of trees (0 = top band)
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """The middle of the box."""
+        return (self.x + self.w / 2, self.y + self.h / 2)
+
+
+@dataclass(frozen=True)
+class LayoutEdge:
+    """A line from the node below (``source``) to the node above (``target``)."""
+
+    source: str
+    target: str
+    kind: str                               # "layer" (layer → layer) | "top" (top layer → image)
+
+
+@dataclass
+class Layout:
+    """The whole drawing: nodes by id, edges, where each chain ID went, and the bounding size."""
+
+    nodes: dict[str, LayoutNode] = field(default_factory=dict)
+    edges: list[LayoutEdge] = field(default_factory=list)
+    node_of: dict[str, str] = field(default_factory=dict)     # chain ID or image ID → layout node id
+    width: float = 0.0
+    height: float = 0.0
+    rows: int = 0
+    cols: int = 0
+    bands: int = 1
+
+
+# Layout technique (a "tidy tree" on a grid, bottom-up like `docker history`).
+#  1. Collapse: walking up from each base layer, a run of layers that each have
+#     exactly one child layer and no image attached (and whose child is plain
+#     too) is merged into one node when the run is at least ``collapse_min``
+#     long.  A layer that carries an image or forks always stays visible.
+#  2. Tree: images are leaves hanging one row above their top layer; a layer's
+#     children are its child layers first (in the graph's order), then its images.
+#  3. Columns: a post-order walk gives every leaf the next free column; a parent
+#     takes the column of its first child, so the main stack stays straight and
+#     branches and images step off to the right like a staircase.
+#  4. Rows: row = number of visible nodes below; y is flipped so row 0 (the
+#     bases) is at the bottom of the drawing.
+#  5. Bands: when the forest is far wider than tall, whole trees are packed
+#     left to right into horizontal bands (shelf packing) about ``aspect``
+#     wide for one tall; a tree never spans bands, so edges never cross bands.
+# Everything is iterative (no recursion) and linear in the number of nodes.
+def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: float = NODE_W,
+                  col_w: float = COL_W, row_h: float = ROW_H, layer_h: float = LAYER_H,
+                  image_h: float = IMAGE_H, aspect: float = ASPECT) -> Layout:
+    """Lay out the layer forest of ``model.graph.build_graph`` with images above their top layers."""
+    layer_kids: dict[str, list[str]] = {}
+    image_kids: dict[str, list[str]] = {}
+    bases: list[str] = []
+    loose_images: list[str] = []
+    for node, data in graph.nodes(data=True):
+        kind = data["kind"]
+        if kind == LAYER:
+            layer_kids.setdefault(node, [])
+            image_kids.setdefault(node, [])
+            if data.get("parent") is None:
+                bases.append(node)
+        elif kind == IMAGE:
+            if not any(k == EDGE_TOP for _, _, k in graph.in_edges(node, data="kind")):
+                loose_images.append(node)
+    for src, dst, kind in graph.edges(data="kind"):
+        if kind == EDGE_LAYER:
+            layer_kids[src].append(dst)
+        elif kind == EDGE_TOP:
+            image_kids[src].append(dst)
+
+    def plain(chain_id: str) -> bool:
+        return len(layer_kids[chain_id]) == 1 and not image_kids[chain_id]
+
+    # -- 1+2: the visible tree --------------------------------------------------------
+    out = Layout()
+    kids: dict[str, list[str]] = {}           # visible node → visible children (layers, then images)
+    kind_of: dict[str, str] = {}
+    members_of: dict[str, tuple[str, ...]] = {}
+    parent_of: dict[str, str | None] = {}
+    roots: list[str] = []
+    stack: list[tuple[str, str | None]] = [(b, None) for b in reversed(bases)]
+    while stack:
+        chain_id, below = stack.pop()
+        run = [chain_id]
+        while plain(run[-1]) and plain(layer_kids[run[-1]][0]):
+            run.append(layer_kids[run[-1]][0])
+        if len(run) >= collapse_min:
+            node_id, kind = run[0], COLLAPSED
+            top = run[-1]
+        else:
+            node_id, kind, top = chain_id, LAYER, chain_id
+            run = [chain_id]
+        kind_of[node_id] = kind
+        members_of[node_id] = tuple(run)
+        parent_of[node_id] = below
+        for member in run:
+            out.node_of[member] = node_id
+        kids[node_id] = []
+        if below is None:
+            roots.append(node_id)
+        else:
+            kids[below].append(node_id)
+        for image_id in image_kids[top]:
+            kind_of[image_id] = IMAGE
+            members_of[image_id] = ()
+            parent_of[image_id] = node_id
+            kids[image_id] = []
+            out.node_of[image_id] = image_id
+        # children are pushed reversed so they are visited in order; images are appended after
+        # the child layers when the walk returns (see step 3), so keep both lists here
+        stack.extend((child, node_id) for child in reversed(layer_kids[top]))
+        kids.setdefault(node_id, [])
+        kids[node_id + "\0images"] = list(image_kids[top])
+    for image_id in loose_images:
+        kind_of[image_id] = IMAGE
+        members_of[image_id] = ()
+        parent_of[image_id] = None
+        kids[image_id] = []
+        kids[image_id + "\0images"] = []
+        out.node_of[image_id] = image_id
+        roots.append(image_id)
+
+    def children(node_id: str) -> list[str]:
+        return kids[node_id] + kids.get(node_id + "\0images", [])
+
+    # -- 3+4: columns (post-order) and rows (pre-order) ---------------------------------
+    col: dict[str, int] = {}
+    row: dict[str, int] = {}
+    tree_of: dict[str, int] = {}
+    trees: list[tuple[int, int, int]] = []      # (first column, columns, rows) per root
+    next_col = 0
+    for t, root in enumerate(roots):
+        row[root] = 0
+        first, height = next_col, 0
+        walk: list[tuple[str, bool]] = [(root, False)]
+        while walk:
+            node_id, done = walk.pop()
+            ch = children(node_id)
+            if done:
+                col[node_id] = col[ch[0]] if ch else next_col
+                if not ch:
+                    next_col += 1
+                continue
+            tree_of[node_id] = t
+            height = max(height, row[node_id] + 1)
+            walk.append((node_id, True))
+            for child in reversed(ch):
+                row[child] = row[node_id] + 1
+                walk.append((child, False))
+        trees.append((first, next_col - first, height))
+    # shelf packing of whole trees into bands
+    area = sum(w * col_w * h * row_h for _, w, h in trees)
+    band_w = max((area * aspect) ** 0.5 / col_w, max((w for _, w, _ in trees), default=1))
+    shift: list[tuple[int, int]] = []           # per tree: (column shift, band)
+    band_rows: list[int] = []
+    x = 0
+    for first, w, h in trees:
+        if band_rows and x + w > band_w:
+            band_rows.append(0)
+            x = 0
+        if not band_rows:
+            band_rows.append(0)
+        shift.append((x - first, len(band_rows) - 1))
+        band_rows[-1] = max(band_rows[-1], h)
+        x += w
+    band_top = []                               # first grid row (from the top) of each band
+    acc = 0
+    for h in band_rows:
+        band_top.append(acc)
+        acc += h + 1                            # one empty row between bands
+    total_rows = max(acc - 1, 0)
+    out.rows, out.bands = total_rows, len(band_rows)
+    widest = 0
+    pad = (col_w - node_w) / 2
+    for node_id, kind in kind_of.items():
+        h = image_h if kind == IMAGE else layer_h
+        dx, band = shift[tree_of[node_id]]
+        r, c = row[node_id], col[node_id] + dx
+        widest = max(widest, c + 1)
+        grid_row = band_top[band] + band_rows[band] - 1 - r      # rows counted from the top
+        y = grid_row * row_h + (row_h - h) / 2
+        out.nodes[node_id] = LayoutNode(id=node_id, kind=kind, x=c * col_w + pad, y=y, w=node_w, h=h,
+                                        row=r, col=c, members=members_of[node_id], parent=parent_of[node_id],
+                                        band=band)
+        below = parent_of[node_id]
+        if below is not None:
+            out.edges.append(LayoutEdge(below, node_id, EDGE_TOP if kind == IMAGE else EDGE_LAYER))
+    out.cols = widest
+    out.width = widest * col_w
+    out.height = total_rows * row_h
+    return out

@@ -1,0 +1,128 @@
+"""model.layout: bases at the bottom, images above their top layer, linear runs collapsed, fast."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from model.analysis import Analysis
+from model.graph import lineage
+from model.layout import COLLAPSED, IMAGE, LAYER, layout_forest
+from model.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+
+def _image(name: str, diffs: list[str], tags: tuple[str, ...] = ()) -> Image:
+    history = tuple(HistoryRow(id="<missing>", created=i, created_by=f"RUN step {d}", size=10 + i)
+                    for i, d in enumerate(diffs))[::-1]
+    return Image(id=f"sha256:{name:0<64}", repo_tags=tags, repo_digests=(), parent="", created="2024-01-01T00:00:00Z",
+                 size=sum(h.size for h in history), diff_ids=tuple(f"sha256:{d:0<64}" for d in diffs), history=history)
+
+
+def _snapshot(*images: Image) -> Snapshot:
+    return Snapshot(info=DaemonInfo(version="20.10.24"), images=images)
+
+
+def _overlaps(nodes) -> list[tuple[str, str]]:
+    cells: dict[tuple[int, int], str] = {}
+    clashes = []
+    for n in nodes:
+        key = (round(n.x), round(n.y))
+        if key in cells:
+            clashes.append((cells[key], n.id))
+        cells[key] = n.id
+    return clashes
+
+
+def test_layout_tutorial_shape_bases_bottom_images_above():
+    """The tutorial: one stack of 6 layers; each image sits one row above its top layer."""
+    ubuntu = _image("a1", ["1", "2", "3", "4"], ("ubuntu:18.04",))
+    apache = _image("a2", ["1", "2", "3", "4", "5"], ("ubuntu_apache:latest",))
+    edu = _image("a3", ["1", "2", "3", "4", "5", "6"], ("iscreamedu_apache:latest",))
+    analysis = Analysis(_snapshot(ubuntu, apache, edu))
+    lay = layout_forest(analysis.graph)
+    layers = [n for n in lay.nodes.values() if n.kind == LAYER]
+    assert len(layers) == 6                     # run of 3 plain layers is below the collapse threshold
+    assert {n.kind for n in lay.nodes.values()} == {LAYER, IMAGE}
+    chain = lineage(analysis.graph, edu.id)
+    ys = [lay.nodes[lay.node_of[c]].y for c in chain]
+    assert ys == sorted(ys, reverse=True)       # bottom first → largest y first: the stack grows upward
+    assert [lay.nodes[lay.node_of[c]].row for c in chain] == list(range(6))
+    assert len({lay.nodes[lay.node_of[c]].col for c in chain}) == 1   # the main stack is straight
+    for img in (ubuntu, apache, edu):
+        node = lay.nodes[img.id]
+        top = lay.nodes[lay.node_of[img.top_layer]]
+        assert node.row == top.row + 1 and node.parent == top.id and node.y < top.y
+    assert not _overlaps(lay.nodes.values())
+    assert {(e.source, e.target) for e in lay.edges} >= {(lay.node_of[edu.top_layer], edu.id)}
+    assert lay.width > 0 and lay.height == lay.rows * 64.0 and lay.bands == 1
+
+
+def test_layout_collapses_long_plain_runs_only():
+    """A run of plain layers (one child, no image) becomes one node; forks and image layers stay."""
+    base = _image("b1", ["1", "2", "3", "4", "5", "6", "7"], ("tall:1",))
+    branch = _image("b2", ["1", "2", "3", "4", "5", "6", "7", "8"], ("tall:2",))
+    fork = _image("b3", ["1", "2", "x"], ("fork:1",))
+    analysis = Analysis(_snapshot(base, branch, fork))
+    lay = layout_forest(analysis.graph, collapse_min=3)
+    runs = [n for n in lay.nodes.values() if n.kind == COLLAPSED]
+    assert len(runs) == 1
+    run = runs[0]
+    assert run.members == base.chain_ids[2:6]   # layers 3..6: above the fork at 2, below the image at 7
+    for member in run.members:
+        assert lay.node_of[member] == run.id
+    assert lay.node_of[base.chain_ids[1]] == base.chain_ids[1]     # the fork stays visible
+    assert lay.node_of[base.chain_ids[6]] == base.chain_ids[6]     # the image's top layer stays visible
+    every_chain = {c for img in (base, branch, fork) for c in img.chain_ids}
+    assert every_chain <= set(lay.node_of)
+    assert not _overlaps(lay.nodes.values())
+    # nothing collapses with a threshold above the longest run
+    assert not [n for n in layout_forest(analysis.graph, collapse_min=5).nodes.values() if n.kind == COLLAPSED]
+
+
+def test_layout_separate_trees_and_layerless_image_do_not_overlap():
+    """Two unrelated bases get their own columns; an image without layers still gets a place."""
+    a = _image("c1", ["p", "q"], ("a:1",))
+    b = _image("c2", ["r"], ("b:1",))
+    empty = Image(id="sha256:" + "e" * 64, repo_tags=("scratch:1",), repo_digests=(), parent="",
+                  created="2024-01-01T00:00:00Z", size=0, diff_ids=())
+    lay = layout_forest(Analysis(_snapshot(a, b, empty)).graph)
+    assert lay.nodes[empty.id].row == 0
+    assert not _overlaps(lay.nodes.values())
+    boxes = [(n.x, n.y, n.x + n.w, n.y + n.h) for n in lay.nodes.values()]
+    for i, p in enumerate(boxes):
+        for q in boxes[i + 1:]:
+            assert p[2] <= q[0] or q[2] <= p[0] or p[3] <= q[1] or q[3] <= p[1]
+
+
+def test_layout_large_host_under_a_second():
+    """1,000 images / 2,600 layers lay out in well under a second, with every node placed once."""
+    from bench_gui import synthetic_snapshot
+
+    snap = synthetic_snapshot(1000, 2600)
+    analysis = Analysis(snap)
+    graph = analysis.graph
+    t = time.perf_counter()
+    lay = layout_forest(graph)
+    elapsed = time.perf_counter() - t
+    assert elapsed < 0.5, elapsed
+    assert sum(1 for n in lay.nodes.values() if n.kind == IMAGE) == 1000
+    assert len(analysis.layer_use) == 2600
+    assert set(analysis.layer_use) <= set(lay.node_of)
+    assert not _overlaps(lay.nodes.values())
+
+
+def test_layout_packs_many_trees_into_bands():
+    """Many separate small trees are packed into several bands instead of one endless strip."""
+    images = [_image(f"d{n:03d}", [f"a{n:03d}", f"b{n:03d}"], (f"tree{n}:1",)) for n in range(60)]
+    lay = layout_forest(Analysis(_snapshot(*images)).graph)
+    assert lay.bands > 1
+    assert 0.5 < lay.width / lay.height < 4
+    assert not _overlaps(lay.nodes.values())
+    for img in images:                      # each tree stays in one band, image above its stack
+        top = lay.nodes[lay.node_of[img.top_layer]]
+        base = lay.nodes[lay.node_of[img.chain_ids[0]]]
+        node = lay.nodes[img.id]
+        assert node.band == top.band == base.band
+        assert node.y < top.y < base.y and node.x == top.x == base.x
