@@ -1,0 +1,887 @@
+"""Exact prediction of ``docker rmi`` and ``docker image prune`` as pure functions of a Snapshot.
+
+Per image store (``snapshot.info.image_store``):
+
+* graphdriver (classic store, dockerd 20.10 … 28): ported from moby
+  ``daemon/images/image_delete.go``, ``image_prune.go``, ``reference/store.go``,
+  ``layer/layer_store.go``; checked here against dockerd 20.10 by the
+  differential tests (tests/test_differential.py).  Identical up to v29.
+* containerd store (Engine 25+): taken from the engine source
+  (``daemon/containerd/image_delete.go``, ``image_prune.go``), NOT tested here
+  (no such daemon on this machine).  Engine 24's experimental store is refused.
+* Podman (4.x compat API): taken from Podman's source (``libimage``), NOT
+  tested here; its parents are inferred from the layer tree, so anything that
+  depends on them is reported unpredictable.
+
+A snapshot cannot see layers held only by BuildKit's cache (graphdriver mode): with
+BuildKit builds on the host, fewer chain-ID lines may come back than predicted.
+
+Whatever a snapshot cannot decide is reported, never guessed: an ``RmiOutcome``
+or ``PruneResult`` then carries ``unpredictable`` = the reason.  Where the
+daemon itself picks at random (which container a conflict message names, the
+order of prune's ImagesDeleted), the prediction carries every possibility.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .reference import (Ambiguous, DigestSet, InvalidReference, Reference, is_image_id_prefix,
+                        parse_any, parse_normalized_named, path_is_clean)
+from .snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, Container, Image, Snapshot
+
+Item = dict[str, str]          # {"Untagged": ref} or {"Deleted": id}
+PRUNE_FILTERS = ("dangling", "label", "label!", "until")
+CLOCK_MARGIN_NS = 5 * 10**9    # relative ``until`` this close to an image's Created → unpredictable
+
+# Image ID → chain IDs of every image ever seen.  IDs are content addresses,
+# so this is a fact, not state: it lets a what-if snapshot (or a later read of
+# the daemon) know which layers a container of an already-deleted image pins.
+_KNOWN_CHAINS: dict[str, tuple[str, ...]] = {}
+
+
+class Unpredictable(Exception):
+    """The snapshot does not hold enough to predict the daemon's answer exactly."""
+
+
+@dataclass(frozen=True)
+class RmiOutcome:
+    """What ``DELETE /images/{ref}`` answers: the response list, an error, or why it is unknown."""
+
+    ref: str
+    response: tuple[Item, ...] = ()
+    status: int = 200
+    message: str = ""                      # the error message (status != 200)
+    alternatives: tuple[str, ...] = ()     # every message the daemon may send when it picks at random
+    unpredictable: str = ""                # non-empty: no exact prediction, and why
+
+    @property
+    def ok(self) -> bool:
+        """True when the prediction is a successful response list."""
+        return self.status == 200 and not self.unpredictable
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"ref", "response"}`` or ``{"ref", "error": {"status", "message"}}`` (+ ``unpredictable``)."""
+        if self.unpredictable:
+            return {"ref": self.ref, "unpredictable": self.unpredictable}
+        if self.status != 200:
+            err: dict[str, Any] = {"status": self.status, "message": self.message}
+            if self.alternatives:
+                err["alternatives"] = list(self.alternatives)
+            return {"ref": self.ref, "error": err}
+        return {"ref": self.ref, "response": [dict(i) for i in self.response]}
+
+    def matches(self, actual: dict[str, Any]) -> bool:
+        """True when the daemon's real answer (same JSON shape) is exactly this prediction."""
+        if self.unpredictable:
+            return False
+        if self.status != 200:
+            err = actual.get("error") or {}
+            allowed = self.alternatives or (self.message,)
+            return err.get("status") == self.status and err.get("message") in allowed
+        return "error" not in actual and [dict(i) for i in self.response] == list(actual.get("response", ()))
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    """What ``POST /images/prune`` answers; the daemon's order is random, so groups are per candidate."""
+
+    groups: tuple[tuple[Item, ...], ...] = ()   # one per image prune processed (each in the daemon's order)
+    space_reclaimed: int | None = 0             # None when a deleted layer's size is unknown
+    unpredictable: str = ""
+    status: int = 200
+    message: str = ""
+
+    @property
+    def images_deleted(self) -> list[Item]:
+        """All entries, flattened (the daemon may list the groups in any order)."""
+        return [dict(i) for g in self.groups for i in g]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"ImagesDeleted": [...], "SpaceReclaimed": N}`` (or the error / the reason)."""
+        if self.unpredictable:
+            return {"unpredictable": self.unpredictable}
+        if self.status != 200:
+            return {"error": {"status": self.status, "message": self.message}}
+        return {"ImagesDeleted": self.images_deleted or None, "SpaceReclaimed": self.space_reclaimed}
+
+    def matches(self, actual: dict[str, Any]) -> bool:
+        """True when the daemon's answer equals the prediction, ImagesDeleted compared as a multiset."""
+        if self.unpredictable:
+            return False
+        if self.status != 200:
+            return (actual.get("error") or {}) == {"status": self.status, "message": self.message}
+        return (multiset(actual.get("ImagesDeleted")) == multiset(self.images_deleted)
+                and actual.get("SpaceReclaimed") == self.space_reclaimed)
+
+
+def multiset(items: Iterable[Item] | None) -> Counter:
+    """A response list as a multiset of (key, value) pairs."""
+    return Counter(tuple(sorted(i.items())) for i in items or ())
+
+
+class _Err(Exception):
+    def __init__(self, status: int, message: str, alternatives: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+        alts = tuple(dict.fromkeys(alternatives))
+        self.alternatives = alts if len(alts) > 1 else ()
+
+
+def _short(image_id: str) -> str:
+    return image_id.split(":", 1)[-1][:12]
+
+
+def _not_found(ref: Reference) -> _Err:
+    return _Err(404, f"No such image: {ref.tag_name_only().familiar()}")
+
+
+def _remember(snapshot: Snapshot) -> None:
+    for img in snapshot.images:
+        _KNOWN_CHAINS.setdefault(img.id, img.chain_ids)
+
+
+# ===========================================================================
+# Graphdriver store
+# ===========================================================================
+class _Conflict:
+    """imageDeleteConflict: hard/soft, whether a container is the cause, possible messages."""
+
+    def __init__(self, image_id: str, hard: bool, used: bool, texts: list[str]) -> None:
+        self.hard, self.used = hard, used
+        force = "cannot be forced" if hard else "must be forced"
+        self.messages = [f"conflict: unable to delete {_short(image_id)} ({force}) - {t}" for t in texts]
+
+    def error(self) -> _Err:
+        return _Err(409, self.messages[0], self.messages)
+
+
+CHILD, RUNNING, ACTIVE_REF, STOPPED = 1, 2, 4, 8
+HARD, SOFT = CHILD | RUNNING, ACTIVE_REF | STOPPED
+
+
+class _Graph:
+    """Mutable working copy of the classic store: refstore, image store (parents), layer store."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        _remember(snap)
+        self.snap = snap
+        self.images: dict[str, Image] = dict(snap.by_id)
+        self.refs: dict[str, dict[str, Reference]] = {}        # image ID → {full ref string: ref}
+        self.refstore: dict[str, str] = {}                     # full ref string → image ID
+        for img in snap.images:
+            for text in img.repo_tags + img.repo_digests:
+                ref = parse_normalized_named(text).tag_name_only()
+                self.refs.setdefault(img.id, {})[str(ref)] = ref
+                self.refstore[str(ref)] = img.id
+        self.parent = {i.id: i.parent for i in snap.images if i.parent}
+        self.missing_parents = {p for p in self.parent.values() if p not in self.images}
+        self.children: dict[str, set[str]] = {}
+        for child, par in self.parent.items():
+            self.children.setdefault(par, set()).add(child)
+        self.ids = DigestSet([i.id for i in snap.images])
+        self.containers = list(snap.containers)
+        self.users: dict[str, list[Container]] = {}
+        for ctr in snap.containers:
+            self.users.setdefault(ctr.image_id, []).append(ctr)
+        # layer store: reference counts = images on top + child layers + container RW layers
+        self.layer_parent: dict[str, str | None] = {}
+        self.layer_kids: dict[str, set[str]] = {}
+        self.layer_tops: Counter = Counter()
+        self.layer_pins: Counter = Counter()
+        self.unknown_pins: list[str] = []
+        for img in snap.images:
+            self._add_chain(img.chain_ids)
+            if img.top_layer:
+                self.layer_tops[img.top_layer] += 1
+        for ctr in snap.containers:
+            if ctr.image_id not in _KNOWN_CHAINS:
+                self.unknown_pins.append(ctr.id)
+                continue
+            chain = _KNOWN_CHAINS[ctr.image_id]
+            self._add_chain(chain)
+            if chain:
+                self.layer_pins[chain[-1]] += 1
+        self.layers_before = set(self.layer_parent)
+
+    def _add_chain(self, chain: tuple[str, ...]) -> None:
+        prev = None
+        for cid in chain:
+            if cid not in self.layer_parent:
+                self.layer_parent[cid] = prev
+                if prev:
+                    self.layer_kids.setdefault(prev, set()).add(cid)
+            prev = cid
+
+    # -- lookups ------------------------------------------------------------
+    def references(self, image_id: str) -> list[Reference]:
+        """refstore.References: sorted by the full normalised string."""
+        return [r for _, r in sorted(self.refs.get(image_id, {}).items())]
+
+    def get_image(self, arg: str) -> str:
+        """daemon.GetImage: digest → exact ID; name → refstore; else a unique ID prefix."""
+        try:
+            ref = parse_any(arg)
+        except InvalidReference as exc:
+            raise _Err(400, str(exc)) from None
+        if not ref.is_named:
+            if ref.digest in self.images:
+                return ref.digest
+            raise _Err(404, f"No such image: {ref.digest}")
+        key = str(ref.trim_tag_if_digest() if ref.digest else ref.tag_name_only())
+        if key in self.refstore:
+            return self.refstore[key]
+        try:
+            found = self.ids.lookup(arg)
+        except Ambiguous:
+            found = None            # GetImage turns every Search error into "No such image"
+        if found:
+            return found
+        raise _not_found(ref)
+
+    def conflict(self, image_id: str, mask: int) -> _Conflict | None:
+        """checkImageDeleteConflict, in the daemon's order."""
+        if mask & CHILD and self.children.get(image_id):
+            return _Conflict(image_id, True, False, ["image has dependent child images"])
+        users = self.users.get(image_id, [])
+        running = [c for c in users if c.running]
+        if mask & RUNNING and running:
+            return _Conflict(image_id, True, True,
+                             [f"image is being used by running container {c.id[:12]}" for c in running])
+        if mask & ACTIVE_REF and self.refs.get(image_id):
+            return _Conflict(image_id, False, False, ["image is referenced in multiple repositories"])
+        stopped = [c for c in users if not c.running]
+        if mask & STOPPED and stopped:
+            return _Conflict(image_id, False, True,
+                             [f"image is being used by stopped container {c.id[:12]}" for c in stopped])
+        return None
+
+    def dangling(self, image_id: str) -> bool:
+        return not self.refs.get(image_id) and not self.children.get(image_id)
+
+    # -- mutations ----------------------------------------------------------
+    def untag(self, ref: Reference) -> Reference:
+        """removeImageRef: TagNameOnly, then delete (name:tag@digest deletes name@digest)."""
+        ref = ref.tag_name_only()
+        key = str(ref.trim_tag_if_digest())
+        image_id = self.refstore.pop(key, None)
+        if image_id is None:
+            raise _Err(500, "reference does not exist")
+        self.refs[image_id].pop(key, None)
+        if not self.refs[image_id]:
+            del self.refs[image_id]
+        return ref
+
+    def delete_image(self, image_id: str) -> list[str]:
+        """imageStore.Delete + layerStore.Release: the released chain IDs, top first."""
+        img = self.images.pop(image_id)
+        self.ids.remove(image_id)
+        for kid in self.children.pop(image_id, ()):
+            self.parent.pop(kid, None)
+        par = self.parent.pop(image_id, None)
+        if par and par in self.children:
+            self.children[par].discard(image_id)
+        top = img.top_layer
+        if not top:
+            return []
+        self.layer_tops[top] -= 1
+        removed: list[str] = []
+        layer: str | None = top
+        while layer is not None:
+            if self.layer_tops[layer] > 0 or self.layer_kids.get(layer) or self.layer_pins[layer] > 0:
+                break
+            removed.append(layer)
+            parent = self.layer_parent.pop(layer)
+            self.layer_kids.pop(layer, None)
+            if parent:
+                self.layer_kids[parent].discard(layer)
+            layer = parent
+        if removed and self.unknown_pins:
+            raise Unpredictable(f"container {self.unknown_pins[0][:12]} uses an image this snapshot does not hold; "
+                                "it may keep layers alive")
+        return removed
+
+    def to_snapshot(self) -> Snapshot:
+        images = []
+        for img in self.snap.images:
+            if img.id not in self.images:
+                continue
+            refs = self.references(img.id)
+            tags = tuple(r.familiar() for r in refs if r.tag)
+            digests = tuple(r.familiar() for r in refs if r.digest)
+            parent = self.parent.get(img.id, "")
+            if (tags, digests, parent) != (img.repo_tags, img.repo_digests, img.parent):
+                img = _replace_image(img, repo_tags=tags, repo_digests=digests, parent=parent)
+            images.append(img)
+        return self.snap.replace(images=tuple(images), source="what-if")
+
+
+def _replace_image(img: Image, **changes: Any) -> Image:
+    values = {k: getattr(img, k) for k in img.__dataclass_fields__}
+    values.update(changes)
+    return Image(**values)
+
+
+# ImageDelete (image_delete.go), graphdriver:
+#   img = GetImage(arg); refs = References(img) sorted by full string
+#   by name: unless force, a single reference used by any container → 409 "must force";
+#            untag it (+ the repo's digest refs when its last tag goes); refs left → done;
+#            else helper(quiet) — conflicts then end it silently
+#   by ID:   single reference → check HARD (+STOPPED unless force), untag all refs;
+#            helper(loud) — any conflict is the error
+#   helper:  conflict HARD (+SOFT unless force); untag what is left; Deleted(id);
+#            Deleted(chain) per released layer top→bottom; then, unless noprune,
+#            helper(parent, force=False, quiet) — the untagged parents without other children.
+def _gd_delete(g: _Graph, arg: str, force: bool, prune: bool) -> list[Item]:
+    if not arg.strip():
+        raise _Err(400, "image name cannot be blank")
+    if not path_is_clean(arg):
+        raise Unpredictable(f"the API router rewrites the path /images/{arg} before the daemon sees it")
+    image_id = g.get_image(arg)
+    refs = g.references(image_id)
+    out: list[Item] = []
+    if not is_image_id_prefix(image_id, arg):
+        if not force and _single_reference(refs):
+            users = g.users.get(image_id, [])
+            if users:
+                msgs = [f'conflict: unable to remove repository reference "{arg}" (must force) - container '
+                        f"{c.id[:12]} is using its referenced image {_short(image_id)}" for c in users]
+                raise _Err(409, msgs[0], msgs)
+        parsed = parse_normalized_named(arg)
+        removed = g.untag(parsed)
+        out.append({"Untagged": removed.familiar()})
+        refs = g.references(image_id)
+        if not removed.digest and not any(r.name == removed.name and not r.digest for r in refs):
+            for r in refs:
+                if r.digest and r.name == removed.name:
+                    g.untag(r)
+                    out.append({"Untagged": r.familiar()})
+            refs = g.references(image_id)
+        if refs:
+            return out
+        quiet = True
+    else:
+        quiet = False
+        if _single_reference(refs):
+            c = g.conflict(image_id, HARD | (0 if force else STOPPED))
+            if c:
+                raise c.error()
+            for r in refs:
+                out.append({"Untagged": g.untag(r).familiar()})
+    _gd_helper(g, image_id, out, force, prune, quiet)
+    return out
+
+
+def _gd_helper(g: _Graph, image_id: str, out: list[Item], force: bool, prune: bool, quiet: bool) -> None:
+    if image_id in g.missing_parents:
+        raise Unpredictable(f"parent image {_short(image_id)} is not in the snapshot")
+    c = g.conflict(image_id, HARD | (0 if force else SOFT))
+    if c:
+        if quiet and (not g.dangling(image_id) or c.used):
+            return
+        raise c.error()
+    parent = g.parent.get(image_id, "")
+    for r in g.references(image_id):
+        out.append({"Untagged": g.untag(r).familiar()})
+    layers = g.delete_image(image_id)
+    out.append({"Deleted": image_id})
+    out.extend({"Deleted": cid} for cid in layers)
+    if prune and parent:
+        _gd_helper(g, parent, out, False, True, True)
+
+
+def _single_reference(refs: list[Reference]) -> bool:
+    """isSingleReference: one ref, or ≤1 tag and all digest refs in that one repository."""
+    if len(refs) <= 1:
+        return len(refs) == 1
+    single: Reference | None = None
+    digest_repos: set[str] = set()
+    for r in refs:
+        if r.digest:
+            digest_repos.add(r.name)
+        elif single is None:
+            single = r
+        else:
+            return False
+    if single is None:
+        single = refs[0]
+    return len(digest_repos) == 1 and single.name in digest_repos
+
+
+# ImagesPrune (image_prune.go), graphdriver:
+#   cands = dangling ? Heads() (no children) : Map() (all)
+#   drop untagged images with children, then apply until (config Created) and labels
+#   for each candidate (Go map order = random):
+#     refs → (all, or dangling and none is a tag) ImageDelete(ref.String(), force=False, prune=True) per ref
+#     none → ImageDelete(hex ID, …);  every error is skipped (images in use survive)
+#   SpaceReclaimed = Σ DiffSize of pre-existing layers listed as Deleted.
+# The final state and the multiset of entries do not depend on the order; we
+# process candidates by ID and keep each one's entries as a group.
+def _gd_prune(snap: Snapshot, dangling: bool, keep: "_Keep", sizes: dict[str, int] | None
+              ) -> tuple[PruneResult, Snapshot]:
+    g = _Graph(snap)
+    cands = [i for i in snap.images if not dangling or not g.children.get(i.id)]
+    top = [i for i in cands if not (not g.refs.get(i.id) and g.children.get(i.id)) and keep(i)]
+    groups: list[tuple[Item, ...]] = []
+    for img in sorted(top, key=lambda i: i.id):
+        group: list[Item] = []
+        refs = g.references(img.id)
+        if refs:
+            if not dangling or not any(r.tag for r in refs):
+                for r in refs:
+                    group += _try_delete(g, str(r))
+        else:
+            group += _try_delete(g, img.id.split(":", 1)[1])
+        if group:
+            groups.append(tuple(group))
+    if sizes is None:
+        from .history import layer_sizes
+        sizes = layer_sizes(snap)
+    gone = [i["Deleted"] for grp in groups for i in grp if i.get("Deleted") in g.layers_before]
+    unknown = [cid for cid in gone if cid not in sizes]
+    space = None if unknown else sum(sizes[cid] for cid in gone)
+    why = f"size of layer {unknown[0]} is unknown" if unknown else ""
+    return PruneResult(groups=tuple(groups), space_reclaimed=space, unpredictable=why), g.to_snapshot()
+
+
+def _try_delete(g: _Graph, arg: str) -> list[Item]:
+    try:
+        return _gd_delete(g, arg, force=False, prune=True)
+    except _Err:
+        return []
+
+
+# ===========================================================================
+# Prune filters (until / label), as image_prune.go and timetypes apply them
+# ===========================================================================
+_DURATION = re.compile(r"[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+")
+_UNIT_NS = {"ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9,
+            "h": 3600 * 10**9}
+_RFC3339 = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)")
+
+
+def _duration_ns(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    total = 0
+    for num, unit in re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)", text):
+        whole, _, frac = num.partition(".")
+        total += int(whole or 0) * _UNIT_NS[unit] + (int(frac) * _UNIT_NS[unit] // 10**len(frac) if frac else 0)
+    return sign * total
+
+
+def rfc3339_ns(text: str) -> int:
+    """Unix nanoseconds of an RFC 3339 timestamp (full nanosecond precision, any offset)."""
+    m = _RFC3339.fullmatch(text.strip())
+    if not m:
+        raise ValueError(f"not an RFC 3339 time: {text!r}")
+    import calendar
+    y, mo, d, h, mi, s = (int(x) for x in m.groups()[:6])
+    frac = (m.group(7) or "").ljust(9, "0")
+    secs = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
+    zone = m.group(8)
+    if zone != "Z":
+        off = int(zone[1:3]) * 3600 + int(zone[4:6]) * 60
+        secs -= off if zone[0] == "+" else -off
+    return secs * 10**9 + int(frac)
+
+
+def _until_ns(value: str, now_ns: int) -> tuple[int, bool]:
+    """timetypes.GetTimestamp + ParseTimestamps → (cutoff ns, relative to the daemon's clock?)."""
+    if value != "0" and _DURATION.fullmatch(value):
+        return (now_ns - _duration_ns(value)) // 10**9 * 10**9, True
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        secs, _, frac = value.partition(".")
+        return int(secs) * 10**9 + (int(int(frac) * 10 ** (9 - len(frac))) if frac else 0), False
+    if _RFC3339.fullmatch(value):
+        return rfc3339_ns(value), False
+    raise Unpredictable(f"until={value!r}: local-time or malformed timestamps depend on the daemon's time zone "
+                        "and parser; use a duration, a unix time or RFC 3339 with a zone")
+
+
+def _filter_values(filters: dict[str, Any] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in (filters or {}).items():
+        vals = value if isinstance(value, (list, tuple, set)) else [value]
+        out[key] = [("true" if v else "false") if isinstance(v, bool) else str(v) for v in vals]
+    return out
+
+
+class _Keep:
+    """The until/label part of the prune filter, as a predicate on images."""
+
+    def __init__(self, f: dict[str, list[str]], now_ns: int, created_of=None) -> None:
+        self.labels = f.get("label", [])
+        self.not_labels = f.get("label!", [])
+        self.until: int | None = None
+        self.relative = False
+        self.created_of = created_of or (lambda img: rfc3339_ns(img.created))
+        if "until" in f:
+            vals = sorted(set(f["until"]))
+            if len(vals) > 1:
+                raise _Err(500, "more than one until filter specified")
+            self.until, self.relative = _until_ns(vals[0], now_ns)
+
+    def __call__(self, img: Image) -> bool:
+        if self.until is not None:
+            created = self.created_of(img)
+            if self.relative and abs(created - self.until) < CLOCK_MARGIN_NS:
+                raise Unpredictable(f"image {img.short_id} was created within a few seconds of the until "
+                                    "cut-off, which the daemon computes from its own clock")
+            if created > self.until:
+                return False
+        labels = img.label_map
+        if not _match_kv(self.labels, labels):
+            return False
+        if self.not_labels and _match_kv(self.not_labels, labels):
+            return False
+        return True
+
+
+def _match_kv(wanted: list[str], labels: dict[str, str]) -> bool:
+    """filters.Args.MatchKVList: every ``k`` / ``k=v`` must match (true when none is given)."""
+    if not wanted:
+        return True
+    if not labels:
+        return False
+    for w in set(wanted):
+        k, eq, v = w.partition("=")
+        if k not in labels or (eq and labels[k] != v):
+            return False
+    return True
+
+
+def _dangling_only(f: dict[str, list[str]], all_: bool) -> bool:
+    if "dangling" not in f:
+        return not all_
+    vals = set(f["dangling"])
+    if vals in ({"false"}, {"0"}) or vals == {"false", "0"}:
+        return False
+    if vals <= {"true", "1"}:
+        return True
+    if vals & {"false", "0"}:                       # ExactMatch: any value equal counts
+        return False
+    raise _Err(400, f"Invalid filter 'dangling=[{' '.join(sorted(vals))}]'")
+
+
+# ===========================================================================
+# containerd image store (Engine 25+), from daemon/containerd — not tested here
+# ===========================================================================
+DANGLING_PREFIX = "moby-dangling@"
+PARENT_LABEL = "org.mobyproject.image.parent"
+_TRUNCATED_ID = re.compile(r"(sha256:)?([a-f0-9]{4,64})")
+
+
+class _Ctrd:
+    """Image records (name → target) as the containerd store keeps them."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.records: dict[str, str] = {}          # full name → target (image ID)
+        self.images = dict(snap.by_id)
+        for img in snap.images:
+            tags = [parse_normalized_named(t).tag_name_only() for t in img.repo_tags]
+            repos = {t.name for t in tags}
+            names = [str(t) for t in tags]
+            for d in img.repo_digests:
+                ref = parse_normalized_named(d)
+                if ref.name not in repos:
+                    names.append(str(ref))
+            for n in names or [DANGLING_PREFIX + img.id]:
+                self.records[n] = img.id
+
+    def all_of(self, target: str) -> list[str]:
+        return sorted(n for n, t in self.records.items() if t == target)
+
+    def to_snapshot(self) -> Snapshot:
+        images = []
+        for img in self.snap.images:
+            names = self.all_of(img.id)
+            if not names:
+                continue
+            refs = [parse_normalized_named(n) for n in names if not n.startswith(DANGLING_PREFIX)]
+            tags = tuple(r.familiar() for r in refs if r.tag)
+            digests = tuple(r.familiar() for r in refs if r.digest)
+            images.append(_replace_image(img, repo_tags=tags, repo_digests=digests))
+        return self.snap.replace(images=tuple(images), source="what-if")
+
+
+def _ctrd_conflict_check(s: _Ctrd, target: str, all_names: list[str], c: int) -> None:
+    users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
+    running = [ctr for ctr in users if ctr.running]
+    if running:
+        msgs = [f"conflict: unable to delete {_short(target)} (cannot be forced) - image is being used by "
+                f"running container {ctr.id[:12]}" for ctr in running]
+        raise _Err(409, msgs[0], msgs)
+    stopped = [ctr for ctr in users if not ctr.running]
+    if c & STOPPED and stopped:
+        msgs = [f"conflict: unable to delete {_short(target)} (must be forced) - image is being used by "
+                f"stopped container {ctr.id[:12]}" for ctr in stopped]
+        raise _Err(409, msgs[0], msgs)
+    if c & ACTIVE_REF and len(all_names) > 1:
+        raise _Err(409, f"conflict: unable to delete {_short(target)} (must be forced) - image is referenced "
+                        "in multiple repositories")
+
+
+# ImageDelete, containerd store (daemon/containerd/image_delete.go):
+#   resolve arg → the record named exactly arg (or none for an ID) and all records of its target;
+#   a name on a target with other names → untag only; by ID → every name goes, Deleted(target)
+#   once; no chain-ID lines (content goes through containerd GC); parents (label) follow
+#   while dangling.  Containers: running → hard, stopped → soft, in-use by name → soft delete.
+def _ctrd_delete(s: _Ctrd, arg: str, force: bool, prune: bool) -> list[Item]:
+    if not arg.strip():
+        raise _Err(400, "image name cannot be blank")
+    try:
+        ref = parse_any(arg)
+    except InvalidReference as exc:
+        raise _Err(400, str(exc)) from None
+    if ref.is_named and ref.digest:
+        raise Unpredictable("containerd store: repo@digest arguments match records by target; not modelled")
+    img_name: str | None = None
+    if not ref.is_named:
+        target = ref.digest if ref.digest in s.images else None
+        if target is None:
+            raise _Err(404, f"No such image: {ref.digest}")
+    else:
+        name = str(ref.tag_name_only())
+        target = s.records.get(name)
+        if target is not None:
+            img_name = name
+        elif _TRUNCATED_ID.fullmatch(arg):
+            hexpart = arg.split(":", 1)[-1]
+            hits = {t for t in s.images if t.split(":", 1)[1].startswith(hexpart)}
+            if len(hits) > 1:
+                raise Unpredictable("containerd store: ambiguous short ID (message not modelled)")
+            target = next(iter(hits), None)
+        if target is None:
+            raise _not_found(ref)
+    all_names = s.all_of(target)
+    c = 0 if force else ACTIVE_REF | STOPPED
+    if img_name is None or is_image_id_prefix(target, arg):
+        return _ctrd_delete_all(s, target, all_names, c, prune)
+    same = _same_references(parse_normalized_named(img_name), all_names)
+    if len(same) != len(all_names):
+        out = []
+        for n in same:
+            del s.records[n]
+            out.append({"Untagged": _ctrd_familiar(n)})
+        return out
+    if len(all_names) > 1 and not force:
+        c &= ~ACTIVE_REF
+    users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
+    if users:
+        if not force:
+            msgs = [f"conflict: unable to delete {arg} (must be forced) - container {u.id[:12]} is using its "
+                    f"referenced image {_short(target)}" for u in users]
+            raise _Err(409, msgs[0], msgs)
+        if len(all_names) == 1:
+            s.records[DANGLING_PREFIX + target] = target
+        del s.records[img_name]
+        return [{"Untagged": _ctrd_familiar(img_name)}]
+    return _ctrd_delete_all(s, target, all_names, c, prune)
+
+
+def _same_references(named: Reference, all_names: list[str]) -> list[str]:
+    out, tag_seen = [], False
+    for n in all_names:
+        if n.startswith(DANGLING_PREFIX):
+            out.append(n)
+            continue
+        r = parse_normalized_named(n)
+        if r.name != named.name:
+            continue
+        if r.tag and r.tag == named.tag:
+            out.append(n)
+            tag_seen = True
+        elif r.digest and not any(parse_normalized_named(o).tag for o in all_names
+                                  if not o.startswith(DANGLING_PREFIX) and o != n
+                                  and parse_normalized_named(o).name == r.name and o not in out):
+            out.append(n)
+    return out
+
+
+def _ctrd_delete_all(s: _Ctrd, target: str, all_names: list[str], c: int, prune: bool) -> list[Item]:
+    _ctrd_conflict_check(s, target, all_names, c)
+    out: list[Item] = []
+    for n in all_names:
+        del s.records[n]
+        if not n.startswith(DANGLING_PREFIX):
+            out.append({"Untagged": _ctrd_familiar(n)})
+    if any(ch.parent == target for ch in s.snap.images if s.all_of(ch.id)):
+        s.records[DANGLING_PREFIX + target] = target     # survives as a parent, yet reported Deleted
+    out.append({"Deleted": target})
+    parent = s.images[target].parent if prune else ""
+    while parent and parent in s.images:
+        names = s.all_of(parent)
+        if names != [DANGLING_PREFIX + parent]:
+            break
+        try:
+            _ctrd_conflict_check(s, parent, names, STOPPED)
+        except _Err:
+            break
+        del s.records[DANGLING_PREFIX + parent]
+        out.append({"Deleted": parent})
+        parent = s.images[parent].parent
+    return out
+
+
+def _ctrd_familiar(name: str) -> str:
+    return parse_normalized_named(name).familiar()
+
+
+# Prune, containerd store (daemon/containerd/image_prune.go): candidates are records
+# (all with -a, else dangling ones) passing until (record CreatedAt) and labels; names
+# a container was created from and targets in use are kept; each deletion lists
+# Untagged(familiar name or "sha256:<dgst>") and Deleted(digest) for each
+# manifest/index blob that disappears.  SpaceReclaimed is blob + snapshot usage,
+# which a snapshot does not hold: reported as unknown.
+def _ctrd_prune(snap: Snapshot, dangling: bool, keep: _Keep) -> tuple[PruneResult, Snapshot]:
+    s = _Ctrd(snap)
+    if keep.until is not None:
+        raise Unpredictable("containerd store: until compares the record's CreatedAt, not in the snapshot")
+    cand = {n: t for n, t in s.records.items()
+            if (not dangling or n.startswith(DANGLING_PREFIX)) and keep(s.images[t])}
+    used: set[str] = set()
+    for ctr in snap.containers:
+        cand.pop(DANGLING_PREFIX + ctr.image_id, None)
+        try:
+            cref = parse_normalized_named(ctr.image)
+            cand.pop(str(cref.tag_name_only().trim_tag_if_digest() if cref.digest and not cref.tag
+                         else Reference(cref.domain, cref.path, cref.tag or "latest")), None)
+        except InvalidReference:
+            pass
+        if is_image_id_prefix(ctr.image_id, ctr.image) or ctr.image.endswith("@" + ctr.image_id):
+            used.add(ctr.image_id)
+    refcnt = Counter(s.records.values())
+    for n in sorted(cand):
+        t = cand[n]
+        if refcnt[t] > 1:
+            refcnt[t] -= 1
+            del cand[n]
+        elif t in used:
+            del cand[n]
+    groups = []
+    for n, t in sorted(cand.items()):
+        del s.records[n]
+        label = ("sha256:" + t.split(":", 1)[1]) if n.startswith(DANGLING_PREFIX) else _ctrd_familiar(n)
+        group: list[Item] = [{"Untagged": label}]
+        if not s.all_of(t):
+            group.append({"Deleted": t})
+        groups.append(tuple(group))
+    why = ("containerd store: manifests under an index and SpaceReclaimed (blob and snapshot sizes) "
+           "are not in the snapshot")
+    return PruneResult(groups=tuple(groups), space_reclaimed=None, unpredictable=why), s.to_snapshot()
+
+
+# ===========================================================================
+# Podman (compat API, libimage) — from source, not tested here
+# ===========================================================================
+# rmi: a name on a multi-name image untags it ({"Untagged": full name}); otherwise
+# the image goes: [{"Deleted": hex ID}] then [{"Untagged": every full name}].  A
+# container (no force) → 409; force removes stopped containers, running → 409.
+# Parents are inferred from the layer tree + history and removed when dangling,
+# so whenever an untagged image could be such a parent we report unpredictable.
+def _podman_delete(snap: Snapshot, state: dict[str, list[str]], arg: str, force: bool) -> list[Item]:
+    try:
+        ref = parse_any(arg)
+    except InvalidReference as exc:
+        raise Unpredictable(f"Podman rejects {arg!r} ({exc}); its message text is not modelled") from None
+    target = None
+    if not ref.is_named:
+        target = ref.digest if ref.digest in state else None
+    else:
+        name = str(ref.tag_name_only())
+        target = next((i for i, ns in state.items() if name in ns), None)
+        if target is None and re.fullmatch(r"[a-f0-9]{1,64}", arg):
+            hits = [i for i in state if i.split(":", 1)[1].startswith(arg)]
+            target = hits[0] if len(hits) == 1 else None
+    if target is None:
+        raise Unpredictable("Podman: no such image (its 404 message text is not modelled)")
+    names = state[target]
+    if ref.is_named and not is_image_id_prefix(target, arg) and len(names) > 1:
+        names.remove(str(ref.tag_name_only()))
+        return [{"Untagged": str(ref.tag_name_only())}]
+    users = [c for c in snap.containers if c.image_id == target]
+    if users or (len(names) > 1 and not force):
+        raise Unpredictable("Podman refuses with 409 here; its message text is not modelled")
+    img = snap.by_id[target]
+    for other in snap.images:
+        if other.id in state and other.id != target and not state[other.id] \
+                and other.diff_ids == img.diff_ids[:len(other.diff_ids)]:
+            raise Unpredictable(f"Podman may remove {other.short_id} as an inferred parent")
+    del state[target]
+    return [{"Deleted": target.split(":", 1)[1]}] + [{"Untagged": n} for n in names]
+
+
+# ===========================================================================
+# Public API
+# ===========================================================================
+def rmi(snapshot: Snapshot, refs: list[str], force: bool = False, noprune: bool = False
+        ) -> tuple[list[RmiOutcome], Snapshot]:
+    """Predict ``docker rmi [-f] [--no-prune] REF...``: one outcome per ref, and the state after."""
+    store = snapshot.info.image_store
+    outcomes: list[RmiOutcome] = []
+    if store == STORE_GRAPHDRIVER:
+        state: Any = _Graph(snapshot)
+        step = lambda a: _gd_delete(state, a, force, not noprune)     # noqa: E731
+        finish = lambda: state.to_snapshot()                            # noqa: E731
+    elif store == STORE_CONTAINERD:
+        if 0 < snapshot.info.major_version < 25:
+            return [RmiOutcome(r, unpredictable="Engine 24's experimental containerd store is not modelled")
+                    for r in refs], snapshot
+        state = _Ctrd(snapshot)
+        step = lambda a: _ctrd_delete(state, a, force, not noprune)   # noqa: E731
+        finish = lambda: state.to_snapshot()                            # noqa: E731
+    elif store == STORE_PODMAN:
+        names = {i.id: [str(parse_normalized_named(t).tag_name_only()) for t in i.repo_tags]
+                 for i in snapshot.images}
+        step = lambda a: _podman_delete(snapshot, names, a, force)      # noqa: E731
+        finish = lambda: snapshot.replace(
+            images=tuple(_replace_image(i, repo_tags=tuple(parse_normalized_named(n).familiar()
+                                                           for n in names[i.id]))
+                         for i in snapshot.images if i.id in names), source="what-if")
+    else:
+        return [RmiOutcome(r, unpredictable=f"unknown image store {store!r}") for r in refs], snapshot
+    broken = ""
+    for arg in refs:
+        if broken:
+            outcomes.append(RmiOutcome(arg, unpredictable=f"follows an unpredictable step ({broken})"))
+            continue
+        try:
+            outcomes.append(RmiOutcome(arg, response=tuple(step(arg))))
+        except _Err as err:
+            outcomes.append(RmiOutcome(arg, status=err.status, message=err.message, alternatives=err.alternatives))
+        except Unpredictable as why:
+            broken = str(why)
+            outcomes.append(RmiOutcome(arg, unpredictable=broken))
+    return outcomes, (snapshot if broken else finish())
+
+
+def prune(snapshot: Snapshot, all: bool = False, filters: dict[str, Any] | None = None,
+          now: float | None = None, sizes: dict[str, int] | None = None) -> tuple[PruneResult, Snapshot]:
+    """Predict ``docker image prune [-a] [--filter …]``: ImagesDeleted (as groups), SpaceReclaimed, the state after."""
+    f = _filter_values(filters)
+    now_ns = int((time.time() if now is None else now) * 10**9)
+    try:
+        bad = sorted(k for k in f if k not in PRUNE_FILTERS)
+        if bad:
+            if len(bad) > 1:
+                raise Unpredictable(f"several invalid filters ({', '.join(bad)}): the daemon names one at random")
+            raise _Err(400, f"Invalid filter '{bad[0]}'")
+        store = snapshot.info.image_store
+        if store == STORE_PODMAN:
+            raise Unpredictable("Podman prunes by its layer tree (inferred parents) and repeats until stable; "
+                                "not modelled from a snapshot")
+        dangling = _dangling_only(f, all)
+        keep = _Keep(f, now_ns)
+        if store == STORE_GRAPHDRIVER:
+            return _gd_prune(snapshot, dangling, keep, sizes)
+        if store == STORE_CONTAINERD:
+            return _ctrd_prune(snapshot, dangling, keep)
+        raise Unpredictable(f"unknown image store {store!r}")
+    except _Err as err:
+        return PruneResult(status=err.status, message=err.message), snapshot
+    except Unpredictable as why:
+        return PruneResult(unpredictable=str(why)), snapshot
