@@ -1,0 +1,382 @@
+"""Export the layer graph (GraphML, DOT, SVG/PNG/PDF), the storage chart and the snapshot; Qt-free."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .analysis import Analysis
+from .chain import short_id
+from .classify import DANGLING, INTERMEDIATE, TAGGED, UNTAGGED
+from .graph import EDGE_PARENT, IMAGE, LAYER
+from .layout import COLLAPSED, Layout, layout_forest
+from .sizes import human
+
+GRAPH_FORMATS = ("svg", "png", "pdf")
+CHART_FORMATS = ("chart-png", "chart-svg")
+FORMATS = GRAPH_FORMATS + ("graphml", "dot", "json") + CHART_FORMATS
+
+# Colours: the same palette as gui/theme.py (hex here, no Qt).
+LAYER_UNIQUE, LAYER_UNIQUE_EDGE = "#e3eaf3", "#6b84a3"
+LAYER_SHARED, LAYER_SHARED_EDGE = "#cfeedd", "#2f8a5b"
+LAYER_COLLAPSED = "#eef0f2"
+IMAGE_FILL = {TAGGED: "#2563a8", UNTAGGED: "#7c5cbf", INTERMEDIATE: "#9aa5b1", DANGLING: "#d9772b"}
+IN_USE = "#18a558"
+EDGE = "#9aa7b6"
+TEXT, TEXT_DIM, IMAGE_TEXT = "#1f2933", "#52606d", "#ffffff"
+BACKGROUND = "#fafbfc"
+FONTS = ("NanumGothic", "DejaVu Sans")     # NanumGothic (when installed) renders Korean tags
+
+# Drawing limits: one scene unit of model.layout is one pixel at DPI until the drawing would
+# exceed MAX_INCHES on a side (less for rasters); then it is squeezed.  Labels go when boxes
+# get too small to hold them, or when there are more nodes than anyone can read.
+DPI = 100
+MAX_INCHES = 150.0
+MAX_INCHES_RASTER = 80.0     # 8,000 px a side at DPI
+MIN_LABEL_PT = 40.0          # a box narrower than this (points) gets no label
+MAX_LABELLED_NODES = 1500    # above this many boxes the picture is an overview: no labels
+
+
+class ExportError(Exception):
+    """An export that cannot be made (unknown format, unwritable path)."""
+
+
+# -- shared helpers -------------------------------------------------------------------------
+def short_created_by(text: str) -> str:
+    """CREATED BY without the shell prefix, the way a reader scans `docker history`."""
+    text = " ".join(text.split())
+    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c ", "|"):
+        if text.startswith(prefix):
+            text = text[len(prefix):].strip()
+    if text[:1].isdigit() and " " in text and text.split(" ", 1)[0].isdigit():
+        text = text.split(" ", 1)[-1].replace("/bin/sh -c ", "")   # BuildKit "|2 ARG=.. /bin/sh -c"
+    return text
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def layer_holders(analysis: Analysis, chain_id: str) -> int:
+    """How many images (intermediates included) hold a layer; shared means more than one."""
+    use = analysis.layer_use.get(chain_id)
+    return len(use.images) if use else 0
+
+
+def image_title(analysis: Analysis, image_id: str) -> str:
+    """An image's tags (first two, "+n more") or ``<none>`` with its short ID."""
+    tags = analysis.snapshot.by_id[image_id].repo_tags
+    if not tags:
+        return f"<none> {short_id(image_id)}"
+    more = f" +{len(tags) - 2}" if len(tags) > 2 else ""
+    return ", ".join(tags[:2]) + more
+
+
+def title_line(analysis: Analysis) -> str:
+    """Title with counts and totals: "… 20 images, 18 layers · naive 1.07GB, stored 405MB"."""
+    snap, tot = analysis.snapshot, analysis.totals
+    layers = sum(1 for _, k in analysis.graph.nodes(data="kind") if k == LAYER)
+    where = snap.info.host or snap.source
+    approx = "" if tot.exact else " (some sizes unknown)"
+    return (f"Layerscope — {where}: {len(snap.images)} images, {layers} layers · "
+            f"naive {human(tot.naive_bytes)}, stored {human(tot.actual_bytes)}{approx}")
+
+
+# -- GraphML --------------------------------------------------------------------------------
+# GraphML only carries scalar attributes of one type per key: lists become
+# space-separated strings, None becomes "" (or -1 for sizes), and status,
+# "shared" and "in use" are added so the file stands on its own.
+def export_graph(analysis: Analysis) -> nx.DiGraph:
+    """A copy of the layer graph with GraphML-safe attributes plus status/shared/in-use."""
+    g = nx.DiGraph()
+    tot = analysis.totals
+    g.graph.update(title=title_line(analysis), naive_bytes=tot.naive_bytes, actual_bytes=tot.actual_bytes,
+                   host=analysis.snapshot.info.host, taken_at=analysis.snapshot.taken_at)
+    for node, data in analysis.graph.nodes(data=True):
+        if data["kind"] == LAYER:
+            g.add_node(node, kind=LAYER, label=short_id(node), diff_id=data["diff_id"],
+                       parent=data["parent"] or "", depth=int(data["depth"]),
+                       size=-1 if data["size"] is None else int(data["size"]),
+                       created_by=data["created_by"] or "", images=" ".join(data["images"]),
+                       holders=layer_holders(analysis, node), shared=layer_holders(analysis, node) > 1)
+        else:
+            st = analysis.status[node]
+            g.add_node(node, kind=IMAGE, label=image_title(analysis, node), tags=" ".join(data["tags"]),
+                       size=int(data["size"]), status=st.status, in_use=st.in_use,
+                       containers=" ".join(c.name for c in st.containers))
+    for src, dst, kind in analysis.graph.edges(data="kind"):
+        g.add_edge(src, dst, kind=kind)
+    return g
+
+
+def write_graphml(analysis: Analysis, path: str | Path) -> None:
+    """Write the whole graph (layers + images) as GraphML."""
+    nx.write_graphml(export_graph(analysis), str(path))
+
+
+# -- DOT ------------------------------------------------------------------------------------
+def _dot_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+# DOT by hand (pydot is not a dependency): one flat digraph, bottom to top like
+# `docker history` read upward; layers are boxes labelled with the short chain
+# ID, CREATED BY and size, filled by shared/unique; images are filled by status,
+# outlined green when a container uses them; parent links are dashed.
+def to_dot(analysis: Analysis) -> str:
+    """The graph as Graphviz DOT text."""
+    lines = ["digraph layerscope {",
+             f"  graph [rankdir=BT, labelloc=t, fontname=\"{FONTS[0]}\", label={_dot_str(title_line(analysis))}];",
+             f"  node [shape=box, style=\"rounded,filled\", fontname=\"{FONTS[0]}\", fontsize=10];",
+             f"  edge [color=\"{EDGE}\", arrowsize=0.6];"]
+    for node, data in analysis.graph.nodes(data=True):
+        if data["kind"] == LAYER:
+            shared = layer_holders(analysis, node) > 1
+            label = "\n".join(x for x in (short_id(node), _clip(short_created_by(data["created_by"] or ""), 48),
+                                          human(data["size"]) + (f" · shared by {layer_holders(analysis, node)}"
+                                                                 if shared else "")) if x)
+            fill, edge = (LAYER_SHARED, LAYER_SHARED_EDGE) if shared else (LAYER_UNIQUE, LAYER_UNIQUE_EDGE)
+            lines.append(f"  {_dot_str(node)} [label={_dot_str(label)}, fillcolor=\"{fill}\", color=\"{edge}\", "
+                         f"penwidth={2 if shared else 1}];")
+        else:
+            st = analysis.status[node]
+            ident = f"{short_id(node)} · " if data["tags"] else ""      # untagged titles carry the ID already
+            label = f"{image_title(analysis, node)}\n{ident}{st.status} · {human(data['size'])}"
+            if st.in_use:
+                label += f"\nin use by {len(st.containers)} container(s)"
+            fill = IMAGE_FILL.get(st.status, TEXT_DIM)
+            color = IN_USE if st.in_use else fill
+            lines.append(f"  {_dot_str(node)} [label={_dot_str(label)}, shape=box, fillcolor=\"{fill}\", "
+                         f"fontcolor=\"{IMAGE_TEXT}\", color=\"{color}\", penwidth={3 if st.in_use else 1}];")
+    for src, dst, kind in analysis.graph.edges(data="kind"):
+        style = ", style=dashed, constraint=false" if kind == EDGE_PARENT else ""
+        lines.append(f"  {_dot_str(src)} -> {_dot_str(dst)} [kind={kind}{style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_dot(analysis: Analysis, path: str | Path) -> None:
+    """Write the graph as a DOT file."""
+    Path(path).write_text(to_dot(analysis), encoding="utf-8")
+
+
+# -- matplotlib drawing ---------------------------------------------------------------------
+def _fonts() -> list[str]:
+    from matplotlib import font_manager
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in FONTS if f in have] or ["sans-serif"]
+
+
+def _rc() -> dict[str, Any]:
+    # svg.fonttype none: text stays <text> in the SVG (searchable, small); PDF embeds TrueType.
+    return {"font.family": _fonts(), "svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "layerscope"}
+
+
+def _save(fig: Any, path: str | Path, fmt: str) -> None:
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)          # a canvas of our own: never pyplot, never the Qt backend
+    with matplotlib.rc_context(_rc()):
+        fig.savefig(str(path), format=fmt, dpi=DPI, facecolor=fig.get_facecolor())
+
+
+def _legend_handles() -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    return [Patch(facecolor=LAYER_SHARED, edgecolor=LAYER_SHARED_EDGE, lw=2, label="shared layer"),
+            Patch(facecolor=LAYER_UNIQUE, edgecolor=LAYER_UNIQUE_EDGE, label="unique layer"),
+            Patch(facecolor=LAYER_COLLAPSED, edgecolor=LAYER_UNIQUE_EDGE, ls="--", label="run of layers"),
+            *(Patch(facecolor=IMAGE_FILL[s], label=f"{s} image") for s in (TAGGED, UNTAGGED, INTERMEDIATE, DANGLING)),
+            Patch(facecolor="white", edgecolor=IN_USE, lw=2.5, label="in use (container)"),
+            Line2D([], [], color=EDGE, lw=1, label="layer on layer / image on top")]
+
+
+# Drawing technique: model.layout gives boxes in scene units (y down, bases at
+# the bottom).  One scene unit is one pixel while the drawing fits MAX_INCHES;
+# beyond that x and y are squeezed independently (1,000 images make a very
+# wide forest when it is one tree).  Boxes and edges go in three collections
+# (fast for thousands of nodes); texts are added only while a box is at least
+# MIN_LABEL_PT wide and there are at most MAX_LABELLED_NODES boxes, so a dense
+# export stays a valid overview picture without labels.
+def draw_graph(analysis: Analysis, layout: Layout | None = None, max_inches: float = MAX_INCHES) -> Any:
+    """A matplotlib Figure of the layer forest with image badges, legend and totals."""
+    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyBboxPatch
+
+    layout = layout_forest(analysis.graph) if layout is None else layout
+    header_in, margin_in = 1.25, 0.3
+    width_px, height_px = max(layout.width, 400.0), max(layout.height, 100.0)
+    sx = min(1.0, max_inches * DPI / width_px)
+    sy = min(1.0, max_inches * DPI / height_px)
+    fig_w = max(width_px * sx / DPI + 2 * margin_in, 9.0)
+    fig_h = height_px * sy / DPI + header_in + margin_in
+    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI, facecolor=BACKGROUND)
+    ax = fig.add_axes((margin_in / fig_w, margin_in / fig_h,
+                       width_px * sx / DPI / fig_w, height_px * sy / DPI / fig_h))
+    ax.set_xlim(0, width_px)
+    ax.set_ylim(height_px, 0)
+    ax.set_axis_off()
+
+    box_pt_w = 190.0 * sx * 72 / DPI
+    labels = (box_pt_w >= MIN_LABEL_PT and len(layout.nodes) <= MAX_LABELLED_NODES
+              and layout.height * sy / max(layout.rows, 1) * 72 / DPI >= 14)
+    fs = max(5.0, min(8.0, box_pt_w / 18))
+    chars = max(8, int(box_pt_w / (fs * 0.62)))      # what fits on one line of a box
+    graph, status = analysis.graph, analysis.status
+    layer_patches, layer_style = [], ([], [], [], [])   # facecolor, edgecolor, width, linestyle
+    image_patches, image_style = [], ([], [], [])
+    for node in layout.nodes.values():
+        rounding = min(node.w, node.h) * 0.12
+        patch = FancyBboxPatch((node.x, node.y), node.w, node.h, boxstyle=f"round,pad=0,rounding_size={rounding}")
+        if node.kind == IMAGE:
+            st = status[node.id]
+            image_patches.append(patch)
+            image_style[0].append(IMAGE_FILL.get(st.status, TEXT_DIM))
+            image_style[1].append(IN_USE if st.in_use else IMAGE_FILL.get(st.status, TEXT_DIM))
+            image_style[2].append(2.5 if st.in_use else 0.5)
+            if labels:
+                sub = f"{st.status} · {human(graph.nodes[node.id]['size'])}"
+                if st.in_use:
+                    sub += f" · {len(st.containers)} ctr"
+                ax.text(node.x + node.w / 2, node.y + node.h * 0.36, _clip(image_title(analysis, node.id), chars - 4),
+                        ha="center", va="center", fontsize=fs, color=IMAGE_TEXT, fontweight="bold", clip_on=True)
+                ax.text(node.x + node.w / 2, node.y + node.h * 0.72, sub, ha="center", va="center",
+                        fontsize=fs * 0.85, color=IMAGE_TEXT, clip_on=True)
+            continue
+        top = node.members[-1]
+        holders = layer_holders(analysis, top)
+        shared = holders > 1
+        layer_patches.append(patch)
+        layer_style[0].append(LAYER_COLLAPSED if node.kind == COLLAPSED else LAYER_SHARED if shared else LAYER_UNIQUE)
+        layer_style[1].append(LAYER_SHARED_EDGE if shared else LAYER_UNIQUE_EDGE)
+        layer_style[2].append(2.0 if shared else 1.0)
+        layer_style[3].append("--" if node.kind == COLLAPSED else "-")
+        if labels:
+            if node.kind == COLLAPSED:
+                total = sum(graph.nodes[m]["size"] or 0 for m in node.members)
+                head, size = f"⋯ {len(node.members)} layers", human(total)
+            else:
+                data = graph.nodes[node.id]
+                head = short_created_by(data["created_by"] or "") or f"layer {short_id(node.id)}"
+                size = human(data["size"])
+            detail = f"{size} · shared by {holders}" if shared else size
+            ax.text(node.x + 6, node.y + node.h * 0.34, _clip(head, chars), ha="left", va="center",
+                    fontsize=fs, color=TEXT, clip_on=True)
+            ax.text(node.x + 6, node.y + node.h * 0.74, _clip(f"{detail} · {short_id(node.id)}", int(chars / 0.85)),
+                    ha="left", va="center", fontsize=fs * 0.85, color=LAYER_SHARED_EDGE if shared else TEXT_DIM,
+                    clip_on=True)
+    segments = []
+    for edge in layout.edges:
+        a, b = layout.nodes[edge.source], layout.nodes[edge.target]
+        x0, x1 = a.x + a.w / 2, b.x + b.w / 2
+        mid = (a.y + b.y + b.h) / 2
+        segments.append([(x0, a.y), (x0, mid), (x1, mid), (x1, b.y + b.h)])
+    ax.add_collection(LineCollection(segments, colors=EDGE, linewidths=1.0 if labels else 0.5, zorder=1))
+    if layer_patches:
+        ax.add_collection(PatchCollection(layer_patches, facecolors=layer_style[0], edgecolors=layer_style[1],
+                                          linewidths=layer_style[2], linestyles=layer_style[3], zorder=2))
+    if image_patches:
+        ax.add_collection(PatchCollection(image_patches, facecolors=image_style[0], edgecolors=image_style[1],
+                                          linewidths=image_style[2], zorder=2))
+    for t in ax.texts:
+        t.set_zorder(3)
+    top_y = 1 - 0.12 / fig_h
+    fig.text(margin_in / fig_w, top_y, title_line(analysis), ha="left", va="top", fontsize=12,
+             fontweight="bold", color=TEXT)
+    note = "" if labels else "   (labels hidden: too many nodes to label at this size)"
+    taken = analysis.snapshot.taken_at
+    fig.text(margin_in / fig_w, top_y - 0.3 / fig_h,
+             (f"snapshot {taken} · " if taken else "") + "bases at the bottom, images on top" + note,
+             ha="left", va="top", fontsize=8, color=TEXT_DIM)
+    fig.legend(handles=_legend_handles(), loc="upper left", ncol=5, fontsize=8, frameon=False,
+               bbox_to_anchor=(margin_in / fig_w, top_y - 0.48 / fig_h), borderaxespad=0, handlelength=1.6)
+    return fig
+
+
+def write_graph_image(analysis: Analysis, path: str | Path, fmt: str = "svg") -> None:
+    """Draw the layer graph and write it as svg, png or pdf."""
+    if fmt not in GRAPH_FORMATS:
+        raise ExportError(f"unknown picture format {fmt!r} (use {', '.join(GRAPH_FORMATS)})")
+    _save(draw_graph(analysis, max_inches=MAX_INCHES_RASTER if fmt == "png" else MAX_INCHES), path, fmt)
+
+
+# -- storage chart --------------------------------------------------------------------------
+# Two panels from Analysis alone: per listed image (largest MAX_BARS, as
+# `docker system df -v` lists them, intermediates left out) a stacked bar of
+# SHARED SIZE and UNIQUE SIZE; below, the naive Σ SIZE against the bytes
+# stored when every chain ID is counted once.
+CHART_BARS = 25
+
+
+def draw_chart(analysis: Analysis, max_bars: int = CHART_BARS) -> Any:
+    """A matplotlib Figure of shared vs unique per image and naive vs actual totals."""
+    from matplotlib.figure import Figure
+
+    snap, sizes, status = analysis.snapshot, analysis.image_sizes, analysis.status
+    listed = sorted((i for i in snap.images if status[i.id].status != INTERMEDIATE),
+                    key=lambda i: sizes[i.id].size, reverse=True)
+    shown = listed[:max_bars][::-1]
+    fig = Figure(figsize=(9, 2.4 + 0.3 * max(len(shown), 3)), dpi=DPI, facecolor="#ffffff", layout="constrained")
+    gs = fig.add_gridspec(2, 1, height_ratios=[max(3, len(shown) * 0.35), 1.3])
+    ax = fig.add_subplot(gs[0])
+    names = [_clip(i.repo_tags[0] if i.repo_tags else f"<none> {i.short_id}", 34) for i in shown]
+    shared = [sizes[i.id].shared_size / 1e6 for i in shown]
+    unique = [sizes[i.id].unique_size / 1e6 for i in shown]
+    y = list(range(len(shown)))
+    ax.barh(y, shared, color=LAYER_SHARED_EDGE, label="SHARED SIZE (layers other images hold too)")
+    ax.barh(y, unique, left=shared, color=IMAGE_FILL[TAGGED], label="UNIQUE SIZE (only this image)")
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_xlabel("MB", fontsize=8)
+    more = f" (largest {len(shown)} of {len(listed)})" if len(listed) > len(shown) else ""
+    ax.set_title("Per image: shared vs unique" + more, fontsize=10, loc="left")
+    if shown:
+        ax.legend(fontsize=7, loc="lower right", frameon=False)
+    tot = analysis.totals
+    ax2 = fig.add_subplot(gs[1])
+    vals = [tot.naive_bytes / 1e6, tot.actual_bytes / 1e6]
+    bars = ax2.barh([1, 0], vals, color=[IMAGE_FILL[DANGLING], LAYER_SHARED_EDGE])
+    ax2.set_yticks([1, 0], ["Σ docker images SIZE (naive)", "actually stored"], fontsize=8)
+    ax2.set_title("Naive sum vs stored (each layer counted once)", fontsize=10, loc="left")
+    for bar, v in zip(bars, (tot.naive_bytes, tot.actual_bytes)):
+        ax2.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + human(v), va="center", fontsize=8)
+    ax2.set_xlim(0, max(vals + [1e-6]) * 1.25)
+    for a in (ax, ax2):
+        a.tick_params(axis="x", labelsize=7)
+        for side in ("top", "right"):
+            a.spines[side].set_visible(False)
+    fig.suptitle(title_line(analysis), fontsize=9, x=0.01, ha="left")
+    return fig
+
+
+def write_chart(analysis: Analysis, path: str | Path, fmt: str = "png") -> None:
+    """Write the storage chart as png or svg."""
+    if fmt not in ("png", "svg"):
+        raise ExportError(f"the chart is written as png or svg, not {fmt!r}")
+    _save(draw_chart(analysis), path, fmt)
+
+
+# -- one entry point ------------------------------------------------------------------------
+def export(analysis: Analysis, path: str | Path, fmt: str) -> None:
+    """Write ``analysis`` to ``path`` in one of FORMATS."""
+    if fmt in GRAPH_FORMATS:
+        write_graph_image(analysis, path, fmt)
+    elif fmt == "graphml":
+        write_graphml(analysis, path)
+    elif fmt == "dot":
+        write_dot(analysis, path)
+    elif fmt == "json":
+        analysis.snapshot.save(path)
+    elif fmt in CHART_FORMATS:
+        write_chart(analysis, path, fmt.split("-", 1)[1])
+    else:
+        raise ExportError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
+
+
+def format_from_path(path: str | Path) -> str | None:
+    """The export format a file name implies (.svg, .png, .pdf, .graphml, .dot/.gv, .json), or None."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    return {"gv": "dot"}.get(ext, ext) if ext in ("svg", "png", "pdf", "graphml", "dot", "gv", "json") else None
