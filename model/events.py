@@ -12,7 +12,7 @@ from typing import Any, Callable
 import docker
 
 from .snapshot import STORE_GRAPHDRIVER, Container, Snapshot
-from .source import _clean_refs, _image_from
+from .source import clean_refs, image_from_api, list_images
 
 Event = dict[str, Any]
 ClientFactory = Callable[[], docker.DockerClient]
@@ -75,7 +75,7 @@ def _with_refs(img: Any, tags: tuple[str, ...], digests: tuple[str, ...]) -> Any
 # result equals a full read apart from taken_at.
 def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snapshot:
     """Re-list images and containers and read only new images: equal to a full read except taken_at."""
-    listed = client.api.images(all=True)
+    listed = list_images(client)
     containers = client.api.containers(all=True)
     old = snapshot.by_id
     listed_ids = {s["Id"] for s in listed}
@@ -95,8 +95,8 @@ def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snap
     for summary in listed:
         image_id = summary["Id"]
         if image_id in old and image_id not in stale:
-            images.append(_with_refs(old[image_id], _clean_refs(summary.get("RepoTags")),
-                                     _clean_refs(summary.get("RepoDigests"))))
+            images.append(_with_refs(old[image_id], clean_refs(summary.get("RepoTags")),
+                                     clean_refs(summary.get("RepoDigests"))))
             continue
         try:
             inspect = client.api.inspect_image(image_id)
@@ -104,7 +104,7 @@ def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snap
         except docker.errors.NotFound:
             warnings.append(f"image {image_id[7:19]} was removed while loading")
             continue
-        images.append(_image_from(summary, inspect, history))
+        images.append(image_from_api(summary, inspect, history))
     return Snapshot(info=snapshot.info, images=tuple(images), containers=_containers(containers),
                     taken_at=_now(), source="daemon", warnings=tuple(warnings))
 
@@ -140,7 +140,7 @@ def _patch_image(snapshot: Snapshot, client: docker.DockerClient, image_id: str)
         if any(i.parent == image_id for i in images):     # not possible in the classic store; be exact anyway
             return refresh_incremental(snapshot, client)
     else:
-        tags, digests = _clean_refs(inspect.get("RepoTags")), _clean_refs(inspect.get("RepoDigests"))
+        tags, digests = clean_refs(inspect.get("RepoTags")), clean_refs(inspect.get("RepoDigests"))
         mine = set(tags) | set(digests)
         images = tuple(_with_refs(i, tags, digests) if i.id == image_id else
                        _with_refs(i, tuple(t for t in i.repo_tags if t not in mine),

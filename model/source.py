@@ -115,17 +115,26 @@ def read_info(client: docker.DockerClient) -> DaemonInfo:
                       os=str(info.get("OperatingSystem", "")))
 
 
-def _clean_refs(refs: list[str] | None) -> tuple[str, ...]:
+def list_images(client: docker.DockerClient) -> list[dict[str, Any]]:
+    """`/images/json?all=1` in a canonical order: newest first like `docker images`, ties by ID.
+
+    (The daemon orders images created in the same second at random.)"""
+    return sorted(client.api.images(all=True), key=lambda s: (-int(s.get("Created") or 0), s["Id"]))
+
+
+def clean_refs(refs: list[str] | None) -> tuple[str, ...]:
+    """Tags or digests without the ``<none>:<none>`` placeholders old API versions fill in."""
     return tuple(r for r in refs or () if r not in ("<none>:<none>", "<none>@<none>"))
 
 
-def _image_from(summary: dict[str, Any], inspect: dict[str, Any], history: list[dict[str, Any]]) -> Image:
+def image_from_api(summary: dict[str, Any], inspect: dict[str, Any], history: list[dict[str, Any]]) -> Image:
+    """An Image from the raw list entry, inspect answer and history rows of the Engine API."""
     config = inspect.get("Config") or {}
     labels = config.get("Labels") or {}
     return Image(
         id=inspect["Id"],
-        repo_tags=_clean_refs(summary.get("RepoTags")),
-        repo_digests=_clean_refs(summary.get("RepoDigests")),
+        repo_tags=clean_refs(summary.get("RepoTags")),
+        repo_digests=clean_refs(summary.get("RepoDigests")),
         parent=inspect.get("Parent") or "",
         created=str(inspect.get("Created", "")),
         size=int(inspect.get("Size", 0)),
@@ -193,7 +202,7 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
     where = host_url(client)
     try:
         info = read_info(client)
-        listed = client.api.images(all=True)
+        listed = list_images(client)
         containers = client.api.containers(all=True)
     except Exception as exc:
         raise DaemonError(describe_error(exc, where)) from None
@@ -250,7 +259,7 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
     for summary in listed:
         got = details.get(summary["Id"])
         if got is not None:
-            images.append(_image_from(summary, *got))
+            images.append(image_from_api(summary, *got))
     cache.update({i: details[i] for i in missing if i in details}, keep={s["Id"] for s in listed})
     ctrs = tuple(Container(id=c["Id"], names=tuple(c.get("Names") or ()), image=str(c.get("Image", "")),
                            image_id=str(c.get("ImageID", "")), state=str(c.get("State", "")))
