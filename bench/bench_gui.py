@@ -150,6 +150,19 @@ def main() -> int:
     print(f"snapshot → first painted graph: {t_first * 1000:.0f} ms "
           f"(scene items: {len(view.scene().items())})")
 
+    # full-overview frame time: fitted (the whole forest on screen), small zoom steps in and out
+    view.fit_all()
+    view.viewport().repaint()
+    overview = []
+    for step in range(args.zoom_steps):
+        factor = 1.02 if step % 2 == 0 else 1 / 1.02
+        t = time.perf_counter()
+        view.zoom_by(factor)
+        view.viewport().repaint()
+        overview.append(time.perf_counter() - t)
+    print(f"overview frame time (fitted, zoom {view.current_scale() * 100:.1f}%): avg "
+          f"{sum(overview) / len(overview) * 1000:.1f} ms, max {max(overview) * 1000:.1f} ms")
+
     # zoom frame time: from fitted (whole forest) in N steps to 4x, repaint forced each step
     view.fit_all()
     view.viewport().repaint()

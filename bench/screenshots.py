@@ -75,7 +75,7 @@ def main() -> int:
     xvfb = start_xvfb()
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     try:
-        from PySide6.QtCore import QSettings
+        from PySide6.QtCore import QPointF, QSettings
         from PySide6.QtWidgets import QApplication
 
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
@@ -95,14 +95,13 @@ def main() -> int:
             window.grab().save(str(path))
             saved.append(path)
 
+        from gui.actions import ConfirmDialog
+        from model.plan import RMI, Request
+
         window = make_window(None)
         window.resize(1600, 960)
         window.show()
         window.show_snapshot(snap, origin=origin)
-        if origin == "demo":
-            window.banner.show_message("demo", "<b>DEMO</b> — showing the bundled tutorial snapshot "
-                                       "(ubuntu:18.04 → ubuntu_apache → iscreamedu_apache), not your machine.",
-                                       retry=False)
         settle(app)
         window.graph_view.show_readable()
         edu = tags.get("iscreamedu_apache:latest")
@@ -116,12 +115,51 @@ def main() -> int:
         window.tabs.setCurrentWidget(window.chart)
         shot(window, "tutorial-storage.png")
 
-        for ref in ("ubuntu_apache", "iscreamedu_apache"):
-            if f"{ref}:latest" in tags:
-                window._on_image_selected(tags[f"{ref}:latest"], "screenshot", ref=ref)
-                window.preview_rmi(ref)
-                shot(window, f"rmi-preview-{ref}.png")
-                window.clear_preview()
+        if edu:
+            window._on_image_selected(edu, "screenshot", ref="iscreamedu_apache:latest")
+            window.preview_rmi("iscreamedu_apache")
+            shot(window, "rmi-preview-iscreamedu_apache.png")
+            window.clear_preview()
+
+        # the confirmation dialog (the same list the preview shows), and one refused by a running container
+        for name, ref in (("confirm-dialog.png", "iscreamedu_apache"), ("confirm-conflict.png", "apache-ubuntu:1")):
+            if ref.split(":")[0] in {t.split(":")[0] for t in tags}:
+                plan = window._replan(Request(RMI, (ref,)))
+                dialog = ConfirmDialog(plan, window._replan, window)
+                dialog.show()
+                settle(app)
+                dialog.grab().save(str(OUT / name))
+                saved.append(OUT / name)
+                dialog.close()
+
+        # what-if: the tutorial's first two deletions simulated; then the preview of ubuntu_apache shows the rest
+        window.enter_whatif()
+        for ref in ("ubuntu:18.04", "iscreamedu_apache"):
+            window.request_action(Request(RMI, (ref,)))
+        settle(app)
+        window.graph_view.show_readable()
+        window.tabs.setCurrentWidget(window.whatif_panel)
+        shot(window, "whatif.png")
+        apache = tags.get("ubuntu_apache:latest")
+        if apache:
+            window._on_image_selected(apache, "screenshot", ref="ubuntu_apache:latest")
+            window.preview_rmi("ubuntu_apache")
+            shot(window, "rmi-preview-ubuntu_apache.png")
+            window.clear_preview()
+        window.leave_whatif()
+
+        # presentation mode, stepping to iscreamedu_apache's lineage
+        window.set_presentation(True)
+        settle(app, 600)
+        if edu:
+            window._present_focus(edu)
+        else:
+            window.act_next.trigger()
+        settle(app, 600)
+        shot(window, "presentation.png")
+        window.set_presentation(False)
+        settle(app)
+        window.resize(1600, 960)
 
         big = synthetic_snapshot(1000, 2600)
         window.show_snapshot(big, origin="file")
@@ -131,9 +169,10 @@ def main() -> int:
         window.graph_view.fit_all()
         window.tabs.setCurrentWidget(window.chart)
         shot(window, "large-host-fit.png")
-        window.graph_view.show_readable()
         target = next(i.id for i in big.images[::-1] if i.repo_tags)
-        window._on_image_selected(target, "screenshot")
+        window._on_focus_requested(target)
+        window.graph_view.zoom_to(0.75)                       # readable: the top of the lineage and its image
+        window.graph_view.centerOn(window.graph_view.image_items[target].rect.center() + QPointF(0, 220))
         window.tabs.setCurrentWidget(window.details)
         shot(window, "large-host-detail.png")
         window.close()

@@ -56,12 +56,13 @@ class StorageChart(FigureCanvasQTAgg):
         shared = [sizes[i.id].shared_size / div for i in shown]
         unique = [sizes[i.id].unique_size / div for i in shown]
         y = range(len(shown))
-        ax.barh(y, shared, color="#2f8a5b", label="SHARED SIZE (layers other images hold too)")
-        ax.barh(y, unique, left=shared, color="#2563a8", label="UNIQUE SIZE (only this image)")
+        ax.barh(y, shared, color="#2f8a5b", label=self.tr("SHARED SIZE (layers other images hold too)"))
+        ax.barh(y, unique, left=shared, color="#2563a8", label=self.tr("UNIQUE SIZE (only this image)"))
         ax.set_yticks(list(y), names, fontsize=8)
         ax.set_xlabel(unit, fontsize=8)
-        more = f" (largest {len(shown)} of {len(listed)})" if len(listed) > len(shown) else ""
-        ax.set_title("Per image: shared vs unique" + more, fontsize=10, loc="left")
+        more = self.tr(" (largest {n} of {total})").format(n=len(shown), total=len(listed)) \
+            if len(listed) > len(shown) else ""
+        ax.set_title(self.tr("Per image: shared vs unique") + more, fontsize=10, loc="left")
         ax.legend(fontsize=7, loc="lower right", frameon=False)
         ax.tick_params(axis="x", labelsize=7)
         for side in ("top", "right"):
@@ -70,8 +71,8 @@ class StorageChart(FigureCanvasQTAgg):
         ax2 = fig.add_subplot(gs[1])
         vals = [tot.naive_bytes / div, tot.actual_bytes / div]
         bars = ax2.barh([1, 0], vals, color=["#d9772b", "#2f8a5b"])
-        ax2.set_yticks([1, 0], ["Σ docker images SIZE", "actually on disk"], fontsize=8)
-        ax2.set_title("Naive sum vs stored (each layer counted once)", fontsize=10, loc="left")
+        ax2.set_yticks([1, 0], [self.tr("Σ docker images SIZE"), self.tr("actually on disk")], fontsize=8)
+        ax2.set_title(self.tr("Naive sum vs stored (each layer counted once)"), fontsize=10, loc="left")
         for bar, v in zip(bars, (tot.naive_bytes, tot.actual_bytes)):
             ax2.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + human(v), va="center", fontsize=8)
         ax2.set_xlim(0, max(vals + [1e-6]) * 1.25)

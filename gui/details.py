@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -15,7 +15,9 @@ from model.sizes import human
 from . import theme
 from .tablemodel import ago
 
-HISTORY_COLUMNS = ("IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT", "LAYER")
+HISTORY_COLUMNS = (QT_TRANSLATE_NOOP("DetailsPanel", "IMAGE"), QT_TRANSLATE_NOOP("DetailsPanel", "CREATED"),
+                   QT_TRANSLATE_NOOP("DetailsPanel", "CREATED BY"), QT_TRANSLATE_NOOP("DetailsPanel", "SIZE"),
+                   QT_TRANSLATE_NOOP("DetailsPanel", "COMMENT"), QT_TRANSLATE_NOOP("DetailsPanel", "LAYER"))
 CHAIN_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -35,13 +37,12 @@ class DetailsPanel(QWidget):
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(6, 6, 6, 0)
-        self.image_header = QLabel("Select an image to see its history.")
+        self.image_header = QLabel()
         self.image_header.setObjectName("detailsHeader")
         self.image_header.setWordWrap(True)
         self.image_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.history = QTableWidget(0, len(HISTORY_COLUMNS))
         self.history.setObjectName("historyTable")
-        self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -52,19 +53,17 @@ class DetailsPanel(QWidget):
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 104), (1, 92), (3, 62), (4, 120), (5, 104)):
             self.history.setColumnWidth(column, width)
-        self.history.setToolTip("docker history: click a row that made a layer to select the layer")
         self.history.itemSelectionChanged.connect(self._on_history_row_selected)
         tl.addWidget(self.image_header)
         tl.addWidget(self.history)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(6, 0, 6, 6)
-        self.layer_header = QLabel("Select a layer (in the graph or a history row).")
+        self.layer_header = QLabel()
         self.layer_header.setObjectName("detailsHeader")
         self.layer_header.setWordWrap(True)
         self.layer_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.holders = QListWidget()
-        self.holders.setToolTip("Every image that holds this layer: click one to select it")
         self.holders.itemClicked.connect(self._on_holder_clicked)
         bl.addWidget(self.layer_header)
         bl.addWidget(self.holders)
@@ -76,6 +75,21 @@ class DetailsPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
         self._syncing = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language (the shown image and layer are re-described)."""
+        self.history.setHorizontalHeaderLabels([self.tr(c) for c in HISTORY_COLUMNS])
+        self.history.setToolTip(self.tr("docker history: click a row that made a layer to select the layer"))
+        self.holders.setToolTip(self.tr("Every image that holds this layer: click one to select it"))
+        if self.image_id and self.analysis is not None:
+            self.show_image(self.image_id)
+        else:
+            self.image_header.setText(self.tr("Select an image to see its history."))
+        if self.chain_id and self.analysis is not None:
+            self.show_layer(self.chain_id)
+        else:
+            self.layer_header.setText(self.tr("Select a layer (in the graph or a history row)."))
 
     def set_analysis(self, analysis: Analysis | None) -> None:
         """Forget the shown image and layer; use a new analysis."""
@@ -83,8 +97,8 @@ class DetailsPanel(QWidget):
         self.image_id = self.chain_id = None
         self.history.setRowCount(0)
         self.holders.clear()
-        self.image_header.setText("Select an image to see its history.")
-        self.layer_header.setText("Select a layer (in the graph or a history row).")
+        self.image_header.setText(self.tr("Select an image to see its history."))
+        self.layer_header.setText(self.tr("Select a layer (in the graph or a history row)."))
 
     # -- image ------------------------------------------------------------------------
     def show_image(self, image_id: str) -> None:
@@ -97,13 +111,15 @@ class DetailsPanel(QWidget):
         st, sz = a.status[image_id], a.image_sizes[image_id]
         mapping = a.history_mapping(image_id)
         tags = ", ".join(img.repo_tags) or "&lt;none&gt;"
-        ctrs = ", ".join(f"{html.escape(c.name)} ({c.state})" for c in st.containers) or "none"
-        uncertain = "" if mapping.exact else \
-            "<br><span style='color:#b7791f'>⚠ rows → layers mapping is uncertain (marked ?)</span>"
-        self.image_header.setText(
-            f"<b style='font-size:12pt'>{html.escape(tags)}</b>&nbsp; <code>{img.short_id}</code> · {st.status}<br>"
-            f"SIZE <b>{human(sz.size)}</b> · SHARED {human(sz.shared_size)} · UNIQUE {human(sz.unique_size)}"
-            f" · {len(img.diff_ids)} layers · containers: {ctrs}{uncertain}")
+        ctrs = ", ".join("{} ({})".format(html.escape(c.name), c.state) for c in st.containers) or self.tr("none")
+        uncertain = "" if mapping.exact else "<br><span style='color:#b7791f'>" + \
+            self.tr("⚠ rows → layers mapping is uncertain (marked ?)") + "</span>"
+        self.image_header.setText(self.tr(
+            "<b style='font-size:12pt'>{tags}</b>&nbsp; <code>{id}</code> · {status}<br>SIZE <b>{size}</b> · "
+            "SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}").format(
+            tags=html.escape(tags), id=img.short_id, status=QCoreApplication.translate("GraphView", st.status),
+            size=human(sz.size), shared=human(sz.shared_size), unique=human(sz.unique_size), n=len(img.diff_ids),
+            ctrs=ctrs) + uncertain)
         self._syncing = True
         self.history.setRowCount(len(img.history))
         mono = QFont("DejaVu Sans Mono")
@@ -122,8 +138,8 @@ class DetailsPanel(QWidget):
                     cell.setToolTip(row.created_by)
                     cell.setFont(mono)
                 if c == 5 and chain_id:
-                    cell.setToolTip(f"chain ID {chain_id}" + ("" if mapping.exact else
-                                                              "\nmapping uncertain: another assignment is possible"))
+                    cell.setToolTip(self.tr("chain ID {id}").format(id=chain_id) + ("" if mapping.exact else "\n" +
+                                    self.tr("mapping uncertain: another assignment is possible")))
                 if chain_id is None:
                     cell.setForeground(QBrush(theme.TEXT_DIM))
                 elif not mapping.exact:
@@ -158,17 +174,22 @@ class DetailsPanel(QWidget):
         self.chain_id = chain_id
         node = a.graph.nodes[chain_id]
         use = a.layer_use[chain_id]
-        shared = f"shared by {len(use.images)} images" if len(use.images) > 1 else "unique to one image"
-        self.layer_header.setText(
-            f"<b style='font-size:11pt'>Layer {short_id(chain_id)}</b> · {human(node['size'])} · {shared}<br>"
-            f"<small>chain ID <code>{chain_id}</code><br>diff ID <code>{node['diff_id']}</code><br>"
-            f"depth {node['depth'] + 1} from the base</small><br>"
-            f"CREATED BY <code>{html.escape(' '.join((node['created_by'] or '(unknown: history mapping uncertain)').split()))}</code>")
+        shared = self.tr("shared by {n} images").format(n=len(use.images)) if len(use.images) > 1 else \
+            self.tr("unique to one image")
+        made = node["created_by"] or self.tr("(unknown: history mapping uncertain)")
+        self.layer_header.setText(self.tr(
+            "<b style='font-size:11pt'>Layer {id}</b> · {size} · {shared}<br><small>chain ID <code>{chain}</code>"
+            "<br>diff ID <code>{diff}</code><br>depth {depth} from the base</small><br>"
+            "CREATED BY <code>{made}</code>").format(
+            id=short_id(chain_id), size=human(node["size"]), shared=shared, chain=chain_id, diff=node["diff_id"],
+            depth=node["depth"] + 1, made=html.escape(" ".join(made.split()))))
         self.holders.clear()
         for image_id in use.images:
             img = a.snapshot.by_id[image_id]
             label = ", ".join(img.repo_tags) or "<none>"
-            item = QListWidgetItem(f"{label}   {img.short_id}   {a.status[image_id].status}")
+            item = QListWidgetItem("{}   {}   {}".format(label, img.short_id,
+                                                         QCoreApplication.translate("GraphView",
+                                                                                    a.status[image_id].status)))
             item.setData(Qt.ItemDataRole.UserRole, image_id)
             self.holders.addItem(item)
         self.select_history_layer(chain_id)

@@ -1,10 +1,10 @@
 """The layer forest drawn in a QGraphicsView: layer boxes, image badges, LOD painting, preview marks."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFontMetricsF, QPainter, QPainterPath, QPolygonF, QTransform
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QMenu,
-                               QStyle, QStyleOptionGraphicsItem, QToolTip, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPolygonF, QTransform
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QStyle,
+                               QStyleOptionGraphicsItem, QToolTip, QWidget)
 
 from model.analysis import Analysis
 from model.chain import short_id
@@ -25,6 +25,20 @@ MIN_SCALE, MAX_SCALE = 0.004, 4.0
 MARK_DELETED = "deleted"       # rmi preview: this image / layer would be deleted
 MARK_UNTAGGED = "untagged"     # rmi preview: a tag of this image would be removed
 MARK_KEPT = "kept"             # rmi preview active, this item survives
+MIN_RENDER_PX = 0.5            # items smaller than this on screen (device pixels) are not painted at all
+OVERVIEW_SCALE = 0.06          # below this zoom the OverviewItem paints every node in a few calls
+OVERVIEW_RENDER_PX = 12.0      # minimum render size then: every node box (≤ 11.4 px) is skipped
+FLASH_MS = 1800                # how long changed items stay highlighted after apply_snapshot
+
+
+def tr(text: str) -> str:
+    """Translate ``text`` in the GraphView context (graph items are not QObjects)."""
+    return QCoreApplication.translate("GraphView", text)
+
+
+# image statuses as shown (translated with tr(status) where they are displayed)
+STATUS_NAMES = (QT_TRANSLATE_NOOP("GraphView", "tagged"), QT_TRANSLATE_NOOP("GraphView", "untagged"),
+                QT_TRANSLATE_NOOP("GraphView", "intermediate"), QT_TRANSLATE_NOOP("GraphView", "dangling"))
 
 
 def short_created_by(text: str) -> str:
@@ -36,7 +50,7 @@ def short_created_by(text: str) -> str:
     if text.startswith("|") or (text[:1].isdigit() and " " in text and text.split(" ", 1)[0].isdigit()):
         text = text.split(" ", 1)[-1]       # BuildKit "|2 ARG=.. /bin/sh -c" form
         text = text.replace("/bin/sh -c ", "")
-    return text or "(no CREATED BY)"
+    return text or tr("(no CREATED BY)")
 
 
 class _NodeItem(QGraphicsItem):
@@ -47,6 +61,7 @@ class _NodeItem(QGraphicsItem):
         self.rect = rect
         self.node_id = node_id
         self.mark: str | None = None
+        self.flash = False                  # briefly highlighted: new or changed in apply_snapshot
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(False)
 
@@ -80,6 +95,14 @@ class LayerItem(_NodeItem):
             LayerItem.SMALL = theme.font(7.5)
             LayerItem.METRICS = QFontMetricsF(LayerItem.FONT)
 
+    def block_color(self, selected: bool) -> QColor:
+        """The one colour of this box when zoomed far out."""
+        if selected or self.flash:
+            return theme.SELECTED
+        if self.mark == MARK_DELETED:
+            return theme.DELETED
+        return theme.LAYER_SHARED_EDGE if self.holders > 1 else theme.LAYER_UNIQUE.darker(125)
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """Paint by level of detail: block, box, or box with labels."""
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
@@ -94,8 +117,12 @@ class LayerItem(_NodeItem):
             fill, edge = theme.LAYER_UNIQUE, theme.LAYER_UNIQUE_EDGE
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if lod < LOD_BLOCK:
-            painter.fillRect(self.rect, theme.SELECTED if selected else edge if shared else fill.darker(115))
+            painter.fillRect(self.rect, self.block_color(selected))
             return
+        if self.flash:
+            painter.setPen(theme.pen(theme.FLASH, 8))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.rect, 6, 6)
         if selected:
             painter.setPen(theme.pen(theme.SELECTED, 6))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -144,8 +171,9 @@ class ImageItem(_NodeItem):
             ImageItem.SMALL = theme.font(7.5)
             ImageItem.METRICS = QFontMetricsF(ImageItem.FONT)
         self.label: str | None = None              # elided on first paint with text
-        use = "  ▶ running" if running else "  ● in use" if in_use else ""
-        self.detail = f"{short_id(image_id)} · {status} · {human(size)}{use}"
+        use = tr("  ▶ running") if running else tr("  ● in use") if in_use else ""
+        self.detail = "{id} · {status} · {size}{use}".format(id=short_id(image_id), status=tr(status),
+                                                              size=human(size), use=use)
         self._outline = self._make_outline()
 
     # Shape by status: tagged images are rounded badges, intermediates plain
@@ -164,6 +192,15 @@ class ImageItem(_NodeItem):
             path.addRoundedRect(r, r.height() / 2.6, r.height() / 2.6)
         return path
 
+    def block_color(self, selected: bool) -> QColor:
+        """The one colour of this badge when zoomed far out."""
+        if selected or self.flash:
+            return theme.SELECTED
+        if self.mark == MARK_DELETED:
+            return theme.DELETED
+        fill = theme.IMAGE_FILL.get(self.status, theme.IMAGE_FILL["tagged"])
+        return QColor(fill).lighter(150) if self.mark == MARK_KEPT else fill
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """Paint by level of detail: block, badge, or badge with tag and status."""
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
@@ -174,8 +211,12 @@ class ImageItem(_NodeItem):
             fill = QColor(fill).lighter(150)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if lod < LOD_BLOCK:
-            painter.fillRect(self.rect, theme.SELECTED if selected else fill)
+            painter.fillRect(self.rect, self.block_color(selected))
             return
+        if self.flash:
+            painter.setPen(theme.pen(theme.FLASH, 9))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._outline)
         if selected:
             painter.setPen(theme.pen(theme.SELECTED, 7))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -216,6 +257,58 @@ class ImageItem(_NodeItem):
         painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.detail)
 
 
+# Full-overview painting.  Far out (below OVERVIEW_SCALE) each box is a few
+# pixels, yet painting 3,600 items still costs one Python paint() call each.
+# Instead the view raises the scene's minimum render size so Qt skips every
+# node item without calling it, and one OverviewItem draws all boxes as
+# coloured blocks: one drawRects() call per colour.  Its colour batches are
+# rebuilt only when marks, selection, focus or highlights change.  The node
+# items stay in the scene, so selection, clicks and tooltips keep working.
+class OverviewItem(QGraphicsItem):
+    """Every node as a block, batched by colour (shown only when zoomed far out)."""
+
+    PAD = 4000.0        # keeps this item larger than the minimum render size at any zoom
+
+    def __init__(self, view: "GraphView", rect: QRectF) -> None:
+        super().__init__()
+        self._view = view
+        self._rect = rect.adjusted(-self.PAD, -self.PAD, self.PAD, self.PAD)
+        self._batches: list[tuple[QColor, list[QRectF]]] | None = None
+        self.setZValue(-0.5)                # under the (unpainted) nodes: itemAt() still finds them
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+        self.setVisible(False)
+
+    def invalidate(self) -> None:
+        """Rebuild the colour batches at the next paint."""
+        self._batches = None
+        if self.isVisible():
+            self.update()
+
+    def _build(self) -> list[tuple[QColor, list[QRectF]]]:
+        groups: dict[int, tuple[QColor, list[QRectF]]] = {}
+        items = list(self._view.layer_items.values()) + list(self._view.image_items.values())
+        for item in items:
+            color = item.block_color(item.isSelected())
+            if item.opacity() < 1.0:
+                color = QColor(color).lighter(170)
+            groups.setdefault(color.rgba(), (color, []))[1].append(item.rect)
+        return list(groups.values())
+
+    # Qt overrides
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """All blocks, one drawRects call per colour."""
+        if self._batches is None:
+            self._batches = self._build()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for color, rects in self._batches:
+            painter.setBrush(color)
+            painter.drawRects(rects)
+
+
 class GraphScene(QGraphicsScene):
     """The scene: static after one build pass, so a BSP index serves lookups."""
 
@@ -223,6 +316,8 @@ class GraphScene(QGraphicsScene):
         super().__init__(parent)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setBackgroundBrush(theme.BACKGROUND)
+        # boxes under half a pixel are skipped instead of painted
+        self.setMinimumRenderSize(MIN_RENDER_PX)
 
 
 class GraphView(QGraphicsView):
@@ -231,7 +326,8 @@ class GraphView(QGraphicsView):
     image_selected = Signal(str)          # image ID (user clicked a badge)
     layer_selected = Signal(str)          # chain ID (user clicked a layer; first member of a run)
     selection_cleared = Signal()
-    preview_requested = Signal(str)       # a reference or image ID to preview `docker rmi` for
+    images_selected = Signal(list)        # every selected image ID (multi-selection with Ctrl+click)
+    menu_requested = Signal(str, QPoint)  # image ID right-clicked, global position (the window builds the menu)
     focus_requested = Signal(str)         # image ID whose lineage to focus
     zoom_changed = Signal(float)
 
@@ -255,7 +351,13 @@ class GraphView(QGraphicsView):
         self.preview_active = False
         self.focused_image: str | None = None
         self._syncing = False
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self._on_flash_timeout)
+        self.overview: OverviewItem | None = None
+        self._overview_on = False
         self.scene().selectionChanged.connect(self._on_selection_changed)
+        self.scene().selectionChanged.connect(self.restyle)
 
     # -- building -----------------------------------------------------------------------
     def set_data(self, analysis: Analysis, layout: Layout) -> None:
@@ -285,14 +387,14 @@ class GraphView(QGraphicsView):
                 data = graph.nodes[node.members[0]]
                 if node.kind == COLLAPSED:
                     total = sum((graph.nodes[m]["size"] or 0) for m in node.members)
-                    title = f"⋯ {len(node.members)} layers"
-                    detail = f"{human(total)} · click to see them"
+                    title = tr("⋯ {n} layers").format(n=len(node.members))
+                    detail = tr("{size} · hover to see them").format(size=human(total))
                 else:
                     title = short_created_by(data["created_by"]) if data["created_by"] else \
-                        f"layer {short_id(node.id)}"
+                        tr("layer {id}").format(id=short_id(node.id))
                     detail = human(data["size"])
                 if holders > 1:
-                    detail += f" · shared by {holders} images"
+                    detail += tr(" · shared by {n} images").format(n=holders)
                 item = LayerItem(rect, node.id, node.members, title, detail, holders, node.kind == COLLAPSED)
                 self.layer_items[node.id] = item
             scene.addItem(item)
@@ -325,6 +427,10 @@ class GraphView(QGraphicsView):
             scene.addItem(edge_item)
         margin = 60.0
         scene.setSceneRect(QRectF(-margin, -margin, layout.width + 2 * margin, layout.height + 2 * margin))
+        self.overview = OverviewItem(self, scene.sceneRect())
+        scene.addItem(self.overview)
+        self._overview_on = False
+        self._apply_overview()
         self._syncing = False
 
     def _image_tooltip(self, image_id: str) -> str:
@@ -332,10 +438,11 @@ class GraphView(QGraphicsView):
         img = a.snapshot.by_id[image_id]
         st, sz = a.status[image_id], a.image_sizes[image_id]
         tags = "<br>".join(img.repo_tags) or "&lt;none&gt;"
-        ctrs = ", ".join(f"{c.name} ({c.state})" for c in st.containers) or "none"
-        return (f"<b>{tags}</b><br>IMAGE ID {img.short_id} · {st.status}<br>"
-                f"SIZE {human(sz.size)} · SHARED {human(sz.shared_size)} · UNIQUE {human(sz.unique_size)}<br>"
-                f"{len(img.diff_ids)} layers · containers: {ctrs}")
+        ctrs = ", ".join("{} ({})".format(c.name, c.state) for c in st.containers) or tr("none")
+        return tr("<b>{tags}</b><br>IMAGE ID {id} · {status}<br>SIZE {size} · SHARED {shared} · UNIQUE {unique}"
+                  "<br>{n} layers · containers: {ctrs}").format(
+            tags=tags, id=img.short_id, status=tr(st.status), size=human(sz.size), shared=human(sz.shared_size),
+            unique=human(sz.unique_size), n=len(img.diff_ids), ctrs=ctrs)
 
     def _layer_tooltip(self, members: tuple[str, ...]) -> str:
         a = self.analysis
@@ -345,13 +452,15 @@ class GraphView(QGraphicsView):
             lines.append(f"{short_id(chain_id)} · {human(node['size'])} · "
                          f"{short_created_by(node['created_by'])[:70]}")
         if len(members) > 12:
-            lines.append(f"… {len(members) - 12} more")
+            lines.append(tr("… {n} more").format(n=len(members) - 12))
         holders = a.layer_use[members[-1]].images
         names = [(a.snapshot.by_id[i].repo_tags or ("<none> " + short_id(i),))[0] for i in holders[:8]]
         more = f" … +{len(holders) - 8}" if len(holders) > 8 else ""
-        head = "layer" if len(members) == 1 else f"{len(members)} layers"
-        return (f"<b>{head}</b> (chain ID)<br>" + "<br>".join(lines).replace("<", "&lt;").replace("&lt;br>", "<br>")
-                + f"<br>held by {len(holders)} image(s): " + ", ".join(n.replace("<", "&lt;") for n in names) + more)
+        head = tr("layer") if len(members) == 1 else tr("{n} layers").format(n=len(members))
+        body = "<br>".join(line.replace("<", "&lt;") for line in lines)
+        held = tr("held by {n} image(s):").format(n=len(holders))
+        return (f"<b>{head}</b> " + tr("(chain ID)") + "<br>" + body + "<br>" + held + " "
+                + ", ".join(n.replace("<", "&lt;") for n in names) + more)
 
     # -- selection ----------------------------------------------------------------------
     def _on_selection_changed(self) -> None:
@@ -360,7 +469,9 @@ class GraphView(QGraphicsView):
         items = self.scene().selectedItems()
         if not items:
             self.selection_cleared.emit()
+            self.images_selected.emit([])
             return
+        self.images_selected.emit([i.node_id for i in items if isinstance(i, ImageItem)])
         item = items[0]
         if isinstance(item, ImageItem):
             self.image_selected.emit(item.node_id)
@@ -403,14 +514,14 @@ class GraphView(QGraphicsView):
                          MARK_UNTAGGED if image_id in untagged_images else MARK_KEPT)
         for item in self.layer_items.values():
             item.mark = MARK_DELETED if any(m in deleted_layers for m in item.members) else MARK_KEPT
-        self.scene().update()
+        self.restyle()
 
     def clear_preview(self) -> None:
         """Remove the preview marks."""
         self.preview_active = False
         for item in list(self.image_items.values()) + list(self.layer_items.values()):
             item.mark = None
-        self.scene().update()
+        self.restyle()
 
     def marked(self, mark: str) -> set[str]:
         """Domain IDs carrying a preview mark (image IDs and chain IDs; for tests and the list)."""
@@ -434,6 +545,7 @@ class GraphView(QGraphicsView):
         for other, item in self.image_items.items():
             item.setOpacity(1.0 if other == image_id else 0.18)
         self.focused_image = image_id
+        self.restyle()
         self.fitInView(rect.adjusted(-120, -80, 120, 80), Qt.AspectRatioMode.KeepAspectRatio)
         self._clamp_scale()
 
@@ -444,31 +556,56 @@ class GraphView(QGraphicsView):
         self.focused_image = None
         for item in list(self.image_items.values()) + list(self.layer_items.values()):
             item.setOpacity(1.0)
+        self.restyle()
 
     # -- zoom ---------------------------------------------------------------------------
     def current_scale(self) -> float:
         """The view's zoom factor (1 = 100%)."""
         return self.transform().m11()
 
+    def _on_scale_changed(self) -> None:
+        # cheaper painting zoomed out: blocks need no antialiasing (it doubles the fill cost)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, self.current_scale() >= LOD_BLOCK)
+        self._apply_overview()
+        self.zoom_changed.emit(self.current_scale())
+
+    def _apply_overview(self) -> None:
+        """Switch between per-item painting and the batched OverviewItem at OVERVIEW_SCALE."""
+        on = self.overview is not None and self.current_scale() < OVERVIEW_SCALE
+        if on == self._overview_on:
+            return
+        self._overview_on = on
+        self.scene().setMinimumRenderSize(OVERVIEW_RENDER_PX if on else MIN_RENDER_PX)
+        if self.overview is not None:
+            self.overview.invalidate()
+            self.overview.setVisible(on)
+
+    def restyle(self) -> None:
+        """Repaint after a change of marks, selection, focus, highlight or theme colours."""
+        if self.overview is not None:
+            self.overview.invalidate()
+        self.scene().setBackgroundBrush(theme.BACKGROUND)
+        self.scene().update()
+
     def _clamp_scale(self) -> None:
         s = self.current_scale()
         if s > MAX_SCALE or s < MIN_SCALE:
             self.zoom_to(min(MAX_SCALE, max(MIN_SCALE, s)))
-        self.zoom_changed.emit(self.current_scale())
+        self._on_scale_changed()
 
     def zoom_by(self, factor: float) -> None:
         """Multiply the zoom by ``factor`` (clamped)."""
         target = min(MAX_SCALE, max(MIN_SCALE, self.current_scale() * factor))
         f = target / self.current_scale()
         self.scale(f, f)
-        self.zoom_changed.emit(self.current_scale())
+        self._on_scale_changed()
 
     def zoom_to(self, scale: float) -> None:
         """Set the zoom to ``scale`` keeping the view centre."""
         center = self.mapToScene(self.viewport().rect().center())
         self.setTransform(QTransform.fromScale(scale, scale))
         self.centerOn(center)
-        self.zoom_changed.emit(self.current_scale())
+        self._on_scale_changed()
 
     def fit_all(self) -> None:
         """Fit the whole forest in the view."""
@@ -479,16 +616,43 @@ class GraphView(QGraphicsView):
         self._clamp_scale()
 
     def show_readable(self) -> None:
-        """A first view that can be read: fit when small, else 60% zoom at the bottom-left (bases)."""
+        """The first view: the whole forest fitted, but never blown up beyond 125% for a tiny graph."""
         if self.layout is None:
             return
         self.fit_all()
-        if self.current_scale() < LOD_TEXT:
-            self.zoom_to(0.6)
-            self.centerOn(QPointF(self.viewport().width() / 1.2 - 60, self.layout.height))
-        elif self.current_scale() > 1.25:
+        if self.current_scale() > 1.25:
             self.zoom_to(1.25)
             self.centerOn(self.scene().sceneRect().center())
+
+    # -- highlight of changed items ------------------------------------------------------
+    def flash(self, ids: set[str] | frozenset[str], ms: int = FLASH_MS) -> int:
+        """Highlight the items of these image and chain IDs for ``ms``; returns how many items lit up."""
+        lit = 0
+        for ident in ids:
+            item = self.image_items.get(ident) or self.layer_items.get(self.node_of.get(ident, ""))
+            if item is not None and not item.flash:
+                item.flash = True
+                item.update()
+                lit += 1
+        if lit:
+            self.restyle()
+            self._flash_timer.start(ms)
+        return lit
+
+    def flashing(self) -> set[str]:
+        """Domain IDs currently highlighted (image IDs and chain IDs)."""
+        out = {i for i, item in self.image_items.items() if item.flash}
+        for item in self.layer_items.values():
+            if item.flash:
+                out.update(item.members)
+        return out
+
+    def _on_flash_timeout(self) -> None:
+        for item in list(self.image_items.values()) + list(self.layer_items.values()):
+            if item.flash:
+                item.flash = False
+                item.update()
+        self.restyle()
 
     def tooltip_for(self, item: QGraphicsItem) -> str:
         """The tooltip of a node, built when asked (3,600 tooltips are never built up front)."""
@@ -520,20 +684,9 @@ class GraphView(QGraphicsView):
         item = self.itemAt(event.pos())
         if not isinstance(item, ImageItem):
             return super().contextMenuEvent(event)
-        self.select_image(item.node_id, center=False)
-        self.image_selected.emit(item.node_id)
-        menu = QMenu(self)
-        for ref in item.tags or (item.node_id,):
-            label = ref if ref in item.tags else short_id(ref)
-            act = QAction(f"Preview rmi {label}", menu)
-            act.triggered.connect(lambda _=False, r=ref: self.preview_requested.emit(r))
-            menu.addAction(act)
-        if item.tags:
-            act = QAction(f"Preview rmi {short_id(item.node_id)} (by ID)", menu)
-            act.triggered.connect(lambda _=False, r=item.node_id: self.preview_requested.emit(r))
-            menu.addAction(act)
-        menu.addSeparator()
-        act = QAction("Focus on this image's lineage", menu)
-        act.triggered.connect(lambda _=False, i=item.node_id: self.focus_requested.emit(i))
-        menu.addAction(act)
-        menu.exec(event.globalPos())
+        if not item.isSelected():
+            self.select_image(item.node_id, center=False)
+            self.image_selected.emit(item.node_id)
+            self.images_selected.emit([item.node_id])
+        self.menu_requested.emit(item.node_id, event.globalPos())
+        event.accept()

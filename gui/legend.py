@@ -1,53 +1,86 @@
-"""The graph legend: what each colour and shape means (an overlay in the graph's corner)."""
+"""The graph legend: what each colour and shape means, a compact strip under the graph (never over nodes)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPolygonF
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from . import theme
 
 ENTRIES = (
-    ("layer-shared", "shared layer (held by several images)"),
-    ("layer-unique", "layer held by one image"),
-    ("layer-run", "collapsed run of plain layers"),
-    ("tagged", "tagged image"),
-    ("intermediate", "intermediate image (docker images -a)"),
-    ("dangling", "dangling image (<none>, no children)"),
-    ("in-use", "used by a container (● / ▶ running)"),
-    ("deleted", "rmi preview: would be deleted"),
-    ("untagged", "rmi preview: would be untagged"),
+    ("layer-shared", QT_TRANSLATE_NOOP("Legend", "shared layer")),
+    ("layer-unique", QT_TRANSLATE_NOOP("Legend", "layer of one image")),
+    ("layer-run", QT_TRANSLATE_NOOP("Legend", "collapsed layers")),
+    ("tagged", QT_TRANSLATE_NOOP("Legend", "tagged image")),
+    ("intermediate", QT_TRANSLATE_NOOP("Legend", "intermediate (-a)")),
+    ("dangling", QT_TRANSLATE_NOOP("Legend", "dangling <none>")),
+    ("in-use", QT_TRANSLATE_NOOP("Legend", "used by a container")),
+    ("deleted", QT_TRANSLATE_NOOP("Legend", "would be deleted")),
+    ("untagged", QT_TRANSLATE_NOOP("Legend", "would be untagged")),
 )
-ROW = 19
+ROW = 20
+SWATCH_W = 24
 
 
 class Legend(QWidget):
-    """A small translucent panel painted by hand (no child widgets)."""
+    """A strip of swatches that wraps into as many rows as the width needs (painted by hand)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setObjectName("legend")
-        self._font = theme.font(8.5)
-        self.resize(self.sizeHint())
+        self._font = theme.font(8)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._texts: list[str] = []
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-read the entry texts in the current language."""
+        self._texts = [self.tr(text) for _, text in ENTRIES]
+        self.setToolTip(self.tr("Legend (View → Legend hides it)"))
+        self.updateGeometry()
+        self.update()
+
+    def _cells(self, width: int) -> list[QRectF]:
+        fm = QFontMetricsF(self._font)
+        x, y, cells = 6.0, 3.0, []
+        for text in self._texts:
+            w = SWATCH_W + 6 + fm.horizontalAdvance(text) + 14
+            if x + w > width - 4 and x > 6:
+                x, y = 6.0, y + ROW
+            cells.append(QRectF(x, y, w, ROW))
+            x += w
+        return cells
 
     # Qt overrides
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        cells = self._cells(width)
+        return int(cells[-1].bottom() + 3) if cells else 0
+
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(272, 14 + ROW * len(ENTRIES))
+        return QSize(900, self.heightForWidth(max(self.width(), 300)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        h = self.heightForWidth(self.width())
+        if h != self.height():
+            self.setFixedHeight(h)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(theme.pen(QColor("#c9d2dc"), 1))
-        p.setBrush(QColor(255, 255, 255, 232))
-        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        p.fillRect(self.rect(), theme.BACKGROUND)
+        p.setPen(theme.pen(theme.EDGE, 1))
+        p.drawLine(0, 0, self.width(), 0)
         p.setFont(self._font)
-        for n, (key, text) in enumerate(ENTRIES):
-            y = 7 + n * ROW
-            sw = QRectF(10, y + 3, 30, 13)
+        for (key, _), text, cell in zip(ENTRIES, self._texts, self._cells(self.width())):
+            sw = QRectF(cell.left(), cell.top() + 4, SWATCH_W, ROW - 8)
             self._swatch(p, key, sw)
             p.setPen(theme.TEXT)
-            p.drawText(QRectF(48, y, self.width() - 52, ROW), Qt.AlignmentFlag.AlignVCenter, text)
+            p.drawText(QRectF(sw.right() + 6, cell.top(), cell.width() - SWATCH_W - 6, ROW),
+                       Qt.AlignmentFlag.AlignVCenter, text)
         p.end()
 
     @staticmethod

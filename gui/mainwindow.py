@@ -1,4 +1,4 @@
-"""The Layerscope main window: graph, images table, details, storage chart, rmi preview."""
+"""The Layerscope main window: graph, images table, details, storage chart, rmi preview, clean-up, what-if."""
 from __future__ import annotations
 
 import html
@@ -6,27 +6,33 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QCloseEvent, QKeySequence
+from PySide6.QtCore import (QByteArray, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt,
+                            QThreadPool, QTimer, Signal)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMainWindow, QProgressBar, QPushButton, QSplitter, QTableView,
-                               QTabWidget, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QMenu, QMessageBox,
+                               QProgressBar, QPushButton, QSplitter, QTableView, QTabWidget, QToolBar,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from model.chain import short_id
+from model.plan import PRUNE, RMI, UNTAG, Plan, Request, make_plan, snapshot_diff
 from model.sizes import human
 from model.snapshot import Snapshot
+from model.whatif import UNDO, Change, WhatIf
 
 from . import theme
+from .actions import DialogInteraction, Interaction, answer_html
 from .chart import StorageChart
 from .details import DetailsPanel
 from .graphview import GraphView
 from .legend import Legend
-from .preview import PreviewResult, preview_rmi
+from .preview import ITEM_ROLE, fill_tree, plan_html, preview_rmi, summary_text
 from .tablemodel import IMAGE_ID_ROLE, REF_ROLE, ImagesModel, ImagesProxy
-from .workers import Loaded, LoadTask, prepare
+from .workers import Loaded, LoadTask, PerformTask, layout_for, prepare
 
 DEMO_SNAPSHOT = theme.RESOURCES / "demo" / "tutorial.json"
 APP_TITLE = "Layerscope"
+READ_ONLY_ENV = "LAYERSCOPE_READ_ONLY"
+PRESENT_MAX_ZOOM = 2.0
 
 
 @dataclass
@@ -39,13 +45,32 @@ class WindowOptions:
     read_only: bool = False
 
 
+@dataclass
+class ActionResult:
+    """A performed action: the plan shown, the daemon's answer, the differences, a failure message."""
+
+    plan: Plan
+    actual: object
+    differences: list[str]
+    failure: str
+
+    @property
+    def matched(self) -> bool:
+        """True when the daemon answered exactly what was predicted."""
+        return not self.failure and not self.differences
+
+
 def open_settings() -> QSettings:
     """The app's settings store (organization "Layerscope"; tests redirect it with QSettings.setPath)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Layerscope", "Layerscope")
 
 
+def _truthy(value: object) -> bool:
+    return value not in (None, False, "false", 0, "0", "")
+
+
 class Banner(QFrame):
-    """A one-line message strip above the graph: demo notice or error, with Retry."""
+    """A one-line message strip above the graph: demo notice, what-if notice or error, with Retry."""
 
     retry_clicked = Signal()
 
@@ -57,37 +82,83 @@ class Banner(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry = QPushButton("Retry")
-        self.retry.setToolTip("Try to read the daemon (or the file) again (F5)")
+        self.retry = QPushButton()
         self.retry.clicked.connect(self.retry_clicked)
         self.close_button = QPushButton("✕")
         self.close_button.setObjectName("bannerClose")
         self.close_button.setFlat(True)
-        self.close_button.setToolTip("Hide this message")
         self.close_button.clicked.connect(self.hide)
         lay.addWidget(self.label, 1)
         lay.addWidget(self.retry)
         lay.addWidget(self.close_button)
         self.kind = ""
+        self.retranslate()
         self.hide()
 
+    def retranslate(self) -> None:
+        """Set the fixed texts in the current language."""
+        self.retry.setText(self.tr("Retry"))
+        self.retry.setToolTip(self.tr("Try to read the daemon (or the file) again (F5)"))
+        self.close_button.setToolTip(self.tr("Hide this message"))
+
     def show_message(self, kind: str, text: str, retry: bool = True) -> None:
-        """Show ``text``; ``kind`` (error | demo | info) picks the style."""
+        """Show ``text``; ``kind`` (error | demo | info | whatif) picks the style."""
         self.kind = kind
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
         self.label.setText(text)
         self.retry.setVisible(retry)
+        self.close_button.setVisible(kind != "whatif")
         self.show()
 
 
+class WhatIfPanel(QWidget):
+    """The what-if steps: applied ones in order, undone ones greyed below (what Redo brings back)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.steps = QListWidget()
+        self.steps.setObjectName("whatifSteps")
+        lay.addWidget(self.label)
+        lay.addWidget(self.steps, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set the fixed texts in the current language."""
+        self.label.setText(self.tr("<b>What-if steps</b> — simulated on the snapshot, nothing is deleted. "
+                                   "Ctrl+Z undoes, Ctrl+Shift+Z redoes."))
+
+    def show_steps(self, done: list[str], undone: list[str]) -> None:
+        """List the applied steps (numbered) and the undone ones (greyed, next first)."""
+        self.steps.clear()
+        self.steps.addItem(self.tr("0. original snapshot"))
+        for n, label in enumerate(done, 1):
+            self.steps.addItem(f"{n}. {label}")
+        for label in undone:
+            item = QListWidgetItem(self.tr("↷ {label} (undone)").format(label=label))
+            item.setForeground(theme.TEXT_DIM)
+            self.steps.addItem(item)
+        self.steps.setCurrentRow(len(done))
+
+
 class MainWindow(QMainWindow):
-    """The desktop window; all Docker rules come from model/, this class only wires views together."""
+    """The desktop window; all Docker rules come from model/, this class only wires views together.
+
+    Public hooks for gui/extras.py: ``current_snapshot()``, ``apply_snapshot(snapshot, changed)``,
+    ``graph_scene()``, ``chart_figure()``, ``menu(name)``, ``retranslate()`` (re-applies every text of
+    the window after a QTranslator change; menus added by extras retranslate themselves)."""
 
     loaded = Signal()                 # a snapshot is on screen
     load_failed = Signal(str)         # a load ended in the banner (message)
     preview_changed = Signal()        # an rmi preview was shown or cleared
+    action_finished = Signal(object)  # ActionResult after a performed action (before the reload)
+    whatif_changed = Signal()         # entered, left, or a step was done / undone / redone
+    presentation_changed = Signal(bool)
 
     def __init__(self, options: WindowOptions | None = None, demo_path: Path | str | None = None,
                  settings: QSettings | None = None) -> None:
@@ -104,26 +175,105 @@ class MainWindow(QMainWindow):
         self.file_path: str | None = None
         self.current_image: str | None = None
         self.current_ref: str | None = None
-        self.preview: PreviewResult | None = None
+        self.targets: list[tuple[str, str]] = []       # selected (image ID, ref to act on)
+        self.preview: Plan | None = None
+        self.busy = False                # a destructive action is running on the daemon
+        self._perform_task: PerformTask | None = None
+        self._refresh_after_action = False
+        self.whatif: WhatIf | None = None
+        self._whatif_real: Loaded | None = None        # the real state behind the sandbox
+        self._whatif_unsubscribe = None
+        self._redo_labels: list[str] = []
+        self.presenting = False
+        self._pre_presentation: dict = {}
         self._fallback_reason = ""
+        self.interaction: Interaction = DialogInteraction(self, self._replan)
         self._build_widgets()
         self._build_actions()
         self._restore_settings()
-        self._update_title()
+        self.retranslate()
+        try:
+            from gui import extras
+            extras.install(self)
+        except ImportError:
+            pass
 
-    # -- construction -------------------------------------------------------------------
+    # ==================================================================================
+    # public hooks (gui/extras.py and tests)
+    # ==================================================================================
+    def current_snapshot(self) -> Snapshot | None:
+        """The snapshot on screen (in what-if mode: the sandbox's current state); None before the first load."""
+        return self.current.snapshot if self.current is not None else None
+
+    def real_snapshot(self) -> Snapshot | None:
+        """The daemon's (or file's) snapshot, also while a what-if sandbox is shown."""
+        real = self._whatif_real if self.whatif is not None else self.current
+        return real.snapshot if real is not None else None
+
+    def apply_snapshot(self, snapshot: Snapshot, changed: set[str] | frozenset[str] = frozenset(),
+                       prepared: Loaded | None = None) -> None:
+        """Swap in a newer real snapshot, keeping zoom and still-valid selection; highlight ``changed`` IDs.
+
+        ``prepared`` (optional) is the Loaded made off the GUI thread for this snapshot.  While a what-if
+        sandbox is shown, the sandbox stays on screen and the new state is shown on leaving."""
+        origin = self.origin or "daemon"
+        if prepared is not None and prepared.snapshot is snapshot:
+            loaded = Loaded(snapshot, prepared.analysis, prepared.layout, origin)
+        else:
+            loaded = prepare(snapshot, origin, self.show_intermediates, self.graph_aspect())
+        if self.whatif is not None:
+            self._whatif_real = loaded
+            self.statusBar().showMessage(self.tr("The daemon changed; shown when you leave what-if mode"), 8000)
+            return
+        self._show(loaded, keep_view=True, changed=set(changed))
+
+    def graph_scene(self):
+        """The QGraphicsScene of the layer graph."""
+        return self.graph_view.scene()
+
+    def chart_figure(self):
+        """The matplotlib Figure of the storage chart."""
+        return self.chart.figure
+
+    def menu(self, name: str) -> QMenu:
+        """The menu "File", "View", "Image", "Settings" or "Help" (KeyError for others)."""
+        return self._menus[name]
+
+    def retranslate(self) -> None:
+        """Re-apply every user-visible text (after installing a QTranslator); no reload needed."""
+        self._retranslate_ui()
+        self.banner.retranslate()
+        self.whatif_panel.retranslate()
+        self.images_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.images_model.columnCount() - 1)
+        self.legend.retranslate()
+        self.details.retranslate()
+        if self.current is not None:
+            self._update_status()
+            if self.preview is not None:
+                self._fill_preview(self.preview)
+        self._update_banner()
+        self._update_title()
+        self._update_actions()
+
+    # ==================================================================================
+    # construction
+    # ==================================================================================
     def _build_widgets(self) -> None:
         self.banner = Banner()
         self.banner.retry_clicked.connect(self._on_retry)
         self.graph_view = GraphView()
         self.graph_view.setObjectName("graphView")
-        self.legend = Legend(self.graph_view)
+        self.legend = Legend()
         self.graph_view.image_selected.connect(lambda i: self._on_image_selected(i, "graph"))
+        self.graph_view.images_selected.connect(self._on_graph_images_selected)
         self.graph_view.layer_selected.connect(lambda c: self._on_layer_selected(c, "graph"))
-        self.graph_view.preview_requested.connect(self._on_preview_requested)
+        self.graph_view.menu_requested.connect(self._on_graph_menu_requested)
         self.graph_view.focus_requested.connect(self._on_focus_requested)
         self.graph_view.zoom_changed.connect(self._on_zoom_changed)
-        self.graph_view.viewport().installEventFilter(self)
+        self.caption = QLabel()
+        self.caption.setObjectName("presentationCaption")
+        self.caption.setWordWrap(True)
+        self.caption.hide()
 
         self.images_model = ImagesModel(self)
         self.images_proxy = ImagesProxy(self)
@@ -133,23 +283,23 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.images_proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(100)    # sizing reads 100 rows, not all
-        self.table.setToolTip("docker images -a, one row per tag; click a row to select the image in the graph")
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row_changed)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_menu_requested)
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
-        self.filter_edit.setPlaceholderText("Filter by tag or image ID  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
-        table_box = QWidget()
-        tl = QVBoxLayout(table_box)
+        self.table_box = QWidget()
+        tl = QVBoxLayout(self.table_box)
         tl.setContentsMargins(0, 4, 0, 0)
         tl.setSpacing(4)
         tl.addWidget(self.filter_edit)
@@ -161,40 +311,39 @@ class MainWindow(QMainWindow):
         self.chart = StorageChart()
         self.preview_tree = QTreeWidget()
         self.preview_tree.setObjectName("previewTree")
-        self.preview_tree.setHeaderLabels(["docker rmi (preview — nothing is deleted)", "SIZE"])
         self.preview_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.preview_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.preview_tree.header().setStretchLastSection(False)
-        self.preview_tree.setRootIsDecorated(True)
         self.preview_tree.itemClicked.connect(self._on_preview_item_clicked)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("rightTabs")
-        self.tabs.addTab(self.details, "Details")
-        self.preview_label = QLabel("Select a tag or an image and choose <b>Preview rmi</b> (Ctrl+R, toolbar or "
-                                    "right-click in the graph) to see what <code>docker rmi</code> would do. "
-                                    "Nothing is deleted.")
+        self.preview_label = QLabel()
         self.preview_label.setObjectName("previewLabel")
         self.preview_label.setWordWrap(True)
         self.preview_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        preview_box = QWidget()
-        pl = QVBoxLayout(preview_box)
+        self.preview_box = QWidget()
+        pl = QVBoxLayout(self.preview_box)
         pl.setContentsMargins(6, 6, 6, 6)
         pl.addWidget(self.preview_label)
         pl.addWidget(self.preview_tree, 1)
-        self.preview_box = preview_box
-        self.tabs.addTab(preview_box, "rmi preview")
-        self.tabs.addTab(self.chart, "Storage")
+        self.whatif_panel = WhatIfPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("rightTabs")
+        self.tabs.addTab(self.details, "")
+        self.tabs.addTab(self.preview_box, "")
+        self.tabs.addTab(self.chart, "")
+        self.tabs.addTab(self.whatif_panel, "")
 
         graph_box = QWidget()
         gl = QVBoxLayout(graph_box)
         gl.setContentsMargins(0, 0, 0, 0)
         gl.setSpacing(0)
         gl.addWidget(self.banner)
+        gl.addWidget(self.caption)
         gl.addWidget(self.graph_view, 1)
+        gl.addWidget(self.legend)
         self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         self.left_splitter.setObjectName("leftSplitter")
         self.left_splitter.addWidget(graph_box)
-        self.left_splitter.addWidget(table_box)
+        self.left_splitter.addWidget(self.table_box)
         self.left_splitter.setStretchFactor(0, 3)
         self.left_splitter.setStretchFactor(1, 2)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -206,88 +355,164 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
 
         sb = self.statusBar()
+        self.read_only_badge = QLabel()
+        self.read_only_badge.setObjectName("readOnlyBadge")
+        self.read_only_badge.hide()
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
-        self.counts_label = QLabel("no snapshot")
+        self.counts_label = QLabel()
         self.totals_label = QLabel()
         self.zoom_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.progress.hide()
-        sb.addPermanentWidget(self.progress)
-        sb.addPermanentWidget(self.mode_label)
-        sb.addPermanentWidget(self.counts_label)
-        sb.addPermanentWidget(self.totals_label)
-        sb.addPermanentWidget(self.zoom_label)
+        for w in (self.progress, self.read_only_badge, self.mode_label, self.counts_label, self.totals_label,
+                  self.zoom_label):
+            sb.addPermanentWidget(w)
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "", icon: str = "") -> QAction:
-        act = QAction(text, self)
+    def _action(self, slot, shortcut=None, icon: str = "", checkable: bool = False) -> QAction:
+        act = QAction(self)
         if icon:
             act.setIcon(theme.icon(icon))
         if shortcut is not None:
             keys = shortcut if isinstance(shortcut, list) else [shortcut]
             act.setShortcuts([QKeySequence(k) for k in keys])
-        if tip:
-            act.setToolTip(tip)
-            act.setStatusTip(tip)
+        act.setCheckable(checkable)
         act.triggered.connect(slot)
         self.addAction(act)
         return act
 
     def _build_actions(self) -> None:
         K = QKeySequence.StandardKey
-        self.act_open = self._action("&Open snapshot…", self._on_open_snapshot, K.Open,
-                                     "Open a saved snapshot file", "open")
-        self.act_save = self._action("&Save snapshot…", self._on_save_snapshot, K.Save,
-                                     "Save what is shown to a snapshot file (works offline later)", "save")
-        self.act_reload = self._action("&Reload", self._on_reload, "F5", "Read the daemon again (F5)", "reload")
-        self.act_quit = self._action("&Quit", self.close, K.Quit, "Quit Layerscope")
-        self.act_zoom_in = self._action("Zoom &in", lambda: self.graph_view.zoom_by(1.25),
-                                        ["Ctrl+=", "Ctrl++"], "Zoom in (Ctrl+=, wheel)", "zoom-in")
-        self.act_zoom_out = self._action("Zoom &out", lambda: self.graph_view.zoom_by(0.8), "Ctrl+-",
-                                         "Zoom out (Ctrl+-, wheel)", "zoom-out")
-        self.act_fit = self._action("&Fit graph", self._on_fit, ["Ctrl+0", "F"], "Show the whole forest (Ctrl+0, F)",
-                                    "fit")
-        self.act_focus = self._action("Focus on &lineage", self._on_focus_current, "L",
-                                      "Show only the selected image and the layers under it (L)", "focus")
-        self.act_legend = self._action("&Legend", self._on_legend_toggled, None, "Show or hide the legend")
-        self.act_legend.setCheckable(True)
+        a = self._action
+        self.act_open = a(self._on_open_snapshot, K.Open, "open")
+        self.act_save = a(self._on_save_snapshot, K.Save, "save")
+        self.act_reload = a(self._on_reload, "F5", "reload")
+        self.act_quit = a(self.close, K.Quit)
+        self.act_zoom_in = a(lambda: self.graph_view.zoom_by(1.25), ["Ctrl+=", "Ctrl++"], "zoom-in")
+        self.act_zoom_out = a(lambda: self.graph_view.zoom_by(0.8), "Ctrl+-", "zoom-out")
+        self.act_fit = a(self._on_fit, ["Ctrl+0", "F"], "fit")
+        self.act_focus = a(self._on_focus_current, "L", "focus")
+        self.act_legend = a(self._on_legend_toggled, None, checkable=True)
         self.act_legend.setChecked(True)
-        self.act_filter = self._action("&Filter images", self._on_focus_filter, K.Find,
-                                       "Filter the images table by tag or ID (Ctrl+F)")
-        self.act_preview = self._action("&Preview rmi", self._on_preview_current, "Ctrl+R",
-                                        "Show what `docker rmi` of the selected tag or image would untag, delete "
-                                        "and free — nothing is deleted (Ctrl+R)", "preview")
-        self.act_clear = self._action("&Clear preview / focus", self._on_clear, "Esc",
-                                      "Clear the rmi preview and the lineage focus (Esc)", "clear")
+        self.act_intermediates = a(self._on_intermediates_toggled, "Ctrl+Shift+A", checkable=True)
+        self.act_filter = a(self._on_focus_filter, K.Find)
         self.act_filter.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.act_preview = a(self._on_preview_current, "Ctrl+R", "preview")
+        self.act_clear = a(self._on_clear, "Esc", "clear")
+        self.act_presentation = a(self._on_presentation_toggled, "F11", "presentation", checkable=True)
+        self.act_next = a(self._on_present_next, ["Right", "PgDown"])
+        self.act_prev = a(self._on_present_prev, ["Left", "PgUp"])
+        # destructive actions (or, in what-if mode, their simulated versions)
+        self.act_remove = a(self._on_remove, K.Delete, "delete")
+        self.act_untag = a(self._on_untag, None, "untag")
+        self.act_prune = a(lambda: self.request_action(Request(PRUNE)), None, "prune")
+        self.act_prune_all = a(lambda: self.request_action(Request(PRUNE, prune_all=True)), None, "prune")
+        self.act_whatif = a(self._on_whatif_toggled, "W", "whatif", checkable=True)
+        self.act_undo = a(self._on_undo, K.Undo, "undo")
+        self.act_redo = a(self._on_redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
+        self.act_read_only = a(self._on_read_only_toggled, None, checkable=True)
+        self.act_about = a(self._on_about)
+        self.destructive_actions = (self.act_remove, self.act_untag, self.act_prune, self.act_prune_all)
 
         mb = self.menuBar()
-        m = mb.addMenu("&File")
-        for a in (self.act_open, self.act_save, None, self.act_reload, None, self.act_quit):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("&View")
-        for a in (self.act_zoom_in, self.act_zoom_out, self.act_fit, None, self.act_focus, self.act_clear, None,
-                  self.act_filter, self.act_legend):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("&Image")
-        m.addAction(self.act_preview)
-        m.addAction(self.act_focus)
-        m.addAction(self.act_clear)
+        self._menus: dict[str, QMenu] = {}
+        layout = {
+            "File": (self.act_open, self.act_save, None, self.act_reload, None, self.act_quit),
+            "View": (self.act_zoom_in, self.act_zoom_out, self.act_fit, None, self.act_focus, self.act_clear, None,
+                     self.act_filter, self.act_intermediates, self.act_legend, None, self.act_presentation),
+            "Image": (self.act_preview, self.act_focus, None, self.act_remove, self.act_untag, None, self.act_prune,
+                      self.act_prune_all, None, self.act_whatif, self.act_undo, self.act_redo),
+            "Settings": (self.act_read_only,),
+            "Help": (self.act_about,),
+        }
+        for name, acts in layout.items():
+            m = mb.addMenu("")
+            for act in acts:
+                m.addSeparator() if act is None else m.addAction(act)
+            self._menus[name] = m
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for act in (self.act_open, self.act_reload, None, self.act_fit, self.act_zoom_in, self.act_zoom_out,
+                    self.act_focus, None, self.act_preview, self.act_remove, self.act_clear, None, self.act_whatif,
+                    self.act_undo, self.act_redo, None, self.act_presentation):
+            self.toolbar.addSeparator() if act is None else self.toolbar.addAction(act)
+        self.addToolBar(self.toolbar)
 
-        tb = QToolBar("Main")
-        tb.setObjectName("mainToolbar")
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.act_open, self.act_reload, None, self.act_fit, self.act_zoom_in, self.act_zoom_out,
-                  self.act_focus, None, self.act_preview, self.act_clear):
-            tb.addSeparator() if a is None else tb.addAction(a)
-        self.addToolBar(tb)
-        self.table.addAction(self.act_preview)
-        self.table.addAction(self.act_focus)
-        self._update_actions()
+    def _retranslate_ui(self) -> None:
+        texts = {
+            self.act_open: (self.tr("&Open snapshot…"), self.tr("Open a saved snapshot file")),
+            self.act_save: (self.tr("&Save snapshot…"),
+                            self.tr("Save what is shown to a snapshot file (works offline later)")),
+            self.act_reload: (self.tr("&Reload"), self.tr("Read the daemon again (F5)")),
+            self.act_quit: (self.tr("&Quit"), self.tr("Quit Layerscope")),
+            self.act_zoom_in: (self.tr("Zoom &in"), self.tr("Zoom in (Ctrl+=, wheel)")),
+            self.act_zoom_out: (self.tr("Zoom &out"), self.tr("Zoom out (Ctrl+-, wheel)")),
+            self.act_fit: (self.tr("&Fit graph"), self.tr("Show the whole forest (Ctrl+0, F)")),
+            self.act_focus: (self.tr("Focus on &lineage"),
+                             self.tr("Show only the selected image and the layers under it (L)")),
+            self.act_legend: (self.tr("&Legend"), self.tr("Show or hide the legend under the graph")),
+            self.act_intermediates: (self.tr("Show &intermediate images (-a)"),
+                                     self.tr("Like `docker images -a`: also show untagged images that "
+                                             "have children (Ctrl+Shift+A)")),
+            self.act_filter: (self.tr("&Filter images"), self.tr("Filter the images table by tag or ID (Ctrl+F)")),
+            self.act_preview: (self.tr("&Preview rmi"),
+                               self.tr("Show what `docker rmi` of the selected tag or image would untag, delete "
+                                       "and free — nothing is deleted (Ctrl+R)")),
+            self.act_clear: (self.tr("&Clear preview / focus"),
+                             self.tr("Clear the rmi preview and the lineage focus (Esc)")),
+            self.act_presentation: (self.tr("&Presentation"),
+                                    self.tr("Full screen, large and high-contrast; Right/Left step through "
+                                            "images or what-if steps; Esc leaves (F11)")),
+            self.act_next: (self.tr("Next"), self.tr("Next image, or redo in what-if mode")),
+            self.act_prev: (self.tr("Previous"), self.tr("Previous image, or undo in what-if mode")),
+            self.act_remove: (self.tr("&Remove image…"),
+                              self.tr("docker rmi the selection: by tag for a tag row, by ID for an image "
+                                      "(asks first, shows exactly what goes) (Delete)")),
+            self.act_untag: (self.tr("&Untag…"), self.tr("Remove only this tag (docker rmi of the tag)")),
+            self.act_prune: (self.tr("Prune &dangling images…"), self.tr("docker image prune (asks first)")),
+            self.act_prune_all: (self.tr("Prune &all unused images…"),
+                                 self.tr("docker image prune -a: every image no container uses (asks first)")),
+            self.act_whatif: (self.tr("&What-if"),
+                              self.tr("A sandbox over this snapshot: remove, untag and prune are simulated, "
+                                      "nothing is deleted (W)")),
+            self.act_undo: (self.tr("&Undo what-if step"), self.tr("Take back the last what-if step (Ctrl+Z)")),
+            self.act_redo: (self.tr("Re&do what-if step"), self.tr("Apply the undone step again (Ctrl+Shift+Z)")),
+            self.act_read_only: (self.tr("&Read-only"),
+                                 self.tr("Disable every action that changes the daemon")),
+            self.act_about: (self.tr("&About Layerscope"), self.tr("What Layerscope is")),
+        }
+        for act, (text, tip) in texts.items():
+            act.setText(text)
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+        menu_titles = {"File": self.tr("&File"), "View": self.tr("&View"), "Image": self.tr("&Image"),
+                       "Settings": self.tr("&Settings"), "Help": self.tr("&Help")}
+        for name, title in menu_titles.items():
+            self._menus[name].setTitle(title)
+        self.toolbar.setWindowTitle(self.tr("Main"))
+        self.table.setToolTip(self.tr("docker images, one row per tag (View → Show intermediate images for -a); "
+                                      "click a row to select the image in the graph"))
+        self.filter_edit.setPlaceholderText(self.tr("Filter by tag or image ID  (Ctrl+F)"))
+        self.preview_tree.setHeaderLabels([self.tr("docker rmi (preview — nothing is deleted)"), self.tr("SIZE")])
+        if self.preview is None:
+            self.preview_label.setText(self.tr(
+                "Select a tag or an image and choose <b>Preview rmi</b> (Ctrl+R, toolbar or right-click in the "
+                "graph) to see what <code>docker rmi</code> would do. Nothing is deleted."))
+        for widget, title in ((self.details, self.tr("Details")), (self.preview_box, self.tr("rmi preview")),
+                              (self.chart, self.tr("Storage")), (self.whatif_panel, self.tr("What-if"))):
+            self.tabs.setTabText(self.tabs.indexOf(widget), title)
+        self.read_only_badge.setText(self.tr("READ-ONLY"))
+        self.read_only_badge.setToolTip(self.tr("Read-only: nothing can be removed (--read-only, "
+                                                "LAYERSCOPE_READ_ONLY=1 or Settings → Read-only)"))
+        if self.current is None:
+            self.counts_label.setText(self.tr("no snapshot"))
 
-    # -- settings ------------------------------------------------------------------------
+    # ==================================================================================
+    # settings
+    # ==================================================================================
     def _restore_settings(self) -> None:
         s = self.settings
         geo = s.value("window/geometry")
@@ -302,27 +527,61 @@ class MainWindow(QMainWindow):
                 widget.restoreState(value)
         if not isinstance(s.value("splitter/main"), QByteArray):
             self.main_splitter.setSizes([900, 540])
-            self.left_splitter.setSizes([560, 300])
-        legend = s.value("view/legend", True)
-        self.act_legend.setChecked(legend not in (False, "false", 0, "0"))
+            self.left_splitter.setSizes([640, 220])
+        self.act_legend.setChecked(_truthy(s.value("view/legend", True)))
         self.legend.setVisible(self.act_legend.isChecked())
+        self.act_intermediates.setChecked(_truthy(s.value("view/intermediates", False)))
+        self.images_proxy.set_show_intermediates(self.act_intermediates.isChecked())
+        self.act_read_only.setChecked(self.read_only)
+        self.act_read_only.setEnabled(not self._read_only_forced())
         self.tabs.setCurrentIndex(int(s.value("view/tab", 0) or 0))
 
     def save_settings(self) -> None:
         """Remember geometry, splitters and view choices."""
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("splitter/main", self.main_splitter.saveState())
-        s.setValue("splitter/left", self.left_splitter.saveState())
+        if not self.presenting:
+            s.setValue("window/geometry", self.saveGeometry())
+            s.setValue("window/state", self.saveState())
+            s.setValue("splitter/main", self.main_splitter.saveState())
+            s.setValue("splitter/left", self.left_splitter.saveState())
         s.setValue("splitter/details", self.details.splitter.saveState())
         s.setValue("view/legend", self.act_legend.isChecked())
+        s.setValue("view/intermediates", self.act_intermediates.isChecked())
         s.setValue("view/tab", self.tabs.currentIndex())
         s.sync()
 
-    # -- loading -------------------------------------------------------------------------
+    def graph_aspect(self) -> float:
+        """Width / height of the graph's viewport (clamped): separate trees are packed to fill it."""
+        vp = self.graph_view.viewport()
+        if vp.height() < 50 or vp.width() < 50:
+            return 1.9
+        return max(1.0, min(3.5, vp.width() / vp.height()))
+
+    @property
+    def show_intermediates(self) -> bool:
+        """True when intermediate images are shown (`docker images -a`)."""
+        return self.act_intermediates.isChecked()
+
+    def _read_only_forced(self) -> bool:
+        return self.options.read_only or os.environ.get(READ_ONLY_ENV, "") not in ("", "0")
+
+    @property
+    def read_only(self) -> bool:
+        """True when nothing may change the daemon (--read-only, LAYERSCOPE_READ_ONLY=1 or the setting)."""
+        return self._read_only_forced() or _truthy(self.settings.value("safety/read_only", False))
+
+    def _on_read_only_toggled(self, checked: bool) -> None:
+        self.settings.setValue("safety/read_only", checked)
+        self.settings.sync()
+        self._update_actions()
+        self._update_title()
+
+    # ==================================================================================
+    # loading
+    # ==================================================================================
     def start(self) -> None:
         """The first load, as the command line asked: file, demo, or daemon (demo if none answers)."""
+        self._update_actions()
         if self.options.snapshot:
             self.load_file(self.options.snapshot)
         elif self.options.demo:
@@ -332,17 +591,23 @@ class MainWindow(QMainWindow):
 
     def load_daemon(self) -> None:
         """Read the daemon in a worker (--host, DOCKER_HOST or the docker context)."""
-        self._run(LoadTask(0, host=self.options.host, origin="daemon"), "Reading the Docker daemon…")
+        self._run(LoadTask(0, host=self.options.host, origin="daemon", show_intermediates=self.show_intermediates,
+                           aspect=self.graph_aspect()),
+                  self.tr("Reading the Docker daemon…"))
 
     def load_file(self, path: str) -> None:
         """Read a snapshot file in a worker."""
         self.file_path = str(path)
-        self._run(LoadTask(0, path=str(path), origin="file"), f"Opening {Path(path).name}…")
+        self._run(LoadTask(0, path=str(path), origin="file", show_intermediates=self.show_intermediates,
+                           aspect=self.graph_aspect()),
+                  self.tr("Opening {name}…").format(name=Path(path).name))
 
     def load_demo(self, reason: str = "") -> None:
         """Open the bundled tutorial snapshot, clearly marked as DEMO."""
         self._fallback_reason = reason
-        self._run(LoadTask(0, path=str(self.demo_path), origin="demo"), "Opening the demo snapshot…")
+        self._run(LoadTask(0, path=str(self.demo_path), origin="demo", show_intermediates=self.show_intermediates,
+                           aspect=self.graph_aspect()),
+                  self.tr("Opening the demo snapshot…"))
 
     def _run(self, task: LoadTask, message: str) -> None:
         if self.task is not None:
@@ -363,29 +628,33 @@ class MainWindow(QMainWindow):
     def show_snapshot(self, snapshot: Snapshot, origin: str = "file") -> None:
         """Show a snapshot synchronously (benchmarks, screenshots and tests)."""
         self.generation += 1
-        self.banner.hide()
-        self._apply(prepare(snapshot, origin))
+        self._leave_whatif(show_real=False)
+        self.origin = origin
+        self._apply(prepare(snapshot, origin, self.show_intermediates, self.graph_aspect()))
+        self._update_banner()
 
     def _on_load_progress(self, generation: int, done: int, total: int) -> None:
         if generation != self.generation:
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"reading images %v/%m")
+        self.progress.setFormat(self.tr("reading images %v/%m"))
 
     def _on_loaded(self, generation: int, loaded: Loaded) -> None:
         if generation != self.generation:
             return       # a newer load superseded this one
         self.task = None
-        self._apply(loaded)
-        if loaded.origin == "demo":
-            why = f"No Docker daemon reachable ({html.escape(self._fallback_reason)}). " if self._fallback_reason else ""
-            self.banner.show_message(
-                "demo", f"<b>DEMO</b> — {why}Showing the bundled tutorial snapshot "
-                        f"(ubuntu:18.04 → ubuntu_apache → iscreamedu_apache), not your machine.",
-                retry=bool(self._fallback_reason))
+        self._leave_whatif(show_real=False)
+        if self._refresh_after_action and self.current is not None:
+            # after a clean-up: same zoom and place, what changed lights up
+            self._refresh_after_action = False
+            self._end_progress()
+            self._show(loaded, keep_view=True, changed=snapshot_diff(self.current.snapshot, loaded.snapshot))
         else:
+            self._apply(loaded)
+        if loaded.origin != "demo":
             self.banner.hide()
+        self._update_banner()
         self.loaded.emit()
 
     def _on_load_failed(self, generation: int, kind: str, message: str) -> None:
@@ -402,11 +671,12 @@ class MainWindow(QMainWindow):
                 return
         if kind == "snapshot" and self.current is None and self.task is None and \
                 self.file_path and Path(self.file_path) == self.demo_path:
-            message = f"the bundled demo snapshot cannot be read: {message}"
-        text = ("<b>Cannot open snapshot:</b> " if kind == "snapshot" else "<b>Docker daemon:</b> ") + \
-            html.escape(message)
+            message = self.tr("the bundled demo snapshot cannot be read: {reason}").format(reason=message)
+        head = self.tr("Cannot open snapshot:") if kind == "snapshot" else self.tr("Docker daemon:")
+        text = f"<b>{html.escape(head)}</b> " + html.escape(message)
         if kind == "daemon" and self.current is not None:
-            text += " — still showing the snapshot taken " + html.escape(self.current.snapshot.taken_at or "earlier")
+            text += " — " + html.escape(self.tr("still showing the snapshot taken {when}").format(
+                when=self.current.snapshot.taken_at or self.tr("earlier")))
         self.banner.show_message("error", text, retry=True)
         self.statusBar().showMessage(message, 10000)
         self.load_failed.emit(message)
@@ -417,63 +687,144 @@ class MainWindow(QMainWindow):
         self.act_reload.setEnabled(True)
 
     def _apply(self, loaded: Loaded) -> None:
+        """A fresh snapshot on screen: fitted view, selection cleared."""
         self._end_progress()
-        self.current = loaded
         self.origin = loaded.origin
+        self._show(loaded, keep_view=False)
+        QTimer.singleShot(0, self.graph_view.show_readable)
+
+    # Swap the shown state.  keep_view keeps zoom, scroll position and the
+    # selected image (when it still exists); changed IDs light up briefly.
+    def _show(self, loaded: Loaded, keep_view: bool, changed: set[str] | None = None) -> None:
+        view = self.graph_view
+        transform, center = view.transform(), view.mapToScene(view.viewport().rect().center())
+        keep_image = self.current_image if keep_view else None
+        keep_ref = self.current_ref if keep_view else None
+        self.current = loaded
         self.preview = None
         self.current_image = self.current_ref = None
+        self.targets = []
         a = loaded.analysis
-        self.graph_view.set_data(a, loaded.layout)
+        view.set_data(a, loaded.layout)
         self.images_model.set_analysis(a)
-        self.table.resizeColumnsToContents()
+        if not keep_view:
+            self.table.resizeColumnsToContents()
         self.details.set_analysis(a)
         self.chart.set_analysis(a)
         self.preview_tree.clear()
+        if keep_view:
+            view.setTransform(transform)
+            view.centerOn(center)
+            if keep_image and keep_image in a.snapshot.by_id:
+                tags = a.snapshot.by_id[keep_image].repo_tags
+                self._on_image_selected(keep_image, "keep", ref=keep_ref if keep_ref in tags else None)
+        if changed:
+            view.flash(changed)
         self._update_status()
         self._update_title()
         self._update_actions()
-        QTimer.singleShot(0, self.graph_view.show_readable)
+
+    def _update_banner(self) -> None:
+        if self.whatif is not None:
+            self.banner.show_message("whatif", "<b>" + html.escape(self.tr("WHAT-IF — nothing is deleted.")) + "</b> "
+                                     + html.escape(self.tr("Remove, untag and prune are simulated on this snapshot. "
+                                                           "Undo: Ctrl+Z · Redo: Ctrl+Shift+Z · leave: W")),
+                                     retry=False)
+        elif self.origin == "demo":
+            why = self.tr("No Docker daemon reachable ({reason}). ").format(
+                reason=self._fallback_reason) if self._fallback_reason else ""
+            self.banner.show_message(
+                "demo", "<b>DEMO</b> — " + html.escape(
+                    why + self.tr("Showing the bundled tutorial snapshot (ubuntu:18.04 → ubuntu_apache → "
+                                  "iscreamedu_apache), not your machine. Try What-if (W) to step through "
+                                  "the tutorial's deletions.")),
+                retry=bool(self._fallback_reason))
+        elif self.banner.kind in ("whatif", "demo"):
+            self.banner.hide()
+            self.banner.kind = ""
 
     def _update_title(self) -> None:
         if self.current is None:
             self.setWindowTitle(APP_TITLE)
             return
-        snap = self.current.snapshot
+        snap = self.real_snapshot()
         if self.origin == "demo":
-            where = "DEMO — bundled tutorial snapshot"
+            where = self.tr("DEMO — bundled tutorial snapshot")
         elif self.origin == "file":
-            where = f"snapshot {Path(self.file_path).name if self.file_path else ''} (taken {snap.taken_at})"
+            where = self.tr("snapshot {name} (taken {when})").format(
+                name=Path(self.file_path).name if self.file_path else "", when=snap.taken_at)
         else:
-            where = f"{snap.info.engine} {snap.info.version} at {snap.info.host}"
-        ro = " [read-only]" if self.options.read_only else ""
-        self.setWindowTitle(f"{APP_TITLE} — {where}{ro}")
+            where = self.tr("{engine} {version} at {host}").format(engine=snap.info.engine, version=snap.info.version, host=snap.info.host)
+        extra = (" " + self.tr("[read-only]") if self.read_only else "") + \
+            (" " + self.tr("[WHAT-IF]") if self.whatif is not None else "")
+        self.setWindowTitle(f"{APP_TITLE} — {where}{extra}")
 
     def _update_status(self) -> None:
         a = self.current.analysis
         statuses = [s.status for s in a.status.values()]
-        layers = len(a.layer_use)
         self.counts_label.setText(
-            f"{len(statuses)} images · {statuses.count('tagged')} tagged · {statuses.count('dangling')} dangling · "
-            f"{statuses.count('intermediate')} intermediate · {layers} layers")
+            self.tr("{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers").format(
+                n=len(statuses), t=statuses.count("tagged"), d=statuses.count("dangling"),
+                i=statuses.count("intermediate"), l=len(a.layer_use)))
         t = a.totals
-        self.totals_label.setText(f"Σ image sizes {human(t.naive_bytes)} · on disk {human(t.actual_bytes)}")
-        self.totals_label.setToolTip("The naive sum of `docker images` SIZE against the bytes stored, "
-                                     "counting each shared layer once")
-        self.mode_label.setText({"demo": "DEMO", "file": "FILE", "daemon": "LIVE"}.get(self.origin, ""))
-        self.mode_label.setProperty("mode", self.origin)
+        self.totals_label.setText(self.tr("Σ image sizes {naive} · on disk {actual}").format(
+            naive=human(t.naive_bytes), actual=human(t.actual_bytes)))
+        self.totals_label.setToolTip(self.tr("The naive sum of `docker images` SIZE against the bytes stored, "
+                                             "counting each shared layer once"))
+        mode = "whatif" if self.whatif is not None else self.origin
+        self.mode_label.setText({"demo": self.tr("DEMO"), "file": self.tr("FILE"), "daemon": self.tr("LIVE"),
+                                 "whatif": self.tr("WHAT-IF")}.get(mode, ""))
+        self.mode_label.setProperty("mode", mode)
         self.mode_label.style().unpolish(self.mode_label)
         self.mode_label.style().polish(self.mode_label)
 
+    # Which actions may run.  Destructive ones need a daemon (not a file or the
+    # demo), no read-only, nothing running; in what-if mode the same actions
+    # act on the sandbox and are always allowed (nothing is deleted).
+    def can_delete(self) -> bool:
+        """True when destructive actions may touch the daemon right now."""
+        return (self.current is not None and self.origin == "daemon" and not self.read_only and not self.busy
+                and self.whatif is None)
+
     def _update_actions(self) -> None:
         has = self.current is not None
+        sandbox = self.whatif is not None
+        allowed = sandbox or self.can_delete()
         self.act_save.setEnabled(has)
         self.act_preview.setEnabled(has and self.current_image is not None)
         self.act_focus.setEnabled(has and self.current_image is not None)
+        self.act_remove.setEnabled(allowed and bool(self.targets))
+        self.act_untag.setEnabled(allowed and self._untag_ref() is not None)
+        self.act_prune.setEnabled(allowed)
+        self.act_prune_all.setEnabled(allowed)
+        self.act_whatif.setEnabled(has and not self.busy)
+        self.act_whatif.setChecked(sandbox)
+        self.act_undo.setEnabled(sandbox and self.whatif.can_undo)
+        self.act_redo.setEnabled(sandbox and self.whatif.can_redo)
+        self.act_next.setEnabled(self.presenting)
+        self.act_prev.setEnabled(self.presenting)
+        self.read_only_badge.setVisible(self.read_only)
+        self.act_read_only.setChecked(self.read_only)
+        self.act_read_only.setEnabled(not self._read_only_forced())
+        why = ""                    # said in the tooltip of a disabled destructive action
+        if has and not allowed:
+            if self.read_only:
+                why = self.tr("read-only")
+            elif self.origin == "demo":
+                why = self.tr("no daemon behind the demo — use What-if (W)")
+            elif self.origin == "file":
+                why = self.tr("no daemon behind a snapshot file — use What-if (W)")
+        for act in self.destructive_actions:
+            base = act.toolTip().split(" — [")[0]
+            act.setToolTip(base + (f" — [{why}]" if why else ""))
 
-    # -- slots: file ---------------------------------------------------------------------
+    # ==================================================================================
+    # slots: file
+    # ==================================================================================
     def _on_open_snapshot(self) -> None:
         start = str(self.settings.value("paths/snapshots", os.getcwd()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open snapshot", start, "Layerscope snapshot (*.json);;All (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open snapshot"), start,
+                                              self.tr("Layerscope snapshot (*.json);;All (*)"))
         if path:
             self.settings.setValue("paths/snapshots", str(Path(path).parent))
             self.load_file(path)
@@ -482,8 +833,8 @@ class MainWindow(QMainWindow):
         if self.current is None:
             return
         start = str(self.settings.value("paths/snapshots", os.getcwd()))
-        path, _ = QFileDialog.getSaveFileName(self, "Save snapshot", str(Path(start) / "snapshot.json"),
-                                              "Layerscope snapshot (*.json)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save snapshot"), str(Path(start) / "snapshot.json"),
+                                              self.tr("Layerscope snapshot (*.json)"))
         if path:
             self.save_snapshot(path)
 
@@ -492,13 +843,16 @@ class MainWindow(QMainWindow):
         try:
             self.current.snapshot.save(path)
         except OSError as exc:
-            self.banner.show_message("error", f"<b>Cannot save snapshot:</b> {html.escape(str(exc))}", retry=False)
+            self.banner.show_message("error", "<b>" + html.escape(self.tr("Cannot save snapshot:")) + "</b> "
+                                     + html.escape(str(exc)), retry=False)
             return False
         self.settings.setValue("paths/snapshots", str(Path(path).parent))
-        self.statusBar().showMessage(f"saved {len(self.current.snapshot.images)} images to {path}", 8000)
+        self.statusBar().showMessage(self.tr("saved {n} images to {path}").format(
+            n=len(self.current.snapshot.images), path=path), 8000)
         return True
 
     def _on_reload(self) -> None:
+        self._leave_whatif(show_real=False)
         if self.origin == "file" and self.file_path:
             self.load_file(self.file_path)
         elif self.origin == "demo" and not self._fallback_reason:
@@ -514,12 +868,28 @@ class MainWindow(QMainWindow):
         else:
             self._on_reload()
 
-    # -- slots: selection ----------------------------------------------------------------
+    def _on_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Layerscope"), self.tr(
+            "<b>Layerscope</b> shows what Docker stores on disk: every local image, the layers they share, "
+            "and exactly what <code>docker rmi</code> / <code>docker image prune</code> would do before "
+            "anything is deleted."))
+
+    # ==================================================================================
+    # slots: selection
+    # ==================================================================================
     def _on_table_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        image_id = current.data(IMAGE_ID_ROLE)
-        self._on_image_selected(image_id, "table", ref=current.data(REF_ROLE))
+        self._on_image_selected(current.data(IMAGE_ID_ROLE), "table", ref=current.data(REF_ROLE))
+
+    def _on_table_selection_changed(self, *_args) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.targets = [(i.data(IMAGE_ID_ROLE), i.data(REF_ROLE)) for i in rows]
+        self._update_actions()
+
+    def _on_graph_images_selected(self, image_ids: list[str]) -> None:
+        self.targets = [(i, i) for i in image_ids]        # an image from the graph: rmi by ID
+        self._update_actions()
 
     def _on_image_selected(self, image_id: str, source: str, ref: str | None = None) -> None:
         if self.current is None or image_id not in self.current.snapshot.by_id:
@@ -529,12 +899,14 @@ class MainWindow(QMainWindow):
         self.current_ref = ref or (img.repo_tags[0] if len(img.repo_tags) == 1 else image_id)
         if source != "graph":
             self.graph_view.select_image(image_id)
+            self.targets = [(image_id, self.current_ref if source == "table" else image_id)]
         if source != "table":
             self._select_table_row(image_id)
         self.details.show_image(image_id)
         self._update_actions()
-        self.statusBar().showMessage(f"{self.current_ref if self.current_ref != image_id else img.short_id} selected"
-                                     " — Ctrl+R previews `docker rmi`", 6000)
+        label = self.current_ref if self.current_ref != image_id else img.short_id
+        self.statusBar().showMessage(self.tr("{name} selected — Ctrl+R previews `docker rmi`").format(name=label),
+                                     6000)
 
     def _on_layer_selected(self, chain_id: str, source: str) -> None:
         if source != "graph":
@@ -569,7 +941,9 @@ class MainWindow(QMainWindow):
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
 
-    # -- slots: view ---------------------------------------------------------------------
+    # ==================================================================================
+    # slots: view
+    # ==================================================================================
     def _on_fit(self) -> None:
         self.graph_view.clear_focus()
         self.graph_view.fit_all()
@@ -586,33 +960,51 @@ class MainWindow(QMainWindow):
         self.legend.setVisible(checked)
         self.settings.setValue("view/legend", checked)
 
+    def _on_intermediates_toggled(self, checked: bool) -> None:
+        self.settings.setValue("view/intermediates", checked)
+        self.images_proxy.set_show_intermediates(checked)
+        if self.current is not None:
+            a = self.current.analysis
+            self.current.layout = layout_for(a, checked, self.graph_aspect())
+            self._show(self.current, keep_view=False)
+            self.graph_view.show_readable()
+
     def _on_zoom_changed(self, scale: float) -> None:
-        self.zoom_label.setText(f"zoom {scale * 100:.0f}%" if scale >= 0.1 else f"zoom {scale * 100:.2g}%")
+        pct = f"{scale * 100:.0f}%" if scale >= 0.1 else f"{scale * 100:.2g}%"
+        self.zoom_label.setText(self.tr("zoom {pct}").format(pct=pct))
 
     def _on_clear(self) -> None:
+        if self.presenting:
+            self.set_presentation(False)
+            return
         self.clear_preview()
         self.graph_view.clear_focus()
 
-    # -- rmi preview ---------------------------------------------------------------------
+    # ==================================================================================
+    # rmi preview
+    # ==================================================================================
     def _on_preview_current(self) -> None:
         if self.current_ref:
-            self._on_preview_requested(self.current_ref)
+            self.preview_rmi(self.current_ref)
 
-    def _on_preview_requested(self, ref: str) -> None:
-        self.preview_rmi(ref)
-
-    def preview_rmi(self, ref: str) -> PreviewResult | None:
+    def preview_rmi(self, ref: str) -> Plan | None:
         """Run the simulator for `docker rmi REF` and mark its answer on the graph and in the list."""
         if self.current is None:
             return None
-        result = preview_rmi(self.current.analysis, [ref])
-        self.preview = result
-        self.graph_view.show_preview(result.deleted_images, result.deleted_layers, result.untagged_images)
-        self._fill_preview_tree(result)
+        return self._show_plan(preview_rmi(self.current.analysis, [ref]))
+
+    def _show_plan(self, plan: Plan, note: str = "") -> Plan:
+        self.preview = plan
+        self.graph_view.show_preview(set(plan.deleted_images), set(plan.deleted_layers), plan.untagged_images)
+        self._fill_preview(plan, note)
         self.tabs.setCurrentWidget(self.preview_box)
-        self.statusBar().showMessage(result.summary, 15000)
+        self.statusBar().showMessage(summary_text(plan), 15000)
         self.preview_changed.emit()
-        return result
+        return plan
+
+    def _fill_preview(self, plan: Plan, note: str = "") -> None:
+        self.preview_label.setText(plan_html(plan, note or self.tr("preview")))
+        fill_tree(self.preview_tree, plan, footer=self.tr("Esc clears the preview. Nothing was deleted."))
 
     def clear_preview(self) -> None:
         """Remove preview marks and the list."""
@@ -621,57 +1013,11 @@ class MainWindow(QMainWindow):
         self.preview = None
         self.graph_view.clear_preview()
         self.preview_tree.clear()
-        self.preview_label.setText("Preview cleared. Nothing was deleted.")
+        self.preview_label.setText(self.tr("Preview cleared. Nothing was deleted."))
         self.preview_changed.emit()
 
-    def _fill_preview_tree(self, result: PreviewResult) -> None:
-        refs = html.escape(" ".join(result.refs))
-        if result.ok:
-            body = (f"<span style='color:#2f8a5b'><b>{html.escape(result.summary)}</b></span><br>"
-                    f"<span style='color:#e08a00'>■</span> {len(result.untagged_refs)} tag(s) untagged &nbsp; "
-                    f"<span style='color:#d64545'>■</span> {len(result.deleted_images)} image(s), "
-                    f"{len(result.deleted_layers)} layer(s) deleted")
-        else:
-            errs = "<br>".join(html.escape(e) for e in result.errors)
-            ctrs = ", ".join(f"<b>{html.escape(c.name)}</b> ({c.state})" for c in result.blocking_containers)
-            body = (f"<span style='color:#d64545'><b>Would fail — nothing would change.</b></span><br>"
-                    f"<code>Error response from daemon: {errs}</code>"
-                    + (f"<br>Blocking container(s): {ctrs}" if ctrs else ""))
-        self.preview_label.setText(f"<b style='font-size:11pt'>$ docker rmi {refs}</b> &nbsp;(preview)<br>{body}")
-        t = self.preview_tree
-        t.clear()
-        if result.errors:
-            err = QTreeWidgetItem(["Error response from daemon", ""])
-            err.setForeground(0, QBrush(theme.DELETED))
-            for msg in result.errors:
-                line = QTreeWidgetItem([msg, ""])
-                line.setToolTip(0, msg)
-                err.addChild(line)
-            for ctr in result.blocking_containers:
-                c = QTreeWidgetItem([f"blocking container {ctr.name} ({short_id(ctr.id)}, {ctr.state})", ""])
-                c.setForeground(0, QBrush(theme.DELETED))
-                err.addChild(c)
-            t.addTopLevelItem(err)
-            err.setExpanded(True)
-        graph = self.current.analysis.graph
-        for kind, ident in result.lines:
-            if kind == "Untagged":
-                item = QTreeWidgetItem([f"Untagged: {ident}", ""])
-                item.setForeground(0, QBrush(theme.UNTAGGED_MARK))
-            else:
-                what = "layer" if ident in graph and graph.nodes[ident]["kind"] == "layer" else "image"
-                size = graph.nodes[ident]["size"] if what == "layer" else None
-                item = QTreeWidgetItem([f"Deleted: {ident}   ({what})", human(size) if what == "layer" else ""])
-                item.setData(0, Qt.ItemDataRole.UserRole, (what, ident))
-                item.setForeground(0, QBrush(theme.DELETED))
-            item.setFont(0, theme.font(9.5))
-            t.addTopLevelItem(item)
-        note = QTreeWidgetItem(["Esc clears the preview. Nothing was deleted.", ""])
-        note.setForeground(0, QBrush(theme.TEXT_DIM))
-        t.addTopLevelItem(note)
-
     def _on_preview_item_clicked(self, item: QTreeWidgetItem, column: int) -> None:
-        data = item.data(0, Qt.ItemDataRole.UserRole)
+        data = item.data(0, ITEM_ROLE)
         if not data:
             return
         what, ident = data
@@ -681,21 +1027,335 @@ class MainWindow(QMainWindow):
             self.graph_view.select_image(ident)
             self.details.show_image(ident)
 
-    # -- errors --------------------------------------------------------------------------
+    # ==================================================================================
+    # context menus
+    # ==================================================================================
+    def _on_graph_menu_requested(self, image_id: str, pos: QPoint) -> None:
+        self._context_menu(image_id, pos).exec(pos)
+
+    def _on_table_menu_requested(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self._context_menu(index.data(IMAGE_ID_ROLE), self.table.viewport().mapToGlobal(pos),
+                           ref=index.data(REF_ROLE)).exec(self.table.viewport().mapToGlobal(pos))
+
+    def _context_menu(self, image_id: str, pos: QPoint, ref: str | None = None) -> QMenu:
+        """Preview entries, the destructive actions (enabled as allowed), what-if entries, focus."""
+        menu = QMenu(self)
+        img = self.current.snapshot.by_id[image_id]
+        refs = [ref] if ref else list(img.repo_tags) + [image_id]
+        for r in refs:
+            label = r if r != image_id else img.short_id + " " + self.tr("(by ID)")
+            menu.addAction(self.tr("Preview rmi {ref}").format(ref=label), lambda r=r: self.preview_rmi(r))
+        menu.addSeparator()
+        menu.addAction(self.act_remove)
+        if len(img.repo_tags) > 1 or (ref and ref != image_id):
+            for tag in ([ref] if ref and ref != image_id else img.repo_tags):
+                act = menu.addAction(self.tr("Untag {tag}…").format(tag=tag),
+                                     lambda t=tag: self.request_action(Request(UNTAG, (t,))))
+                act.setEnabled(self.whatif is not None or self.can_delete())
+        if self.whatif is None and not self.can_delete() and self.origin != "daemon":
+            menu.addSeparator()
+            for r in refs:
+                label = r if r != image_id else img.short_id
+                menu.addAction(self.tr("What-if: docker rmi {ref}").format(ref=label),
+                               lambda r=r: self._whatif_try(Request(RMI, (r,))))
+        menu.addSeparator()
+        menu.addAction(self.tr("Focus on this image's lineage"), lambda: self._on_focus_requested(image_id))
+        return menu
+
+    # ==================================================================================
+    # destructive actions: predict → show → confirm → perform in a worker → compare → reload
+    # ==================================================================================
+    def _untag_ref(self) -> str | None:
+        if len(self.targets) == 1 and self.targets[0][1] != self.targets[0][0]:
+            return self.targets[0][1]
+        if len(self.targets) == 1 and self.current is not None:
+            img = self.current.snapshot.by_id.get(self.targets[0][0])
+            if img is not None and len(img.repo_tags) == 1:
+                return img.repo_tags[0]
+        return None
+
+    def _on_remove(self) -> None:
+        refs = list(dict.fromkeys(ref for _, ref in self.targets))
+        if refs:
+            self.request_action(Request(RMI, tuple(refs)))
+
+    def _on_untag(self) -> None:
+        ref = self._untag_ref()
+        if ref:
+            self.request_action(Request(UNTAG, (ref,)))
+
+    def _replan(self, request: Request) -> Plan:
+        return make_plan(self.current.snapshot, request, self.current.analysis.layer_sizes)
+
+    def request_action(self, request: Request) -> Plan | None:
+        """Run a clean-up action: in what-if mode on the sandbox, else on the daemon after confirmation.
+
+        Returns the plan that was shown (None when the action is not allowed right now)."""
+        if self.current is None:
+            return None
+        if self.whatif is not None:
+            return self._whatif_do(request)
+        if not self.can_delete():
+            self.statusBar().showMessage(self.tr("Nothing removed: destructive actions are disabled here"), 6000)
+            return None
+        plan = self._show_plan(self._replan(request), self.tr("asking for confirmation"))
+        if not self.interaction.confirm(plan):
+            self.clear_preview()
+            self.statusBar().showMessage(self.tr("Cancelled — nothing was changed"), 8000)
+            return plan
+        plan = self._replan(plan.request)           # the dialog may have changed the options
+        if not plan.can_perform:
+            self._show_plan(plan)
+            reason = plan.unpredictable[0] if plan.unpredictable else plan.errors[0] if plan.errors else \
+                self.tr("nothing to do")
+            self.interaction.inform(self.tr("Not performed"), html.escape(self.tr("Refused: {why}").format(why=reason)),
+                                    warning=True)
+            return plan
+        self._show_plan(plan, self.tr("running…"))
+        self.busy = True
+        self._update_actions()
+        task = PerformTask(self.generation, self.options.host, plan)
+        task.signals.done.connect(self._on_performed, Qt.ConnectionType.QueuedConnection)
+        self._perform_task = task              # keeps the task (and its signals object) alive until done
+        self.statusBar().showMessage(self.tr("Running {command}…").format(command=plan.request.command))
+        self.pool.start(task)
+        return plan
+
+    def _on_performed(self, generation: int, actual: object, failure: str) -> None:
+        plan = self._perform_task.plan
+        self._perform_task = None
+        self.busy = False
+        differences = [] if failure else plan.compare(actual)
+        result = ActionResult(plan, actual, differences, failure)
+        title = self.tr("Done — as predicted") if result.matched else self.tr("The daemon answered differently")
+        self.interaction.inform(title, answer_html(plan, actual, differences, failure, self.tr),
+                                warning=not result.matched)
+        self.statusBar().showMessage(title, 10000)
+        self.action_finished.emit(result)
+        self._refresh_after_action = True
+        self.load_daemon()          # the daemon's real state, whatever happened
+
+    # ==================================================================================
+    # what-if sandbox
+    # ==================================================================================
+    def _on_whatif_toggled(self, checked: bool) -> None:
+        if checked:
+            self.enter_whatif()
+        else:
+            self.leave_whatif()
+
+    def enter_whatif(self) -> WhatIf | None:
+        """Start a sandbox over the shown snapshot (nothing is ever sent to the daemon from it)."""
+        if self.current is None or self.whatif is not None:
+            return self.whatif
+        self.whatif = WhatIf(self.current.snapshot)
+        self._whatif_real = self.current
+        self._redo_labels = []
+        self._whatif_unsubscribe = self.whatif.subscribe(self._on_whatif_change)
+        self.clear_preview()
+        self._update_banner()
+        self._update_status()
+        self._update_title()
+        self._update_actions()
+        self._show_steps()
+        self.tabs.setCurrentWidget(self.whatif_panel)
+        self.whatif_changed.emit()
+        return self.whatif
+
+    def leave_whatif(self) -> None:
+        """Leave the sandbox and show the real state again."""
+        self._leave_whatif(show_real=True)
+
+    def _leave_whatif(self, show_real: bool) -> None:
+        if self.whatif is None:
+            return
+        real = self._whatif_real
+        if self._whatif_unsubscribe:
+            self._whatif_unsubscribe()
+        self.whatif = self._whatif_real = self._whatif_unsubscribe = None
+        self._redo_labels = []
+        if show_real and real is not None:
+            self._show(real, keep_view=True)
+        self._update_banner()
+        self._update_title()
+        self._update_actions()
+        self._show_steps()
+        self.whatif_changed.emit()
+
+    def _whatif_try(self, request: Request) -> None:
+        self.enter_whatif()
+        self._whatif_do(request)
+
+    def _whatif_do(self, request: Request) -> Plan:
+        plan = self._replan(request)
+        sandbox = self.whatif
+        if request.action == PRUNE:
+            sandbox.do_prune(all=request.prune_all)
+        elif request.action == UNTAG:
+            sandbox.do_untag(request.refs[0])
+        else:
+            sandbox.do_rmi(list(request.refs), force=request.force, noprune=request.noprune)
+        self.preview = plan                 # what the step did (the graph already shows the state after it)
+        self._fill_preview(plan, self.tr("what-if step — nothing was deleted"))
+        self.tabs.setCurrentWidget(self.preview_box)
+        self.statusBar().showMessage(self.tr("What-if: {summary}").format(summary=summary_text(plan)), 10000)
+        if self.presenting:
+            self._update_caption()
+        return plan
+
+    def _on_whatif_change(self, change: Change) -> None:
+        if change.kind == UNDO:
+            self._redo_labels.insert(0, change.step.label)
+        elif change.kind == "redo" and self._redo_labels:
+            self._redo_labels.pop(0)
+        elif change.kind == "do":
+            self._redo_labels = []
+        before = self.current.snapshot
+        loaded = prepare(change.current, self.origin, self.show_intermediates, self.graph_aspect())
+        self._show(loaded, keep_view=True, changed=snapshot_diff(before, change.current))
+        self._show_steps()
+        if change.step is not None and change.kind != "do":
+            self.statusBar().showMessage(
+                (self.tr("Undone: {label}") if change.kind == UNDO else self.tr("Redone: {label}")).format(
+                    label=change.step.label), 6000)
+        self.whatif_changed.emit()
+
+    def _show_steps(self) -> None:
+        done = [label for label, _ in self.whatif.history] if self.whatif is not None else []
+        self.whatif_panel.show_steps(done, self._redo_labels)
+        if self.presenting:
+            self._update_caption()
+
+    def _on_undo(self) -> None:
+        if self.whatif is not None:
+            self.whatif.undo()
+
+    def _on_redo(self) -> None:
+        if self.whatif is not None:
+            self.whatif.redo()
+
+    # ==================================================================================
+    # presentation mode
+    # ==================================================================================
+    def _on_presentation_toggled(self, checked: bool) -> None:
+        self.set_presentation(checked)
+
+    def set_presentation(self, on: bool) -> None:
+        """Full screen, large high-contrast graph, keyboard stepping; Esc (or F11) leaves."""
+        if on == self.presenting:
+            return
+        self.presenting = on
+        self.act_presentation.setChecked(on)
+        if on:
+            self._pre_presentation = {"maximized": self.isMaximized(), "geometry": self.saveGeometry(),
+                                      "tabs": self.tabs.isVisible(), "table": self.table_box.isVisible(),
+                                      "banner": self.banner.isVisible()}
+            for w in (self.tabs, self.table_box, self.toolbar, self.menuBar()):
+                w.hide()
+            if self.banner.kind != "whatif":
+                self.banner.hide()
+            self.caption.show()
+            theme.set_high_contrast(True)
+            self.setProperty("presentation", True)
+            self.showFullScreen()
+        else:
+            theme.set_high_contrast(False)
+            self.setProperty("presentation", False)
+            self.caption.hide()
+            self.tabs.setVisible(self._pre_presentation.get("tabs", True))
+            self.table_box.setVisible(self._pre_presentation.get("table", True))
+            self.banner.setVisible(self._pre_presentation.get("banner", False) or self.whatif is not None)
+            self.toolbar.show()
+            self.menuBar().show()
+            self.showNormal()
+            if self._pre_presentation.get("maximized"):
+                self.showMaximized()
+            elif self._pre_presentation.get("geometry") is not None:
+                self.restoreGeometry(self._pre_presentation["geometry"])
+        self.style().unpolish(self)
+        self.style().polish(self)
+        for w in self.findChildren(QWidget):
+            w.style().unpolish(w)
+            w.style().polish(w)
+        self.graph_view.resetCachedContent()
+        self.graph_view.restyle()
+        self._update_actions()
+        self._update_caption()
+        if on and self.current_image:
+            QTimer.singleShot(0, lambda: self._present_focus(self.current_image))
+        elif not on:
+            QTimer.singleShot(0, self.graph_view.show_readable)
+        self.presentation_changed.emit(on)
+
+    def presentation_order(self) -> list[str]:
+        """Tagged images in the order they were made (what Right/Left step through)."""
+        if self.current is None:
+            return []
+        imgs = [i for i in self.current.snapshot.images if i.repo_tags and i.id in self.graph_view.image_items]
+        return [i.id for i in sorted(imgs, key=lambda i: (i.created, i.repo_tags[0]))]
+
+    def _present_step(self, delta: int) -> None:
+        if self.whatif is not None:
+            (self.whatif.redo if delta > 0 else self.whatif.undo)()
+            return
+        order = self.presentation_order()
+        if not order:
+            return
+        pos = order.index(self.current_image) + delta if self.current_image in order else (0 if delta > 0 else -1)
+        self._present_focus(order[pos % len(order)])
+
+    def _present_focus(self, image_id: str) -> None:
+        """Select an image and show its lineage large (never more than 2x: a short stack stays in context)."""
+        self._on_focus_requested(image_id)
+        if self.graph_view.current_scale() > PRESENT_MAX_ZOOM:
+            self.graph_view.zoom_to(PRESENT_MAX_ZOOM)
+            self.graph_view.centerOn(self.graph_view.image_items[image_id].rect.center())
+        self._update_caption()
+
+    def _on_present_next(self) -> None:
+        self._present_step(+1)
+
+    def _on_present_prev(self) -> None:
+        self._present_step(-1)
+
+    def _update_caption(self) -> None:
+        if not self.presenting or self.current is None:
+            return
+        if self.whatif is not None:
+            steps = self.whatif.history
+            text = "<b>" + html.escape(self.tr("WHAT-IF — nothing is deleted")) + "</b> · " + html.escape(
+                self.tr("step {n}: {label}").format(n=len(steps), label=steps[-1][0]) if steps
+                else self.tr("original state — Right applies the next step"))
+            if self.preview is not None and steps:
+                text += "<br>" + html.escape(summary_text(self.preview))
+        elif self.current_image:
+            img = self.current.snapshot.by_id[self.current_image]
+            sz = self.current.analysis.image_sizes[img.id]
+            text = "<b>" + html.escape(", ".join(img.repo_tags) or img.short_id) + "</b> · " + html.escape(
+                self.tr("{n} layers · SIZE {size} · UNIQUE {unique}").format(
+                    n=len(img.diff_ids), size=human(sz.size), unique=human(sz.unique_size)))
+        else:
+            text = html.escape(self.tr("Right / PgDn: next image · Left / PgUp: previous · Esc: leave"))
+        self.caption.setText(text)
+
+    # ==================================================================================
+    # errors and Qt overrides
+    # ==================================================================================
     def show_error(self, message: str) -> None:
         """Show an unexpected error in the banner (used by the excepthook)."""
-        self.banner.show_message("error", "<b>Internal error:</b> " + html.escape(message), retry=False)
+        self.banner.show_message("error", "<b>" + html.escape(self.tr("Internal error:")) + "</b> "
+                                 + html.escape(message), retry=False)
 
     # Qt overrides
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if obj is self.graph_view.viewport() and event.type() == event.Type.Resize:
-            vp = self.graph_view.viewport()
-            self.legend.move(vp.width() - self.legend.width() - 10, vp.height() - self.legend.height() - 10)
-        return super().eventFilter(obj, event)
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.task is not None:
             self.task.cancel.set()
+        if self.presenting:
+            self.set_presentation(False)
         self.save_settings()
         self.pool.waitForDone(5000)
         super().closeEvent(event)
+

@@ -1,83 +1,124 @@
-"""Read model.simulate's `docker rmi` prediction into the sets the views mark (no delete rules here)."""
+"""Show a model.plan.Plan: the translated summary line, an HTML head and the item tree (preview and dialog)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import html
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from model.analysis import Analysis
-from model.reference import InvalidReference, normalize
-from model.simulate import RmiOutcome, rmi
+from model.chain import short_id
+from model.plan import Plan, plan_rmi
 from model.sizes import human
-from model.snapshot import Container
+
+from . import theme
+
+CTX = "Preview"
+ITEM_ROLE = Qt.ItemDataRole.UserRole      # ("image" | "layer", id) on tree items
 
 
-@dataclass
-class PreviewResult:
-    """The simulator's answer for some refs, sorted into what the graph and the list show."""
-
-    refs: list[str]
-    outcomes: list[RmiOutcome]
-    lines: list[tuple[str, str]] = field(default_factory=list)     # ("Untagged" | "Deleted", value) in order
-    untagged_refs: list[str] = field(default_factory=list)
-    untagged_images: set[str] = field(default_factory=set)        # images that lose a tag
-    deleted_images: set[str] = field(default_factory=set)
-    deleted_layers: set[str] = field(default_factory=set)         # chain IDs
-    freed_bytes: int = 0
-    errors: list[str] = field(default_factory=list)
-    blocking_containers: list[Container] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every ref would succeed."""
-        return not self.errors
-
-    @property
-    def summary(self) -> str:
-        """One line for the status bar and the list head."""
-        if self.errors:
-            return "would fail: " + self.errors[0].split(" - ")[0]
-        if not self.deleted_images and not self.deleted_layers:
-            return f"only untags {len(self.untagged_refs)} tag(s): nothing is deleted, 0B freed"
-        return (f"untags {len(self.untagged_refs)}, deletes {len(self.deleted_images)} image(s) and "
-                f"{len(self.deleted_layers)} layer(s), frees {human(self.freed_bytes)}")
+def tr(text: str) -> str:
+    """Translate ``text`` in the Preview context."""
+    return QCoreApplication.translate(CTX, text)
 
 
-def _norm(ref: str) -> str:
-    try:
-        return normalize(ref)
-    except (InvalidReference, ValueError):
-        return ref
+def preview_rmi(analysis: Analysis, refs: list[str], force: bool = False, noprune: bool = False) -> Plan:
+    """The plan of `docker rmi REF...` on the analysed snapshot (sizes from the analysis)."""
+    return plan_rmi(analysis.snapshot, refs, force=force, noprune=noprune, sizes=analysis.layer_sizes)
 
 
-def preview_rmi(analysis: Analysis, refs: list[str], force: bool = False, noprune: bool = False) -> PreviewResult:
-    """Ask model.simulate.rmi what `docker rmi REF...` would answer and sort its answer for display."""
-    snap = analysis.snapshot
-    outcomes, _after = rmi(snap, refs, force=force, noprune=noprune)
-    res = PreviewResult(list(refs), outcomes)
-    owner: dict[str, str] = {}
-    for img in snap.images:
-        for text in img.repo_tags + img.repo_digests:
-            owner[_norm(text)] = img.id
-    for out in outcomes:
-        if out.unpredictable:
-            res.errors.append(f"{out.ref}: cannot be predicted exactly — {out.unpredictable}")
-            continue
-        if out.status != 200:
-            res.errors.append(out.message)
-            texts = (out.message,) + tuple(out.alternatives)
-            for ctr in snap.containers:
-                if any(ctr.id[:12] in t for t in texts) and ctr not in res.blocking_containers:
-                    res.blocking_containers.append(ctr)
-            continue
-        for item in out.response:
-            for kind, value in item.items():
-                res.lines.append((kind, value))
-                if kind == "Untagged":
-                    res.untagged_refs.append(value)
-                    if _norm(value) in owner:
-                        res.untagged_images.add(owner[_norm(value)])
-                elif value in snap.by_id:
-                    res.deleted_images.add(value)
-                else:
-                    res.deleted_layers.add(value)
-    res.freed_bytes = sum(analysis.layer_sizes.get(c, 0) for c in res.deleted_layers)
-    return res
+def freed_text(plan: Plan) -> str:
+    """Bytes freed, or "unknown"."""
+    return tr("unknown") if plan.freed_bytes is None else human(plan.freed_bytes)
+
+
+def summary_text(plan: Plan) -> str:
+    """One translated line for the status bar and the list head."""
+    if plan.unpredictable:
+        return tr("cannot be predicted exactly — refused: {why}").format(why=plan.unpredictable[0])
+    if plan.errors:
+        return tr("would fail: {error}").format(error=plan.errors[0].split(" - ")[0])
+    if not plan.deleted_images and not plan.deleted_layers:
+        return tr("only untags {n} tag(s): nothing is deleted, 0B freed").format(n=len(plan.untagged_refs))
+    return tr("untags {u}, deletes {i} image(s) and {l} layer(s), frees {bytes}").format(
+        u=len(plan.untagged_refs), i=len(plan.deleted_images), l=len(plan.deleted_layers), bytes=freed_text(plan))
+
+
+def plan_html(plan: Plan, note: str = "") -> str:
+    """The head above the list: the command, the summary, or the conflict and its containers."""
+    cmd = html.escape(plan.request.command)
+    if plan.unpredictable:
+        body = (f"<span style='color:#d64545'><b>{html.escape(tr('Cannot be predicted exactly — refused.'))}"
+                f"</b></span><br>" + "<br>".join(html.escape(u) for u in plan.unpredictable))
+    elif plan.errors:
+        errs = "<br>".join(html.escape(e) for e in plan.errors)
+        body = (f"<span style='color:#d64545'><b>{html.escape(tr('Would fail — nothing would change.'))}</b></span>"
+                f"<br><code>{html.escape(tr('Error response from daemon:'))} {errs}</code>")
+        if plan.blocking_containers:
+            ctrs = ", ".join(f"<b>{html.escape(c.name)}</b> ({html.escape(c.state)})"
+                             for c in plan.blocking_containers)
+            body += "<br>" + html.escape(tr("Blocking container(s):")) + " " + ctrs
+    else:
+        body = (f"<span style='color:#2f8a5b'><b>{html.escape(summary_text(plan))}</b></span><br>"
+                f"<span style='color:#e08a00'>■</span> "
+                + html.escape(tr("{n} tag(s) untagged").format(n=len(plan.untagged_refs)))
+                + " &nbsp; <span style='color:#d64545'>■</span> "
+                + html.escape(tr("{i} image(s), {l} layer(s) deleted").format(
+                    i=len(plan.deleted_images), l=len(plan.deleted_layers))))
+    if plan.containers_to_remove:
+        names = ", ".join(html.escape(c.name) for c in plan.containers_to_remove)
+        body = html.escape(tr("First removes the stopped container(s):")) + f" <b>{names}</b><br>" + body
+    extra = f" &nbsp;({html.escape(note)})" if note else ""
+    return f"<b style='font-size:11pt'>$ {cmd}</b>{extra}<br>{body}"
+
+
+def fill_tree(tree: QTreeWidget, plan: Plan, footer: str = "") -> None:
+    """List the plan: errors with their containers, then each Untagged / Deleted line with sizes."""
+    tree.clear()
+    font = theme.font(9.5)
+    for ctr in plan.containers_to_remove:
+        item = QTreeWidgetItem([tr("Remove stopped container: {name} ({id})").format(
+            name=ctr.name, id=short_id(ctr.id)), ""])
+        item.setForeground(0, QBrush(theme.DELETED))
+        tree.addTopLevelItem(item)
+    problems = plan.unpredictable + plan.errors
+    if problems:
+        head = QTreeWidgetItem([tr("Cannot be predicted exactly") if plan.unpredictable
+                                else tr("Error response from daemon"), ""])
+        head.setForeground(0, QBrush(theme.DELETED))
+        for msg in problems:
+            line = QTreeWidgetItem([msg, ""])
+            line.setToolTip(0, msg)
+            head.addChild(line)
+        for ctr in plan.blocking_containers:
+            state = tr("running — never removed by Layerscope") if ctr.running else ctr.state
+            c = QTreeWidgetItem([tr("blocking container {name} ({id}, {state})").format(
+                name=ctr.name, id=short_id(ctr.id), state=state), ""])
+            c.setForeground(0, QBrush(theme.DELETED))
+            head.addChild(c)
+        tree.addTopLevelItem(head)
+        head.setExpanded(True)
+    for kind, ident in plan.lines:
+        if kind == "Untagged":
+            item = QTreeWidgetItem([tr("Untagged: {ref}").format(ref=ident), ""])
+            item.setForeground(0, QBrush(theme.UNTAGGED_MARK))
+        else:
+            is_layer = ident in plan.layer_bytes
+            what = "layer" if is_layer else "image"
+            label = tr("Deleted: {id}   (layer)") if is_layer else tr("Deleted: {id}   (image)")
+            item = QTreeWidgetItem([label.format(id=ident), human(plan.layer_bytes[ident]) if is_layer else ""])
+            item.setData(0, ITEM_ROLE, (what, ident))
+            item.setForeground(0, QBrush(theme.DELETED))
+        item.setFont(0, font)
+        tree.addTopLevelItem(item)
+    if plan.lines and not problems:
+        total = QTreeWidgetItem([tr("Total freed"), freed_text(plan)])
+        bold = theme.font(9.5, bold=True)
+        total.setFont(0, bold)
+        total.setFont(1, bold)
+        tree.addTopLevelItem(total)
+    if footer:
+        note = QTreeWidgetItem([footer, ""])
+        note.setForeground(0, QBrush(theme.TEXT_DIM))
+        tree.addTopLevelItem(note)

@@ -4,16 +4,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QBrush
 
+
 from model.analysis import Analysis
+from model.classify import INTERMEDIATE
 from model.sizes import human
 
 from . import theme
 
-COLUMNS = ("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE", "CONTAINERS",
-           "STATUS")
+COLUMNS = (QT_TRANSLATE_NOOP("ImagesModel", "REPOSITORY"), QT_TRANSLATE_NOOP("ImagesModel", "TAG"),
+           QT_TRANSLATE_NOOP("ImagesModel", "IMAGE ID"), QT_TRANSLATE_NOOP("ImagesModel", "CREATED"),
+           QT_TRANSLATE_NOOP("ImagesModel", "SIZE"), QT_TRANSLATE_NOOP("ImagesModel", "SHARED SIZE"),
+           QT_TRANSLATE_NOOP("ImagesModel", "UNIQUE SIZE"), QT_TRANSLATE_NOOP("ImagesModel", "CONTAINERS"),
+           QT_TRANSLATE_NOOP("ImagesModel", "STATUS"))
 COL_REPO, COL_TAG, COL_ID, COL_CREATED, COL_SIZE, COL_SHARED, COL_UNIQUE, COL_CONTAINERS, COL_STATUS = range(9)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1      # the real number (bytes, seconds) behind a cell
 IMAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # full image ID of the row
@@ -55,21 +61,30 @@ def _epoch(created: str) -> float:
             return 0.0
 
 
+def _t(text: str) -> str:
+    return QCoreApplication.translate("ImagesModel", text)
+
+
 def ago(seconds: float, now: float | None = None) -> str:
     """'3 days ago' like the docker CLI."""
     if not seconds:
         return "N/A"
     now = dt.datetime.now(dt.timezone.utc).timestamp() if now is None else now
     d = max(0.0, now - seconds)
-    for unit, span in (("years", 365 * 86400), ("months", 30 * 86400), ("weeks", 7 * 86400),
-                       ("days", 86400), ("hours", 3600), ("minutes", 60)):
+    units = ((QT_TRANSLATE_NOOP("ImagesModel", "{n} years ago"), 365 * 86400),
+             (QT_TRANSLATE_NOOP("ImagesModel", "{n} months ago"), 30 * 86400),
+             (QT_TRANSLATE_NOOP("ImagesModel", "{n} weeks ago"), 7 * 86400),
+             (QT_TRANSLATE_NOOP("ImagesModel", "{n} days ago"), 86400),
+             (QT_TRANSLATE_NOOP("ImagesModel", "{n} hours ago"), 3600),
+             (QT_TRANSLATE_NOOP("ImagesModel", "{n} minutes ago"), 60))
+    for text, span in units:
         if d >= 2 * span:
-            return f"{int(d // span)} {unit} ago"
+            return _t(text).format(n=int(d // span))
     if d >= 3600:
-        return "About an hour ago"
+        return _t("About an hour ago")
     if d >= 60:
-        return "About a minute ago"
-    return "Less than a second ago" if d < 1 else f"{int(d)} seconds ago"
+        return _t("About a minute ago")
+    return _t("Less than a second ago") if d < 1 else _t("{n} seconds ago").format(n=int(d))
 
 
 def image_rows(analysis: Analysis) -> list[ImageRow]:
@@ -108,7 +123,7 @@ class ImagesModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -119,7 +134,7 @@ class ImagesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.repository, row.tag, row.image_id.split(":", 1)[-1][:12], ago(row.created),
                     human(row.size), human(row.shared), human(row.unique), str(row.containers),
-                    row.status)[col]
+                    QCoreApplication.translate("GraphView", row.status))[col]
         if role == SORT_ROLE:
             return (row.repository, row.tag, row.image_id, row.created, row.size, row.shared, row.unique,
                     row.containers, row.status)[col]
@@ -150,6 +165,26 @@ class ImagesProxy(QSortFilterProxyModel):
         self.setFilterRole(FILTER_ROLE)
         self.setFilterKeyColumn(0)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        self.show_intermediates = False
+
+    def set_show_intermediates(self, show: bool) -> None:
+        """Show intermediate images too (`docker images -a`) or hide them (`docker images`)."""
+        if hasattr(self, "beginFilterChange"):          # Qt >= 6.9
+            self.beginFilterChange()
+            self.show_intermediates = show
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.show_intermediates = show
+            self.invalidateFilter()
+
+    # Qt overrides
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        if not self.show_intermediates and source_row < len(model.rows) and \
+                model.rows[source_row].status == INTERMEDIATE:
+            return False
+        return super().filterAcceptsRow(source_row, source_parent)
 
     def set_filter_text(self, text: str) -> None:
         """Show only rows whose 'repo:tag' or image ID contains ``text``."""

@@ -28,10 +28,25 @@ SELECTED = QColor("#f5b700")
 DELETED = QColor("#d64545")
 DELETED_FILL = QColor("#f9d4d4")
 UNTAGGED_MARK = QColor("#e08a00")
+FLASH = QColor("#ff3fa4")        # new or changed after a live update or a what-if step
 EDGE = QColor("#9aa7b6")
 TEXT = QColor("#1f2933")
 TEXT_DIM = QColor("#52606d")
 BACKGROUND = QColor("#fafbfc")
+WHATIF = QColor("#6d28d9")
+
+# High contrast (presentation mode): darker fills and edges, pure black text on white.
+_HIGH_CONTRAST = {
+    "LAYER_UNIQUE": QColor("#ffffff"), "LAYER_UNIQUE_EDGE": QColor("#1f2933"),
+    "LAYER_SHARED": QColor("#b4f0cc"), "LAYER_SHARED_EDGE": QColor("#00642e"),
+    "LAYER_COLLAPSED": QColor("#f2f2f2"), "EDGE": QColor("#3e4c59"), "TEXT": QColor("#000000"),
+    "TEXT_DIM": QColor("#1f2933"), "BACKGROUND": QColor("#ffffff"), "SELECTED": QColor("#ffb000"),
+}
+_NORMAL = {name: QColor(globals()[name]) for name in _HIGH_CONTRAST}
+_NORMAL_FILL = {k: QColor(v) for k, v in IMAGE_FILL.items()}
+_HIGH_CONTRAST_FILL = {"tagged": QColor("#0b3d91"), "untagged": QColor("#4c1d95"),
+                       "intermediate": QColor("#4b5563"), "dangling": QColor("#b45309")}
+high_contrast = False
 
 SANS = "NanumGothic"
 
@@ -55,6 +70,16 @@ def pen(color: QColor, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.Soli
 def brush(color: QColor, style: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> QBrush:
     """A brush of ``color``."""
     return QBrush(color, style)
+
+
+def set_high_contrast(on: bool) -> None:
+    """Switch the graph colours to the high-contrast set (presentation) or back; items read them when painting."""
+    global high_contrast
+    high_contrast = on
+    for name, color in (_HIGH_CONTRAST if on else _NORMAL).items():
+        globals()[name] = QColor(color)
+    for key, color in (_HIGH_CONTRAST_FILL if on else _NORMAL_FILL).items():
+        IMAGE_FILL[key] = QColor(color)
 
 
 def icon(name: str) -> QIcon:

@@ -64,26 +64,54 @@ class Layout:
     bands: int = 1
 
 
+def _shelf(trees: list[tuple[int, int, int]], band_w: float) -> tuple[list[tuple[int, int]], list[int], int]:
+    """Shelf-pack trees (first column, columns, rows) into bands ``band_w`` columns wide.
+
+    Returns per tree (column shift, band), the rows of each band, and the widest band in columns."""
+    shift: list[tuple[int, int]] = []
+    band_rows: list[int] = []
+    x = widest = 0
+    for first, w, h in trees:
+        if band_rows and x + w > band_w:
+            band_rows.append(0)
+            x = 0
+        if not band_rows:
+            band_rows.append(0)
+        shift.append((x - first, len(band_rows) - 1))
+        band_rows[-1] = max(band_rows[-1], h)
+        x += w
+        widest = max(widest, x)
+    return shift, band_rows, widest
+
+
 # Layout technique (a "tidy tree" on a grid, bottom-up like `docker history`).
 #  1. Collapse: walking up from each base layer, a run of layers that each have
 #     exactly one child layer and no image attached (and whose child is plain
 #     too) is merged into one node when the run is at least ``collapse_min``
 #     long.  A layer that carries an image or forks always stays visible.
-#  2. Tree: images are leaves hanging one row above their top layer; a layer's
-#     children are its child layers first (in the graph's order), then its images.
+#  2. Tree: images are leaves hanging one row above their top layer (hidden
+#     images, e.g. intermediates without -a, are left out).  Of a layer's child
+#     layers the "tower" child is the one whose subtree holds the most tagged
+#     images (then the most images, then the tallest; the first on ties); a
+#     layer's children are ordered: tower, its own images, the other branches.
 #  3. Columns: a post-order walk gives every leaf the next free column; a parent
-#     takes the column of its first child, so the main stack stays straight and
-#     branches and images step off to the right like a staircase.
+#     takes the column of its first child (the tower), so the main stack stays
+#     one straight tower, each image sits just right of its top layer, and the
+#     other branches step off further right.
 #  4. Rows: row = number of visible nodes below; y is flipped so row 0 (the
 #     bases) is at the bottom of the drawing.
-#  5. Bands: when the forest is far wider than tall, whole trees are packed
-#     left to right into horizontal bands (shelf packing) about ``aspect``
-#     wide for one tall; a tree never spans bands, so edges never cross bands.
+#  5. Bands: whole trees are packed left to right into horizontal bands (shelf
+#     packing); of a few band widths the one that fits a viewport ``aspect``
+#     wide for one tall at the largest scale wins; a tree never spans bands,
+#     so edges never cross bands.
 # Everything is iterative (no recursion) and linear in the number of nodes.
 def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: float = NODE_W,
                   col_w: float = COL_W, row_h: float = ROW_H, layer_h: float = LAYER_H,
-                  image_h: float = IMAGE_H, aspect: float = ASPECT) -> Layout:
-    """Lay out the layer forest of ``model.graph.build_graph`` with images above their top layers."""
+                  image_h: float = IMAGE_H, aspect: float = ASPECT,
+                  hidden_images: set[str] | frozenset[str] = frozenset()) -> Layout:
+    """Lay out the layer forest of ``model.graph.build_graph`` with images above their top layers.
+
+    Images in ``hidden_images`` get no node (their layers stay)."""
     layer_kids: dict[str, list[str]] = {}
     image_kids: dict[str, list[str]] = {}
     bases: list[str] = []
@@ -95,13 +123,13 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
             image_kids.setdefault(node, [])
             if data.get("parent") is None:
                 bases.append(node)
-        elif kind == IMAGE:
+        elif kind == IMAGE and node not in hidden_images:
             if not any(k == EDGE_TOP for _, _, k in graph.in_edges(node, data="kind")):
                 loose_images.append(node)
     for src, dst, kind in graph.edges(data="kind"):
         if kind == EDGE_LAYER:
             layer_kids[src].append(dst)
-        elif kind == EDGE_TOP:
+        elif kind == EDGE_TOP and dst not in hidden_images:
             image_kids[src].append(dst)
 
     def plain(chain_id: str) -> bool:
@@ -114,6 +142,7 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
     members_of: dict[str, tuple[str, ...]] = {}
     parent_of: dict[str, str | None] = {}
     roots: list[str] = []
+    order: list[str] = []                     # visible layer nodes, pre-order
     stack: list[tuple[str, str | None]] = [(b, None) for b in reversed(bases)]
     while stack:
         chain_id, below = stack.pop()
@@ -127,6 +156,7 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
             node_id, kind, top = chain_id, LAYER, chain_id
             run = [chain_id]
         kind_of[node_id] = kind
+        order.append(node_id)
         members_of[node_id] = tuple(run)
         parent_of[node_id] = below
         for member in run:
@@ -156,8 +186,28 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
         out.node_of[image_id] = image_id
         roots.append(image_id)
 
+    # tower weights, children before parents (reverse pre-order): (tagged, images, height)
+    weight: dict[str, tuple[int, int, int]] = {}
+    for node_id in reversed(order):
+        imgs = kids.get(node_id + "\0images", [])
+        tagged = sum(1 for i in imgs if graph.nodes[i].get("tags"))
+        total, height = len(imgs), 1
+        for child in kids[node_id]:
+            t, n, h = weight[child]
+            tagged, total, height = tagged + t, total + n, max(height, h + 1)
+        weight[node_id] = (tagged, total, height)
+    ordered: dict[str, list[str]] = {}
+    for node_id in order:
+        layers = kids[node_id]
+        imgs = kids.get(node_id + "\0images", [])
+        if layers:
+            tower = max(layers, key=lambda c: weight[c])
+            ordered[node_id] = [tower] + imgs + [c for c in layers if c != tower]
+        else:
+            ordered[node_id] = list(imgs)
+
     def children(node_id: str) -> list[str]:
-        return kids[node_id] + kids.get(node_id + "\0images", [])
+        return ordered.get(node_id, [])
 
     # -- 3+4: columns (post-order) and rows (pre-order) ---------------------------------
     col: dict[str, int] = {}
@@ -184,21 +234,23 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
                 row[child] = row[node_id] + 1
                 walk.append((child, False))
         trees.append((first, next_col - first, height))
-    # shelf packing of whole trees into bands
+    # shelf packing of whole trees into bands: try a few band widths around the
+    # area-based guess (and "all in one band") and keep the one whose drawing
+    # fits a viewport of shape ``aspect`` at the largest scale
     area = sum(w * col_w * h * row_h for _, w, h in trees)
-    band_w = max((area * aspect) ** 0.5 / col_w, max((w for _, w, _ in trees), default=1))
-    shift: list[tuple[int, int]] = []           # per tree: (column shift, band)
-    band_rows: list[int] = []
-    x = 0
-    for first, w, h in trees:
-        if band_rows and x + w > band_w:
-            band_rows.append(0)
-            x = 0
-        if not band_rows:
-            band_rows.append(0)
-        shift.append((x - first, len(band_rows) - 1))
-        band_rows[-1] = max(band_rows[-1], h)
-        x += w
+    guess = (area * aspect) ** 0.5 / col_w
+    narrowest = max((w for _, w, _ in trees), default=1)
+    candidates = {max(guess * f, narrowest) for f in (0.75, 1.0, 1.25, 1.5, 2.0, 3.0)}
+    candidates.add(max(sum(w for _, w, _ in trees), 1))
+    best = None
+    for band_w in sorted(candidates):
+        packed = _shelf(trees, band_w)
+        width = max(packed[2], 1) * col_w
+        height = (sum(packed[1]) + len(packed[1]) - 1) * row_h
+        cost = max(width / aspect, height)
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, packed)
+    shift, band_rows, _ = best[1] if best else ([], [], 0)
     band_top = []                               # first grid row (from the top) of each band
     acc = 0
     for h in band_rows:

@@ -1,6 +1,7 @@
 """The desktop window driven for real (pytest-qt, offscreen) against the tutorial on a private dockerd."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 
@@ -340,3 +341,59 @@ def test_gui_excepthook_shows_banner_not_crash(qtbot):
         sys.excepthook = old
     assert window.banner.isVisible() and "boom in a slot" in window.banner.label.text()
     assert "Traceback" not in window.banner.label.text()
+
+
+def test_gui_demo_opens_fitted_intermediates_hidden_legend_outside(qtbot, temp_settings):
+    """The demo opens fitted (whole forest visible, labels readable), intermediates hidden until -a (remembered)."""
+    window = _window(qtbot, demo=True)
+    _start(qtbot, window)
+    qtbot.wait(50)
+    view = window.graph_view
+    snap = window.current_snapshot()
+    status = window.current.analysis.status
+    listed = {i for i, st in status.items() if st.status != "intermediate"}
+    assert set(view.image_items) == listed and len(listed) < len(snap.images)
+    assert window.images_proxy.rowCount() == sum(max(1, len(snap.by_id[i].repo_tags)) for i in listed)
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.adjusted(-2, -2, 2, 2).contains(view.scene().sceneRect())
+    assert view.current_scale() >= 0.42                   # LOD_TEXT: the labels are drawn
+    assert not window.legend.geometry().intersects(view.geometry())
+    # the tutorial's stack is one tower: iscreamedu's layers share one column, its image right above them
+    edu = next(i for i in snap.images if "iscreamedu_apache:latest" in i.repo_tags)
+    lay = window.current.layout
+    assert len({lay.nodes[lay.node_of[c]].col for c in edu.chain_ids}) == 1
+    assert lay.nodes[edu.id].col == lay.nodes[lay.node_of[edu.top_layer]].col
+    window.act_intermediates.trigger()
+    assert set(view.image_items) == set(snap.by_id)
+    assert window.images_proxy.rowCount() == window.images_model.rowCount()
+    window.close()
+    again = _window(qtbot, demo=True)
+    assert again.act_intermediates.isChecked() and again.images_proxy.show_intermediates
+
+
+def test_gui_public_hooks_for_extras(qtbot, tutorial_file):
+    """current_snapshot, apply_snapshot (keeps zoom and selection, lights up changes), scene, figure, menus."""
+    window = _window(qtbot, snapshot=str(tutorial_file))
+    _start(qtbot, window)
+    snap = window.current_snapshot()
+    assert window.graph_scene() is window.graph_view.scene()
+    assert window.chart_figure() is window.chart.figure
+    for name in ("File", "View", "Image", "Settings", "Help"):
+        assert window.menu(name).actions()
+    with pytest.raises(KeyError):
+        window.menu("Nope")
+    ubuntu = next(i for i in snap.images if "ubuntu:18.04" in i.repo_tags)
+    edu = next(i for i in snap.images if "iscreamedu_apache:latest" in i.repo_tags)
+    window._on_image_selected(ubuntu.id, "table", ref="ubuntu:18.04")
+    window.graph_view.zoom_to(0.9)
+    # a newer state: iscreamedu_apache gone, ubuntu re-tagged
+    retagged = dataclasses.replace(ubuntu, repo_tags=("ubuntu:18.04", "ubuntu:bionic"))
+    newer = snap.replace(images=tuple(retagged if i.id == ubuntu.id else i for i in snap.images if i.id != edu.id))
+    window.apply_snapshot(newer, {ubuntu.id})
+    assert window.current_snapshot() is newer
+    assert window.graph_view.current_scale() == pytest.approx(0.9)
+    assert window.current_image == ubuntu.id and window.graph_view.selected_ids() == [ubuntu.id]
+    assert window.graph_view.flashing() == {ubuntu.id}
+    assert edu.id not in window.graph_view.image_items
+    window.retranslate()
+    assert window.menu("Image").title() == "&Image" and window.act_remove.text().startswith("&Remove")

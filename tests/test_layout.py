@@ -126,3 +126,29 @@ def test_layout_packs_many_trees_into_bands():
         node = lay.nodes[img.id]
         assert node.band == top.band == base.band
         assert node.y < top.y < base.y and node.x == top.x == base.x
+
+
+def test_layout_hidden_images_and_tower_with_most_tagged_images():
+    """Hidden images get no node; the straight tower follows the branch holding the most tagged images."""
+    base = _image("e1", ["1", "2"], ("base:1",))
+    deep = _image("e2", ["1", "2", "d1", "d2", "d3", "d4", "d5"])          # untagged, deeper branch
+    mid = _image("e3", ["1", "2", "t1"], ("mid:1",))
+    top = _image("e4", ["1", "2", "t1", "t2"], ("top:1",))
+    analysis = Analysis(_snapshot(deep, base, mid, top))
+    lay = layout_forest(analysis.graph, hidden_images={deep.id})
+    assert deep.id not in lay.nodes and set(deep.chain_ids) <= set(lay.node_of)
+    tower = {lay.nodes[lay.node_of[c]].col for c in top.chain_ids}
+    assert len(tower) == 1 and lay.nodes[top.id].col in tower          # top:1 sits straight on its tower
+    for img in (base, mid):                                           # images step just right of their layer
+        assert lay.nodes[img.id].col > lay.nodes[lay.node_of[img.top_layer]].col
+    assert lay.nodes[lay.node_of[deep.chain_ids[2]]].col > lay.nodes[base.id].col   # the other branch further right
+    assert not _overlaps(lay.nodes.values())
+
+
+def test_layout_packs_bands_to_the_viewport_shape():
+    """The same trees pack wide for a wide viewport and tall for a tall one."""
+    images = [_image(f"f{n:03d}", [f"a{n:03d}", f"b{n:03d}"], (f"tree{n}:1",)) for n in range(12)]
+    graph = Analysis(_snapshot(*images)).graph
+    wide, tall = layout_forest(graph, aspect=3.0), layout_forest(graph, aspect=0.5)
+    assert wide.width / wide.height > tall.width / tall.height
+    assert not _overlaps(wide.nodes.values()) and not _overlaps(tall.nodes.values())
