@@ -6,6 +6,9 @@ ubuntu_apache:latest; `docker commit` of eng.html to iscreamedu_apache:latest; a
 built from the tutorial's Dockerfile with the classic builder (rebuilt once, leaving a dangling
 image), running in a container; simple-express built on a pulled-like node:lts-alpine.
 Sizes are real bytes written into real layers; nothing in the file is edited by hand.
+
+`--commit-lesson` records resources/demo/tutorial-commit.json instead: only the three images of the
+tutorial's `docker commit` part, the state its three `docker rmi` answers were printed from.
 """
 from __future__ import annotations
 
@@ -53,8 +56,8 @@ CMD ["node", "app.js"]
 INDEX = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"UTF-8\"><title>아이스크림 에듀</title></head>\n<body><h1>아이스크림 에듀</h1></body>\n</html>\n"
 
 
-def replay(client) -> None:
-    """The tutorial's steps, in order."""
+def replay(client, stop_after_commits: bool = False) -> None:
+    """The tutorial's steps, in order (only up to the two commits when asked: the state of its rmi lesson)."""
     builders.import_image(client, "ubuntu-rootfs:import", {"usr/lib/x86_64-linux-gnu/libubuntu.so": builders.noise(86_700_000 - os.path.getsize(builders.BUSYBOX) - 726, 1),
                                                            "var/lib/apt/lists/lock": b"", "usr/sbin/.keep": b""}, changes=())
     builders.build(client, UBUNTU, tag="ubuntu:18.04")
@@ -65,6 +68,8 @@ def replay(client) -> None:
     page = "cd /var/www/html && echo '<h1>I-scream Edu</h1>' > eng.html && dd if=/dev/urandom of=/var/www/html/.session bs=1 count=882 2>/dev/null"
     builders.commit(client, "ubuntu_apache:latest", page, "iscreamedu_apache:latest",
                     author="voyagerwoo", message="add iscream-edu webpage")
+    if stop_after_commits:
+        return
     builders.build(client, APACHE_DOCKERFILE.format(apache=118_000), tag="apache-ubuntu:1", files={"index.html": INDEX.encode()})
     builders.build(client, APACHE_DOCKERFILE.format(apache=118_000), tag="apache-ubuntu:1",
                    files={"index.html": INDEX.replace("에듀", "에듀 v2").encode()})   # rebuilt: the old image dangles
@@ -79,11 +84,12 @@ def replay(client) -> None:
 
 
 def main() -> int:
-    out = ROOT / "resources" / "demo" / "tutorial.json"
+    commit_only = "--commit-lesson" in sys.argv
+    out = ROOT / "resources" / "demo" / ("tutorial-commit.json" if commit_only else "tutorial.json")
     daemon = PrivateDaemon()
     daemon.start()
     try:
-        replay(daemon.client(timeout=600))
+        replay(daemon.client(timeout=600), stop_after_commits=commit_only)
         snap = read_snapshot(connect(daemon.url), cache=ImageCache(None))
         snap = snap.replace(source="demo", info=snap.info.__class__(**{**snap.info.__dict__, "host": "demo"}))
         snap.save(out)

@@ -167,3 +167,20 @@ def test_bundled_demo_is_a_consistent_recording():
     assert human(by_tag["ubuntu:18.04"].size) == "86.7MB"
     assert human(by_tag["ubuntu_apache:latest"].size) == "207MB"
     assert by_tag["iscreamedu_apache:latest"].chain_ids[:5] == by_tag["ubuntu_apache:latest"].chain_ids
+
+
+def test_commit_lesson_demo_replays_the_tutorials_three_rmi_answers():
+    """resources/demo/tutorial-commit.json gives the tutorial's printed rmi answers, line for line in shape."""
+    from model.simulate import rmi
+    snap = Snapshot.load(ROOT / "resources" / "demo" / "tutorial-commit.json")
+    by_tag = {t: img for img in snap.images for t in img.repo_tags}
+    base, apache, edu = by_tag["ubuntu:18.04"], by_tag["ubuntu_apache:latest"], by_tag["iscreamedu_apache:latest"]
+    outcomes, after = rmi(snap, ["ubuntu:18.04", "iscreamedu_apache", "ubuntu_apache"])
+    first, second, third = (o.response for o in outcomes)
+    assert first == ({"Untagged": "ubuntu:18.04"},)                  # only untags: children still use it
+    assert second == ({"Untagged": "iscreamedu_apache:latest"}, {"Deleted": edu.id},
+                      {"Deleted": edu.chain_ids[-1]})                # its image and its one layer
+    assert third == ({"Untagged": "ubuntu_apache:latest"}, {"Deleted": apache.id},
+                     {"Deleted": apache.chain_ids[-1]}, {"Deleted": base.id},
+                     *({"Deleted": c} for c in reversed(base.chain_ids)))   # 7 Deleted lines, as printed
+    assert after.images == ()
