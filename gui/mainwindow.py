@@ -30,6 +30,7 @@ from .tablemodel import IMAGE_ID_ROLE, REF_ROLE, ImagesModel, ImagesProxy
 from .workers import Loaded, LoadTask, PerformTask, layout_for, prepare
 
 DEMO_SNAPSHOT = theme.RESOURCES / "demo" / "tutorial.json"
+LESSON_SNAPSHOT = theme.RESOURCES / "demo" / "tutorial-commit.json"   # the tutorial's three images, before its rmi
 APP_TITLE = "Layerscope"
 READ_ONLY_ENV = "LAYERSCOPE_READ_ONLY"
 PRESENT_MAX_ZOOM = 2.0
@@ -388,6 +389,8 @@ class MainWindow(QMainWindow):
         a = self._action
         self.act_open = a(self._on_open_snapshot, K.Open, "open")
         self.act_save = a(self._on_save_snapshot, K.Save, "save")
+        self.act_demo = a(lambda: self.load_demo(path=DEMO_SNAPSHOT))
+        self.act_lesson = a(lambda: self.load_demo(path=LESSON_SNAPSHOT))
         self.act_reload = a(self._on_reload, "F5", "reload")
         self.act_quit = a(self.close, K.Quit)
         self.act_zoom_in = a(lambda: self.graph_view.zoom_by(1.25), ["Ctrl+=", "Ctrl++"], "zoom-in")
@@ -419,7 +422,8 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         self._menus: dict[str, QMenu] = {}
         layout = {
-            "File": (self.act_open, self.act_save, None, self.act_reload, None, self.act_quit),
+            "File": (self.act_open, self.act_save, None, self.act_demo, self.act_lesson, None, self.act_reload, None,
+                     self.act_quit),
             "View": (self.act_zoom_in, self.act_zoom_out, self.act_fit, None, self.act_focus, self.act_clear, None,
                      self.act_filter, self.act_intermediates, self.act_legend, None, self.act_presentation),
             "Image": (self.act_preview, self.act_focus, None, self.act_remove, self.act_untag, None, self.act_prune,
@@ -446,6 +450,11 @@ class MainWindow(QMainWindow):
             self.act_open: (self.tr("&Open snapshot…"), self.tr("Open a saved snapshot file")),
             self.act_save: (self.tr("&Save snapshot…"),
                             self.tr("Save what is shown to a snapshot file (works offline later)")),
+            self.act_demo: (self.tr("Open the &demo snapshot"),
+                            self.tr("The bundled tutorial: ubuntu:18.04, two commits, a Dockerfile build, node")),
+            self.act_lesson: (self.tr("Open the tutorial's r&mi lesson"),
+                              self.tr("Only ubuntu:18.04, ubuntu_apache and iscreamedu_apache: use What-if to "
+                                      "replay the tutorial's three docker rmi answers")),
             self.act_reload: (self.tr("&Reload"), self.tr("Read the daemon again (F5)")),
             self.act_quit: (self.tr("&Quit"), self.tr("Quit Layerscope")),
             self.act_zoom_in: (self.tr("Zoom &in"), self.tr("Zoom in (Ctrl+=, wheel)")),
@@ -602,9 +611,11 @@ class MainWindow(QMainWindow):
                            aspect=self.graph_aspect()),
                   self.tr("Opening {name}…").format(name=Path(path).name))
 
-    def load_demo(self, reason: str = "") -> None:
-        """Open the bundled tutorial snapshot, clearly marked as DEMO."""
+    def load_demo(self, reason: str = "", path: Path | None = None) -> None:
+        """Open a bundled tutorial snapshot (the full demo unless ``path``), clearly marked as DEMO."""
         self._fallback_reason = reason
+        if path is not None:
+            self.demo_path = Path(path)
         self._run(LoadTask(0, path=str(self.demo_path), origin="demo", show_intermediates=self.show_intermediates,
                            aspect=self.graph_aspect()),
                   self.tr("Opening the demo snapshot…"))

@@ -156,3 +156,22 @@ def test_presentation_steps_images_and_whatif(qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.presenting and not theme.high_contrast and window.tabs.isVisible()
     assert not window.act_next.isEnabled()
+
+
+def test_lesson_menu_replays_the_tutorials_rmi_answers_in_whatif(qtbot):
+    """File → Open the tutorial's rmi lesson; in what-if the third rmi deletes every image and layer."""
+    from gui.mainwindow import LESSON_SNAPSHOT
+    window = _open(qtbot, demo=True)
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        window.act_lesson.trigger()
+    snap = window.current_snapshot()
+    assert window.origin == "demo" and window.demo_path == LESSON_SNAPSHOT
+    ids = {t: i.id for i in snap.images for t in i.repo_tags}
+    assert set(ids) == {"ubuntu:18.04", "ubuntu_apache:latest", "iscreamedu_apache:latest"}
+    window.act_whatif.trigger()
+    for ref in ("ubuntu:18.04", "iscreamedu_apache", "ubuntu_apache"):
+        window.request_action(Request(RMI, (ref,)))
+        _check_views(window)
+    assert window.whatif.current.images == () and not window.graph_view.image_items
+    assert len(window.preview.deleted_images) == 2            # ubuntu_apache and the untagged base
+    assert len(window.preview.deleted_layers) == 5            # its own layer and the base's four
