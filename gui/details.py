@@ -174,8 +174,10 @@ class DetailsPanel(QWidget):
         self.chain_id = chain_id
         node = a.graph.nodes[chain_id]
         use = a.layer_use[chain_id]
-        shared = self.tr("shared by {n} images").format(n=len(use.images)) if len(use.images) > 1 else \
-            self.tr("unique to one image")
+        shared = self.tr("shared by {n} images").format(n=len(use.listed_images)) \
+            if len(use.listed_images) > 1 else self.tr("unique to one image")
+        if len(use.images) > len(use.listed_images):
+            shared += self.tr(" ({n} with intermediates)").format(n=len(use.images))
         made = node["created_by"] or self.tr("(unknown: history mapping uncertain)")
         self.layer_header.setText(self.tr(
             "<b style='font-size:11pt'>Layer {id}</b> · {size} · {shared}<br><small>chain ID <code>{chain}</code>"

@@ -383,7 +383,8 @@ class GraphView(QGraphicsView):
                 self.image_items[node.id] = item
             else:
                 top = node.members[-1]
-                holders = len(use[top].images) if top in use else 1
+                # "shared by N images" counts the images `docker images` lists, as the class sees them
+                holders = len(use[top].listed_images) if top in use else 1
                 data = graph.nodes[node.members[0]]
                 if node.kind == COLLAPSED:
                     total = sum((graph.nodes[m]["size"] or 0) for m in node.members)

@@ -67,6 +67,7 @@ class LayerUse:
     images: tuple[str, ...]          # every image whose chain contains it, intermediates included
     tagged_images: tuple[str, ...]   # those of them with a tag
     counted: int                     # holders counted for sharing, as the engine counts them
+    listed_images: tuple[str, ...] = ()   # those `docker images` lists (intermediates left out)
 
     @property
     def shared(self) -> bool:
@@ -84,11 +85,12 @@ def counted_ids(snapshot: Snapshot) -> set[str]:
 def layer_use(snapshot: Snapshot) -> dict[str, LayerUse]:
     """Chain ID → the images and tagged images holding it."""
     counted = counted_ids(snapshot)
+    listed = listed_ids(snapshot)
     holders: dict[str, list[str]] = {}
     for img in snapshot.images:
         for chain_id in img.chain_ids:
             holders.setdefault(chain_id, []).append(img.id)
     by_id = snapshot.by_id
     return {cid: LayerUse(tuple(ids), tuple(i for i in ids if by_id[i].repo_tags),
-                          sum(1 for i in ids if i in counted))
+                          sum(1 for i in ids if i in counted), tuple(i for i in ids if i in listed))
             for cid, ids in holders.items()}

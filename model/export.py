@@ -59,9 +59,9 @@ def _clip(text: str, n: int) -> str:
 
 
 def layer_holders(analysis: Analysis, chain_id: str) -> int:
-    """How many images (intermediates included) hold a layer; shared means more than one."""
+    """How many images `docker images` lists hold a layer (intermediates left out); shared means more than one."""
     use = analysis.layer_use.get(chain_id)
-    return len(use.images) if use else 0
+    return len(use.listed_images) if use else 0
 
 
 def image_title(analysis: Analysis, image_id: str) -> str:
