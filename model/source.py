@@ -150,6 +150,24 @@ def image_from_api(summary: dict[str, Any], inspect: dict[str, Any], history: li
     )
 
 
+def _sha256(value: str) -> str:
+    """A bare 64-hex ID as ``sha256:<hex>``; anything else unchanged."""
+    return "sha256:" + value if len(value) == 64 and all(c in "0123456789abcdef" for c in value) else value
+
+
+def podman_normalize(inspect: dict[str, Any], history: list[dict[str, Any]]) -> tuple[dict, list]:
+    """Podman 4.x compat answers in the Engine's shape: ``Parent`` and history ``Id`` as ``sha256:<hex>``.
+
+    Podman sends them as bare hex (its IDs have no algorithm prefix); a history row
+    without an image is ``<missing>`` (some versions send ``sha256:<missing>``)."""
+    inspect = dict(inspect, Parent=_sha256(str(inspect.get("Parent") or "")))
+    rows = []
+    for h in history:
+        hid = str(h.get("Id") or "<missing>")
+        rows.append(dict(h, Id="<missing>" if hid.endswith("<missing>") else _sha256(hid)))
+    return inspect, rows
+
+
 # Reading 1,000 images costs 2,000 calls (inspect + history).  docker-py's
 # requests stack spends ~2 ms of Python per call, so on a local unix socket we
 # read the (immutable) per-image data over raw keep-alive HTTP connections, a
@@ -259,6 +277,8 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
     for summary in listed:
         got = details.get(summary["Id"])
         if got is not None:
+            if info.engine == "podman":
+                got = podman_normalize(*got)
             images.append(image_from_api(summary, *got))
     cache.update({i: details[i] for i in missing if i in details}, keep={s["Id"] for s in listed})
     ctrs = tuple(Container(id=c["Id"], names=tuple(c.get("Names") or ()), image=str(c.get("Image", "")),

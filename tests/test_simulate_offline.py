@@ -109,9 +109,15 @@ def test_containerd_store_from_source():
     assert out.unpredictable
 
 
-def test_podman_from_source():
+def test_podman_4_3_answers_and_other_versions_are_refused():
+    """Podman 4.3 is predicted (tested live in test_podman.py); an unknown Podman version is not guessed."""
     a = img(1, (layer(1),), tags=["a:1"])
     [out], after = simulate.rmi(snap(a, store=STORE_PODMAN, version="4.3.1"), ["a:1"])
     assert out.response == ({"Deleted": a.id[7:]}, {"Untagged": "docker.io/library/a:1"})
-    res, _ = simulate.prune(snap(a, store=STORE_PODMAN))
+    assert after.images == ()
+    res, _ = simulate.prune(snap(a, store=STORE_PODMAN, version="4.3.1"))
+    assert not res.unpredictable and res.images_deleted == []      # a tagged image is not dangling
+    res, _ = simulate.prune(snap(a, store=STORE_PODMAN, version="5.0.0"))
     assert res.unpredictable
+    [out], _ = simulate.rmi(snap(a, store=STORE_PODMAN), ["a:1"])
+    assert out.unpredictable
