@@ -1,0 +1,1202 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name></name>
+    <message>
+        <source>Error response from daemon:</source>
+        <translation>데몬의 오류 응답:</translation>
+    </message>
+    <message>
+        <source>The action did not finish:</source>
+        <translation>작업이 끝나지 않았습니다:</translation>
+    </message>
+    <message>
+        <source>Reloading the daemon&apos;s real state.</source>
+        <translation>데몬의 실제 상태를 다시 읽습니다.</translation>
+    </message>
+    <message>
+        <source>The daemon&apos;s answer DIFFERS from the prediction.</source>
+        <translation>데몬의 응답이 예측과 다릅니다.</translation>
+    </message>
+    <message>
+        <source>The daemon&apos;s answer matches the prediction exactly.</source>
+        <translation>데몬의 응답이 예측과 정확히 일치합니다.</translation>
+    </message>
+    <message>
+        <source>(no CREATED BY)</source>
+        <translation>(만든 명령 없음)</translation>
+    </message>
+    <message>
+        <source>  ▶ running</source>
+        <translation>  ▶ 실행 중</translation>
+    </message>
+    <message>
+        <source>  ● in use</source>
+        <translation>  ● 사용 중</translation>
+    </message>
+    <message>
+        <source>⋯ {n} layers</source>
+        <translation>⋯ 레이어 {n}개</translation>
+    </message>
+    <message>
+        <source>{size} · hover to see them</source>
+        <translation>{size} · 마우스를 올리면 보입니다</translation>
+    </message>
+    <message>
+        <source>layer {id}</source>
+        <translation>레이어 {id}</translation>
+    </message>
+    <message>
+        <source> · shared by {n} images</source>
+        <translation> · 이미지 {n}개가 공유</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{tags}&lt;/b&gt;&lt;br&gt;IMAGE ID {id} · {status}&lt;br&gt;SIZE {size} · SHARED {shared} · UNIQUE {unique}&lt;br&gt;{n} layers · containers: {ctrs}</source>
+        <translation>&lt;b&gt;{tags}&lt;/b&gt;&lt;br&gt;이미지 ID {id} · {status}&lt;br&gt;크기 {size} · 공유 {shared} · 고유 {unique}&lt;br&gt;레이어 {n}개 · 컨테이너: {ctrs}</translation>
+    </message>
+    <message>
+        <source>… {n} more</source>
+        <translation>… 외 {n}개</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>{n} layers</source>
+        <translation>레이어 {n}개</translation>
+    </message>
+    <message>
+        <source>held by {n} image(s):</source>
+        <translation>이 레이어를 가진 이미지 {n}개:</translation>
+    </message>
+    <message>
+        <source>(chain ID)</source>
+        <translation>(체인 ID)</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+    <message>
+        <source>cannot be predicted exactly — refused: {why}</source>
+        <translation>정확히 예측할 수 없어 거부했습니다: {why}</translation>
+    </message>
+    <message>
+        <source>would fail: {error}</source>
+        <translation>실패할 것입니다: {error}</translation>
+    </message>
+    <message>
+        <source>only untags {n} tag(s): nothing is deleted, 0B freed</source>
+        <translation>태그 {n}개만 해제합니다: 아무것도 삭제되지 않고 확보되는 공간은 0B입니다</translation>
+    </message>
+    <message>
+        <source>untags {u}, deletes {i} image(s) and {l} layer(s), frees {bytes}</source>
+        <translation>태그 {u}개 해제, 이미지 {i}개와 레이어 {l}개 삭제, {bytes} 확보</translation>
+    </message>
+    <message>
+        <source>Blocking container(s):</source>
+        <translation>막고 있는 컨테이너:</translation>
+    </message>
+    <message>
+        <source>{n} tag(s) untagged</source>
+        <translation>태그 {n}개 해제</translation>
+    </message>
+    <message>
+        <source>{i} image(s), {l} layer(s) deleted</source>
+        <translation>이미지 {i}개, 레이어 {l}개 삭제</translation>
+    </message>
+    <message>
+        <source>First removes the stopped container(s):</source>
+        <translation>먼저 정지된 컨테이너를 삭제합니다:</translation>
+    </message>
+    <message>
+        <source>Remove stopped container: {name} ({id})</source>
+        <translation>정지된 컨테이너 삭제: {name} ({id})</translation>
+    </message>
+    <message>
+        <source>Cannot be predicted exactly</source>
+        <translation>정확히 예측할 수 없음</translation>
+    </message>
+    <message>
+        <source>Error response from daemon</source>
+        <translation>데몬의 오류 응답</translation>
+    </message>
+    <message>
+        <source>running — never removed by Layerscope</source>
+        <translation>실행 중 — Layerscope는 절대 삭제하지 않습니다</translation>
+    </message>
+    <message>
+        <source>blocking container {name} ({id}, {state})</source>
+        <translation>막고 있는 컨테이너 {name} ({id}, {state})</translation>
+    </message>
+    <message>
+        <source>Untagged: {ref}</source>
+        <translation>Untagged: {ref}</translation>
+    </message>
+    <message>
+        <source>Deleted: {id}   (layer)</source>
+        <translation>Deleted: {id}   (레이어)</translation>
+    </message>
+    <message>
+        <source>Deleted: {id}   (image)</source>
+        <translation>Deleted: {id}   (이미지)</translation>
+    </message>
+    <message>
+        <source>Total freed</source>
+        <translation>확보되는 공간 합계</translation>
+    </message>
+</context>
+<context>
+    <name>Banner</name>
+    <message>
+        <source>Retry</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <source>Try to read the daemon (or the file) again (F5)</source>
+        <translation>데몬(또는 파일)을 다시 읽습니다 (F5)</translation>
+    </message>
+    <message>
+        <source>Hide this message</source>
+        <translation>이 메시지 숨기기</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <source>Confirm — {command}</source>
+        <translation>확인 — {command}</translation>
+    </message>
+    <message>
+        <source>What happens</source>
+        <translation>일어나는 일</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>Force (-f): also remove an image used by a stopped container or with several repositories</source>
+        <translation>강제 (-f): 정지된 컨테이너가 쓰는 이미지나 저장소가 여럿인 이미지도 삭제</translation>
+    </message>
+    <message>
+        <source>No prune (--no-prune): keep untagged parent images</source>
+        <translation>정리 안 함 (--no-prune): 태그 없는 부모 이미지는 남김</translation>
+    </message>
+    <message>
+        <source>First remove the stopped container(s) that block it: {names}</source>
+        <translation>먼저 이를 막고 있는 정지된 컨테이너를 삭제: {names}</translation>
+    </message>
+    <message>
+        <source>Nothing outside this list is touched. Running containers are never removed.</source>
+        <translation>이 목록 밖의 것은 건드리지 않습니다. 실행 중인 컨테이너는 절대 삭제하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>정리</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Refused: the outcome cannot be predicted exactly</source>
+        <translation>거부됨: 결과를 정확히 예측할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>The daemon would refuse: resolve the conflict first</source>
+        <translation>데몬이 거부할 것입니다: 먼저 충돌을 해결하세요</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPanel</name>
+    <message>
+        <source>IMAGE</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation>생성</translation>
+    </message>
+    <message>
+        <source>CREATED BY</source>
+        <translation>만든 명령</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>COMMENT</source>
+        <translation>설명</translation>
+    </message>
+    <message>
+        <source>LAYER</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>docker history: click a row that made a layer to select the layer</source>
+        <translation>docker history: 레이어를 만든 행을 누르면 그 레이어가 선택됩니다</translation>
+    </message>
+    <message>
+        <source>Every image that holds this layer: click one to select it</source>
+        <translation>이 레이어를 가진 모든 이미지: 누르면 선택됩니다</translation>
+    </message>
+    <message>
+        <source>Select an image to see its history.</source>
+        <translation>이미지를 선택하면 히스토리가 보입니다.</translation>
+    </message>
+    <message>
+        <source>Select a layer (in the graph or a history row).</source>
+        <translation>레이어를 선택하세요 (그래프나 히스토리 행에서).</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>⚠ rows → layers mapping is uncertain (marked ?)</source>
+        <translation>⚠ 행 → 레이어 대응이 확실하지 않습니다 (? 표시)</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:12pt&apos;&gt;{tags}&lt;/b&gt;&amp;nbsp; &lt;code&gt;{id}&lt;/code&gt; · {status}&lt;br&gt;SIZE &lt;b&gt;{size}&lt;/b&gt; · SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}</source>
+        <translation>&lt;b style=&apos;font-size:12pt&apos;&gt;{tags}&lt;/b&gt;&amp;nbsp; &lt;code&gt;{id}&lt;/code&gt; · {status}&lt;br&gt;크기 &lt;b&gt;{size}&lt;/b&gt; · 공유 {shared} · 고유 {unique} · 레이어 {n}개 · 컨테이너: {ctrs}</translation>
+    </message>
+    <message>
+        <source>chain ID {id}</source>
+        <translation>체인 ID {id}</translation>
+    </message>
+    <message>
+        <source>mapping uncertain: another assignment is possible</source>
+        <translation>대응 불확실: 다른 대응도 가능합니다</translation>
+    </message>
+    <message>
+        <source>shared by {n} images</source>
+        <translation>이미지 {n}개가 공유</translation>
+    </message>
+    <message>
+        <source>unique to one image</source>
+        <translation>한 이미지에만 있음</translation>
+    </message>
+    <message>
+        <source> ({n} with intermediates)</source>
+        <translation> (중간 이미지 포함 {n}개)</translation>
+    </message>
+    <message>
+        <source>(unknown: history mapping uncertain)</source>
+        <translation>(알 수 없음: 히스토리 대응이 불확실함)</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:11pt&apos;&gt;Layer {id}&lt;/b&gt; · {size} · {shared}&lt;br&gt;&lt;small&gt;chain ID &lt;code&gt;{chain}&lt;/code&gt;&lt;br&gt;diff ID &lt;code&gt;{diff}&lt;/code&gt;&lt;br&gt;depth {depth} from the base&lt;/small&gt;&lt;br&gt;CREATED BY &lt;code&gt;{made}&lt;/code&gt;</source>
+        <translation>&lt;b style=&apos;font-size:11pt&apos;&gt;레이어 {id}&lt;/b&gt; · {size} · {shared}&lt;br&gt;&lt;small&gt;체인 ID &lt;code&gt;{chain}&lt;/code&gt;&lt;br&gt;diff ID &lt;code&gt;{diff}&lt;/code&gt;&lt;br&gt;베이스에서 깊이 {depth}&lt;/small&gt;&lt;br&gt;만든 명령 &lt;code&gt;{made}&lt;/code&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>cannot write {path}</source>
+        <translation>{path}에 쓸 수 없습니다</translation>
+    </message>
+    <message>
+        <source>the picture is too large ({w} × {h} pixels)</source>
+        <translation>그림이 너무 큽니다 ({w} × {h} 픽셀)</translation>
+    </message>
+    <message>
+        <source>Exported from Layerscope</source>
+        <translation>Layerscope에서 내보냄</translation>
+    </message>
+    <message>
+        <source>unknown picture format {fmt}</source>
+        <translation>알 수 없는 그림 형식 {fmt}</translation>
+    </message>
+    <message>
+        <source>current view</source>
+        <translation>현재 화면</translation>
+    </message>
+    <message>
+        <source>layer graph</source>
+        <translation>레이어 그래프</translation>
+    </message>
+    <message>
+        <source>unknown graph format {fmt}</source>
+        <translation>알 수 없는 그래프 형식 {fmt}</translation>
+    </message>
+    <message>
+        <source>the chart is written as PNG or SVG, not {fmt}</source>
+        <translation>차트는 {fmt} 형식이 아니라 PNG나 SVG로 저장합니다</translation>
+    </message>
+    <message>
+        <source>Current view as {fmt}…</source>
+        <translation>현재 화면을 {fmt} 파일로…</translation>
+    </message>
+    <message>
+        <source>Whole graph as {fmt}…</source>
+        <translation>그래프 전체를 {fmt} 파일로…</translation>
+    </message>
+    <message>
+        <source>Graph as {fmt}…</source>
+        <translation>그래프를 {fmt} 파일로…</translation>
+    </message>
+    <message>
+        <source>Storage chart as {fmt}…</source>
+        <translation>저장 공간 차트를 {fmt} 파일로…</translation>
+    </message>
+    <message>
+        <source>Snapshot as {fmt}…</source>
+        <translation>스냅샷을 {fmt} 파일로…</translation>
+    </message>
+    <message>
+        <source>PNG image</source>
+        <translation>PNG 그림</translation>
+    </message>
+    <message>
+        <source>SVG drawing</source>
+        <translation>SVG 그림</translation>
+    </message>
+    <message>
+        <source>PDF document</source>
+        <translation>PDF 문서</translation>
+    </message>
+    <message>
+        <source>GraphML graph</source>
+        <translation>GraphML 그래프</translation>
+    </message>
+    <message>
+        <source>Graphviz DOT</source>
+        <translation>Graphviz DOT</translation>
+    </message>
+    <message>
+        <source>Layerscope snapshot</source>
+        <translation>Layerscope 스냅샷</translation>
+    </message>
+    <message>
+        <source>there is no graph to export</source>
+        <translation>내보낼 그래프가 없습니다</translation>
+    </message>
+    <message>
+        <source>there is no snapshot to export</source>
+        <translation>내보낼 스냅샷이 없습니다</translation>
+    </message>
+    <message>
+        <source>there is no storage chart to export</source>
+        <translation>내보낼 저장 공간 차트가 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>Extras</name>
+    <message>
+        <source>Li&amp;ve updates</source>
+        <translation>실시간 반영(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Follow the daemon&apos;s events: tags, pulls, builds and removals appear without a reload (daemon only)</source>
+        <translation>데몬의 이벤트를 따라갑니다: 태그, pull, 빌드, 삭제가 다시 읽지 않아도 바로 보입니다 (데몬일 때만)</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>내보내기(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>언어(&amp;L)</translation>
+    </message>
+    <message>
+        <source>No translation for {lang} was found</source>
+        <translation>{lang} 번역을 찾을 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>내보내기</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>내보내기 실패</translation>
+    </message>
+    <message>
+        <source>Exported to {path}</source>
+        <translation>{path}(으)로 내보냈습니다</translation>
+    </message>
+</context>
+<context>
+    <name>GraphView</name>
+    <message>
+        <source>tagged</source>
+        <translation>태그 있음</translation>
+    </message>
+    <message>
+        <source>untagged</source>
+        <translation>태그 없음</translation>
+    </message>
+    <message>
+        <source>intermediate</source>
+        <translation>중간</translation>
+    </message>
+    <message>
+        <source>dangling</source>
+        <translation>댕글링</translation>
+    </message>
+</context>
+<context>
+    <name>ImagesModel</name>
+    <message>
+        <source>REPOSITORY</source>
+        <translation>저장소</translation>
+    </message>
+    <message>
+        <source>TAG</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <source>IMAGE ID</source>
+        <translation>이미지 ID</translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation>생성</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>SHARED SIZE</source>
+        <translation>공유 크기</translation>
+    </message>
+    <message>
+        <source>UNIQUE SIZE</source>
+        <translation>고유 크기</translation>
+    </message>
+    <message>
+        <source>CONTAINERS</source>
+        <translation>컨테이너</translation>
+    </message>
+    <message>
+        <source>STATUS</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>{n} years ago</source>
+        <translation>{n}년 전</translation>
+    </message>
+    <message>
+        <source>{n} months ago</source>
+        <translation>{n}개월 전</translation>
+    </message>
+    <message>
+        <source>{n} weeks ago</source>
+        <translation>{n}주 전</translation>
+    </message>
+    <message>
+        <source>{n} days ago</source>
+        <translation>{n}일 전</translation>
+    </message>
+    <message>
+        <source>{n} hours ago</source>
+        <translation>{n}시간 전</translation>
+    </message>
+    <message>
+        <source>{n} minutes ago</source>
+        <translation>{n}분 전</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>System language</source>
+        <translation>시스템 언어</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <source>shared layer</source>
+        <translation>공유 레이어</translation>
+    </message>
+    <message>
+        <source>layer of one image</source>
+        <translation>한 이미지의 레이어</translation>
+    </message>
+    <message>
+        <source>collapsed layers</source>
+        <translation>접힌 레이어</translation>
+    </message>
+    <message>
+        <source>tagged image</source>
+        <translation>태그 있는 이미지</translation>
+    </message>
+    <message>
+        <source>intermediate (-a)</source>
+        <translation>중간 이미지 (-a)</translation>
+    </message>
+    <message>
+        <source>dangling &lt;none&gt;</source>
+        <translation>댕글링 &lt;none&gt;</translation>
+    </message>
+    <message>
+        <source>used by a container</source>
+        <translation>컨테이너가 사용 중</translation>
+    </message>
+    <message>
+        <source>would be deleted</source>
+        <translation>삭제될 것</translation>
+    </message>
+    <message>
+        <source>would be untagged</source>
+        <translation>태그가 해제될 것</translation>
+    </message>
+    <message>
+        <source>Legend (View → Legend hides it)</source>
+        <translation>범례 (보기 → 범례로 숨김)</translation>
+    </message>
+</context>
+<context>
+    <name>Live</name>
+    <message>
+        <source>● live</source>
+        <translation>● 실시간</translation>
+    </message>
+    <message>
+        <source>Following the daemon&apos;s events: changes appear without a reload</source>
+        <translation>데몬의 이벤트를 따라가는 중: 변경 사항이 다시 읽지 않아도 보입니다</translation>
+    </message>
+    <message>
+        <source>◌ connecting…</source>
+        <translation>◌ 연결 중…</translation>
+    </message>
+    <message>
+        <source>Subscribing to the daemon&apos;s events</source>
+        <translation>데몬의 이벤트를 구독하는 중</translation>
+    </message>
+    <message>
+        <source>◌ reconnecting…</source>
+        <translation>◌ 다시 연결 중…</translation>
+    </message>
+    <message>
+        <source>The daemon went away; reconnecting (what is shown may be out of date)</source>
+        <translation>데몬 연결이 끊겼습니다. 다시 연결하는 중입니다 (보이는 내용이 최신이 아닐 수 있습니다)</translation>
+    </message>
+    <message>
+        <source>○ off</source>
+        <translation>○ 꺼짐</translation>
+    </message>
+    <message>
+        <source>Live updates follow a Docker daemon; this window shows a snapshot file or the demo</source>
+        <translation>실시간 반영은 Docker 데몬을 따라갑니다. 이 창은 스냅샷 파일이나 데모를 보여 주고 있습니다</translation>
+    </message>
+    <message>
+        <source>Live updates are off (View → Live updates)</source>
+        <translation>실시간 반영이 꺼져 있습니다 (보기 → 실시간 반영)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>The daemon changed; shown when you leave what-if mode</source>
+        <translation>데몬이 바뀌었습니다. what-if 모드를 나가면 보입니다</translation>
+    </message>
+    <message>
+        <source>&amp;Open snapshot…</source>
+        <translation>스냅샷 열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a saved snapshot file</source>
+        <translation>저장된 스냅샷 파일을 엽니다</translation>
+    </message>
+    <message>
+        <source>&amp;Save snapshot…</source>
+        <translation>스냅샷 저장(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save what is shown to a snapshot file (works offline later)</source>
+        <translation>보이는 내용을 스냅샷 파일로 저장합니다 (나중에 오프라인에서도 열 수 있습니다)</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo snapshot</source>
+        <translation>데모 스냅샷 열기(&amp;D)</translation>
+    </message>
+    <message>
+        <source>The bundled tutorial: ubuntu:18.04, two commits, a Dockerfile build, node</source>
+        <translation>함께 제공된 튜토리얼: ubuntu:18.04, 커밋 두 번, Dockerfile 빌드, node</translation>
+    </message>
+    <message>
+        <source>Open the tutorial&apos;s r&amp;mi lesson</source>
+        <translation>튜토리얼의 rmi 수업 열기(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Only ubuntu:18.04, ubuntu_apache and iscreamedu_apache: use What-if to replay the tutorial&apos;s three docker rmi answers</source>
+        <translation>ubuntu:18.04, ubuntu_apache, iscreamedu_apache만 있습니다: What-if로 튜토리얼의 docker rmi 응답 세 가지를 재현해 보세요</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>다시 읽기(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Read the daemon again (F5)</source>
+        <translation>데몬을 다시 읽습니다 (F5)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Quit Layerscope</source>
+        <translation>Layerscope를 끝냅니다</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>확대(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl+=, wheel)</source>
+        <translation>확대 (Ctrl+=, 휠)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>축소(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Zoom out (Ctrl+-, wheel)</source>
+        <translation>축소 (Ctrl+-, 휠)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit graph</source>
+        <translation>그래프 맞추기(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Show the whole forest (Ctrl+0, F)</source>
+        <translation>레이어 숲 전체를 보여 줍니다 (Ctrl+0, F)</translation>
+    </message>
+    <message>
+        <source>Focus on &amp;lineage</source>
+        <translation>계보에 집중(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Show only the selected image and the layers under it (L)</source>
+        <translation>선택한 이미지와 그 아래 레이어만 보여 줍니다 (L)</translation>
+    </message>
+    <message>
+        <source>&amp;Legend</source>
+        <translation>범례(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Show or hide the legend under the graph</source>
+        <translation>그래프 아래의 범례를 보이거나 숨깁니다</translation>
+    </message>
+    <message>
+        <source>Show &amp;intermediate images (-a)</source>
+        <translation>중간 이미지 보기(&amp;I) (-a)</translation>
+    </message>
+    <message>
+        <source>Like `docker images -a`: also show untagged images that have children (Ctrl+Shift+A)</source>
+        <translation>`docker images -a`처럼 자식이 있는 태그 없는 이미지도 보여 줍니다 (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+        <source>&amp;Filter images</source>
+        <translation>이미지 필터(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Filter the images table by tag or ID (Ctrl+F)</source>
+        <translation>이미지 표를 태그나 ID로 거릅니다 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>&amp;Preview rmi</source>
+        <translation>rmi 미리 보기(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show what `docker rmi` of the selected tag or image would untag, delete and free — nothing is deleted (Ctrl+R)</source>
+        <translation>선택한 태그나 이미지에 `docker rmi`를 하면 무엇이 태그 해제되고 삭제되며 얼마나 확보되는지 보여 줍니다 — 아무것도 삭제하지 않습니다 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear preview / focus</source>
+        <translation>미리 보기 / 집중 해제(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Clear the rmi preview and the lineage focus (Esc)</source>
+        <translation>rmi 미리 보기와 계보 집중을 해제합니다 (Esc)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation</source>
+        <translation>발표 모드(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full screen, large and high-contrast; Right/Left step through images or what-if steps; Esc leaves (F11)</source>
+        <translation>전체 화면, 큰 글씨, 높은 대비. 오른쪽/왼쪽 화살표로 이미지나 what-if 단계를 넘깁니다. Esc로 나갑니다 (F11)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>다음</translation>
+    </message>
+    <message>
+        <source>Next image, or redo in what-if mode</source>
+        <translation>다음 이미지, what-if 모드에서는 다시 실행</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>이전</translation>
+    </message>
+    <message>
+        <source>Previous image, or undo in what-if mode</source>
+        <translation>이전 이미지, what-if 모드에서는 실행 취소</translation>
+    </message>
+    <message>
+        <source>&amp;Remove image…</source>
+        <translation>이미지 삭제(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>docker rmi the selection: by tag for a tag row, by ID for an image (asks first, shows exactly what goes) (Delete)</source>
+        <translation>선택 항목에 docker rmi: 태그 행은 태그로, 이미지는 ID로 (먼저 묻고, 무엇이 사라지는지 정확히 보여 줍니다) (Delete)</translation>
+    </message>
+    <message>
+        <source>&amp;Untag…</source>
+        <translation>태그 해제(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Remove only this tag (docker rmi of the tag)</source>
+        <translation>이 태그만 제거합니다 (태그에 docker rmi)</translation>
+    </message>
+    <message>
+        <source>Prune &amp;dangling images…</source>
+        <translation>댕글링 이미지 정리(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>docker image prune (asks first)</source>
+        <translation>docker image prune (먼저 묻습니다)</translation>
+    </message>
+    <message>
+        <source>Prune &amp;all unused images…</source>
+        <translation>사용하지 않는 이미지 모두 정리(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>docker image prune -a: every image no container uses (asks first)</source>
+        <translation>docker image prune -a: 어떤 컨테이너도 쓰지 않는 모든 이미지 (먼저 묻습니다)</translation>
+    </message>
+    <message>
+        <source>&amp;What-if</source>
+        <translation>What-if 모드(&amp;W)</translation>
+    </message>
+    <message>
+        <source>A sandbox over this snapshot: remove, untag and prune are simulated, nothing is deleted (W)</source>
+        <translation>이 스냅샷 위의 샌드박스: 삭제, 태그 해제, 정리를 시뮬레이션만 하고 아무것도 삭제하지 않습니다 (W)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo what-if step</source>
+        <translation>what-if 단계 실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Take back the last what-if step (Ctrl+Z)</source>
+        <translation>마지막 what-if 단계를 되돌립니다 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Re&amp;do what-if step</source>
+        <translation>what-if 단계 다시 실행(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Apply the undone step again (Ctrl+Shift+Z)</source>
+        <translation>되돌린 단계를 다시 적용합니다 (Ctrl+Shift+Z)</translation>
+    </message>
+    <message>
+        <source>&amp;Read-only</source>
+        <translation>읽기 전용(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Disable every action that changes the daemon</source>
+        <translation>데몬을 바꾸는 모든 작업을 끕니다</translation>
+    </message>
+    <message>
+        <source>&amp;About Layerscope</source>
+        <translation>Layerscope 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <source>What Layerscope is</source>
+        <translation>Layerscope 소개</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Image</source>
+        <translation>이미지(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>설정(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>기본 도구 모음</translation>
+    </message>
+    <message>
+        <source>docker images, one row per tag (View → Show intermediate images for -a); click a row to select the image in the graph</source>
+        <translation>docker images, 태그마다 한 행 (-a는 보기 → 중간 이미지 보기). 행을 누르면 그래프에서 그 이미지가 선택됩니다</translation>
+    </message>
+    <message>
+        <source>Filter by tag or image ID  (Ctrl+F)</source>
+        <translation>태그나 이미지 ID로 거르기  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>docker rmi (preview — nothing is deleted)</source>
+        <translation>docker rmi (미리 보기 — 아무것도 삭제하지 않음)</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>Select a tag or an image and choose &lt;b&gt;Preview rmi&lt;/b&gt; (Ctrl+R, toolbar or right-click in the graph) to see what &lt;code&gt;docker rmi&lt;/code&gt; would do. Nothing is deleted.</source>
+        <translation>태그나 이미지를 선택하고 &lt;b&gt;rmi 미리 보기&lt;/b&gt;(Ctrl+R, 도구 모음 또는 그래프에서 오른쪽 클릭)를 고르면 &lt;code&gt;docker rmi&lt;/code&gt;가 할 일을 볼 수 있습니다. 아무것도 삭제하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>세부 정보</translation>
+    </message>
+    <message>
+        <source>rmi preview</source>
+        <translation>rmi 미리 보기</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>저장 공간</translation>
+    </message>
+    <message>
+        <source>What-if</source>
+        <translation>What-if</translation>
+    </message>
+    <message>
+        <source>READ-ONLY</source>
+        <translation>읽기 전용</translation>
+    </message>
+    <message>
+        <source>Read-only: nothing can be removed (--read-only, LAYERSCOPE_READ_ONLY=1 or Settings → Read-only)</source>
+        <translation>읽기 전용: 아무것도 삭제할 수 없습니다 (--read-only, LAYERSCOPE_READ_ONLY=1 또는 설정 → 읽기 전용)</translation>
+    </message>
+    <message>
+        <source>no snapshot</source>
+        <translation>스냅샷 없음</translation>
+    </message>
+    <message>
+        <source>Reading the Docker daemon…</source>
+        <translation>Docker 데몬을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Opening {name}…</source>
+        <translation>{name} 여는 중…</translation>
+    </message>
+    <message>
+        <source>Opening the demo snapshot…</source>
+        <translation>데모 스냅샷을 여는 중…</translation>
+    </message>
+    <message>
+        <source>reading images %v/%m</source>
+        <translation>이미지 읽는 중 %v/%m</translation>
+    </message>
+    <message>
+        <source>the bundled demo snapshot cannot be read: {reason}</source>
+        <translation>함께 제공된 데모 스냅샷을 읽을 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot open snapshot:</source>
+        <translation>스냅샷을 열 수 없습니다:</translation>
+    </message>
+    <message>
+        <source>Docker daemon:</source>
+        <translation>Docker 데몬:</translation>
+    </message>
+    <message>
+        <source>still showing the snapshot taken {when}</source>
+        <translation>{when}에 찍은 스냅샷을 계속 보여 줍니다</translation>
+    </message>
+    <message>
+        <source>earlier</source>
+        <translation>이전</translation>
+    </message>
+    <message>
+        <source>WHAT-IF — nothing is deleted.</source>
+        <translation>WHAT-IF — 아무것도 삭제하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Remove, untag and prune are simulated on this snapshot. Undo: Ctrl+Z · Redo: Ctrl+Shift+Z · leave: W</source>
+        <translation>삭제, 태그 해제, 정리를 이 스냅샷에서 시뮬레이션합니다. 실행 취소: Ctrl+Z · 다시 실행: Ctrl+Shift+Z · 나가기: W</translation>
+    </message>
+    <message>
+        <source>No Docker daemon reachable ({reason}). </source>
+        <translation>연결할 수 있는 Docker 데몬이 없습니다 ({reason}). </translation>
+    </message>
+    <message>
+        <source>Showing the bundled tutorial snapshot (ubuntu:18.04 → ubuntu_apache → iscreamedu_apache), not your machine. Try What-if (W) to step through the tutorial&apos;s deletions.</source>
+        <translation>이 컴퓨터가 아니라 함께 제공된 튜토리얼 스냅샷(ubuntu:18.04 → ubuntu_apache → iscreamedu_apache)을 보여 줍니다. What-if(W)로 튜토리얼의 삭제 과정을 한 단계씩 따라가 보세요.</translation>
+    </message>
+    <message>
+        <source>DEMO — bundled tutorial snapshot</source>
+        <translation>데모 — 함께 제공된 튜토리얼 스냅샷</translation>
+    </message>
+    <message>
+        <source>snapshot {name} (taken {when})</source>
+        <translation>스냅샷 {name} ({when}에 찍음)</translation>
+    </message>
+    <message>
+        <source>{engine} {version} at {host}</source>
+        <translation>{host}의 {engine} {version}</translation>
+    </message>
+    <message>
+        <source>[read-only]</source>
+        <translation>[읽기 전용]</translation>
+    </message>
+    <message>
+        <source>[WHAT-IF]</source>
+        <translation>[WHAT-IF]</translation>
+    </message>
+    <message>
+        <source>{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers</source>
+        <translation>이미지 {n}개 · 태그 있음 {t} · 댕글링 {d} · 중간 {i} · 레이어 {l}개</translation>
+    </message>
+    <message>
+        <source>Σ image sizes {naive} · on disk {actual}</source>
+        <translation>이미지 크기 합 {naive} · 디스크 실사용 {actual}</translation>
+    </message>
+    <message>
+        <source>The naive sum of `docker images` SIZE against the bytes stored, counting each shared layer once</source>
+        <translation>`docker images` SIZE를 단순히 더한 값과, 공유 레이어를 한 번씩만 센 실제 저장 바이트의 비교</translation>
+    </message>
+    <message>
+        <source>DEMO</source>
+        <translation>데모</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>실시간</translation>
+    </message>
+    <message>
+        <source>WHAT-IF</source>
+        <translation>WHAT-IF</translation>
+    </message>
+    <message>
+        <source>read-only</source>
+        <translation>읽기 전용</translation>
+    </message>
+    <message>
+        <source>no daemon behind the demo — use What-if (W)</source>
+        <translation>데모에는 데몬이 없습니다 — What-if(W)를 쓰세요</translation>
+    </message>
+    <message>
+        <source>no daemon behind a snapshot file — use What-if (W)</source>
+        <translation>스냅샷 파일에는 데몬이 없습니다 — What-if(W)를 쓰세요</translation>
+    </message>
+    <message>
+        <source>Open snapshot</source>
+        <translation>스냅샷 열기</translation>
+    </message>
+    <message>
+        <source>Layerscope snapshot (*.json);;All (*)</source>
+        <translation>Layerscope 스냅샷 (*.json);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Save snapshot</source>
+        <translation>스냅샷 저장</translation>
+    </message>
+    <message>
+        <source>Layerscope snapshot (*.json)</source>
+        <translation>Layerscope 스냅샷 (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot save snapshot:</source>
+        <translation>스냅샷을 저장할 수 없습니다:</translation>
+    </message>
+    <message>
+        <source>saved {n} images to {path}</source>
+        <translation>이미지 {n}개를 {path}에 저장했습니다</translation>
+    </message>
+    <message>
+        <source>About Layerscope</source>
+        <translation>Layerscope 정보</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Layerscope&lt;/b&gt; shows what Docker stores on disk: every local image, the layers they share, and exactly what &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt; would do before anything is deleted.</source>
+        <translation>&lt;b&gt;Layerscope&lt;/b&gt;는 Docker가 디스크에 저장하는 것을 보여 줍니다: 모든 로컬 이미지, 이미지들이 공유하는 레이어, 그리고 무엇이든 삭제하기 전에 &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt;이 정확히 무엇을 할지.</translation>
+    </message>
+    <message>
+        <source>{name} selected — Ctrl+R previews `docker rmi`</source>
+        <translation>{name} 선택됨 — Ctrl+R로 `docker rmi`를 미리 봅니다</translation>
+    </message>
+    <message>
+        <source>zoom {pct}</source>
+        <translation>배율 {pct}</translation>
+    </message>
+    <message>
+        <source>preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <source>Esc clears the preview. Nothing was deleted.</source>
+        <translation>Esc로 미리 보기를 지웁니다. 아무것도 삭제하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Preview cleared. Nothing was deleted.</source>
+        <translation>미리 보기를 지웠습니다. 아무것도 삭제하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>(by ID)</source>
+        <translation>(ID로)</translation>
+    </message>
+    <message>
+        <source>Preview rmi {ref}</source>
+        <translation>rmi {ref} 미리 보기</translation>
+    </message>
+    <message>
+        <source>Untag {tag}…</source>
+        <translation>{tag} 태그 해제…</translation>
+    </message>
+    <message>
+        <source>What-if: docker rmi {ref}</source>
+        <translation>What-if: docker rmi {ref}</translation>
+    </message>
+    <message>
+        <source>Focus on this image&apos;s lineage</source>
+        <translation>이 이미지의 계보에 집중</translation>
+    </message>
+    <message>
+        <source>Nothing removed: destructive actions are disabled here</source>
+        <translation>삭제하지 않았습니다: 여기서는 삭제 작업이 꺼져 있습니다</translation>
+    </message>
+    <message>
+        <source>asking for confirmation</source>
+        <translation>확인을 묻는 중</translation>
+    </message>
+    <message>
+        <source>Cancelled — nothing was changed</source>
+        <translation>취소됨 — 아무것도 바뀌지 않았습니다</translation>
+    </message>
+    <message>
+        <source>nothing to do</source>
+        <translation>할 일이 없습니다</translation>
+    </message>
+    <message>
+        <source>Not performed</source>
+        <translation>실행하지 않음</translation>
+    </message>
+    <message>
+        <source>Refused: {why}</source>
+        <translation>거부됨: {why}</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>실행 중…</translation>
+    </message>
+    <message>
+        <source>Running {command}…</source>
+        <translation>{command} 실행 중…</translation>
+    </message>
+    <message>
+        <source>Done — as predicted</source>
+        <translation>완료 — 예측대로</translation>
+    </message>
+    <message>
+        <source>The daemon answered differently</source>
+        <translation>데몬이 다르게 응답했습니다</translation>
+    </message>
+    <message>
+        <source>what-if step — nothing was deleted</source>
+        <translation>what-if 단계 — 아무것도 삭제하지 않았습니다</translation>
+    </message>
+    <message>
+        <source>What-if: {summary}</source>
+        <translation>What-if 결과: {summary}</translation>
+    </message>
+    <message>
+        <source>Undone: {label}</source>
+        <translation>실행 취소: {label}</translation>
+    </message>
+    <message>
+        <source>Redone: {label}</source>
+        <translation>다시 실행: {label}</translation>
+    </message>
+    <message>
+        <source>WHAT-IF — nothing is deleted</source>
+        <translation>WHAT-IF — 아무것도 삭제하지 않습니다</translation>
+    </message>
+    <message>
+        <source>step {n}: {label}</source>
+        <translation>{n}단계: {label}</translation>
+    </message>
+    <message>
+        <source>original state — Right applies the next step</source>
+        <translation>원래 상태 — 오른쪽 화살표로 다음 단계를 적용합니다</translation>
+    </message>
+    <message>
+        <source>{n} layers · SIZE {size} · UNIQUE {unique}</source>
+        <translation>레이어 {n}개 · 크기 {size} · 고유 {unique}</translation>
+    </message>
+    <message>
+        <source>Right / PgDn: next image · Left / PgUp: previous · Esc: leave</source>
+        <translation>오른쪽 / PgDn: 다음 이미지 · 왼쪽 / PgUp: 이전 · Esc: 나가기</translation>
+    </message>
+    <message>
+        <source>Internal error:</source>
+        <translation>내부 오류:</translation>
+    </message>
+</context>
+<context>
+    <name>StorageChart</name>
+    <message>
+        <source>SHARED SIZE (layers other images hold too)</source>
+        <translation>공유 크기 (다른 이미지도 가진 레이어)</translation>
+    </message>
+    <message>
+        <source>UNIQUE SIZE (only this image)</source>
+        <translation>고유 크기 (이 이미지에만 있음)</translation>
+    </message>
+    <message>
+        <source> (largest {n} of {total})</source>
+        <translation> ({total}개 중 큰 것 {n}개)</translation>
+    </message>
+    <message>
+        <source>Per image: shared vs unique</source>
+        <translation>이미지별: 공유 대 고유</translation>
+    </message>
+    <message>
+        <source>Σ docker images SIZE</source>
+        <translation>Σ docker images 크기</translation>
+    </message>
+    <message>
+        <source>actually on disk</source>
+        <translation>실제 디스크 사용량</translation>
+    </message>
+    <message>
+        <source>Naive sum vs stored (each layer counted once)</source>
+        <translation>단순 합 대 실제 저장량 (레이어마다 한 번씩만 셈)</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIfPanel</name>
+    <message>
+        <source>&lt;b&gt;What-if steps&lt;/b&gt; — simulated on the snapshot, nothing is deleted. Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
+        <translation>&lt;b&gt;What-if 단계&lt;/b&gt; — 스냅샷에서 시뮬레이션하며 아무것도 삭제하지 않습니다. Ctrl+Z는 실행 취소, Ctrl+Shift+Z는 다시 실행입니다.</translation>
+    </message>
+    <message>
+        <source>0. original snapshot</source>
+        <translation>0. 원래 스냅샷</translation>
+    </message>
+    <message>
+        <source>↷ {label} (undone)</source>
+        <translation>↷ {label} (실행 취소됨)</translation>
+    </message>
+</context>
+</TS>
