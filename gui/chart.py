@@ -31,22 +31,41 @@ class StorageChart(FigureCanvasQTAgg):
         self._resize_timer.setInterval(120)
         self._resize_timer.timeout.connect(self._on_resize_settled)
         self.plotted_images: list[str] = []
+        self._analysis: Analysis | None = None
+        self._dirty = False
 
     def set_analysis(self, analysis: Analysis | None) -> None:
-        """Redraw for a new snapshot (draw_idle: painted at the next event loop turn)."""
+        """Take a new snapshot; the figure is rebuilt now if the chart is on screen, else when it is shown
+        (a live update must not pay for a chart nobody sees)."""
+        self._analysis = analysis
+        self.plotted_images = [i.id for i in self._shown(analysis)] if analysis is not None else []
+        self._dirty = True
+        if self.isVisible():
+            self.ensure_drawn()
+
+    @staticmethod
+    def _shown(analysis: Analysis) -> list:
+        """The images that get a bar: the largest listed ones, smallest first (barh draws bottom-up)."""
+        sizes, status = analysis.image_sizes, analysis.status
+        listed = [i for i in analysis.snapshot.images if status[i.id].status != "intermediate"]
+        listed.sort(key=lambda i: sizes[i.id].size, reverse=True)
+        return listed[:MAX_BARS][::-1]
+
+    def ensure_drawn(self) -> None:
+        """Rebuild the figure for the current analysis if it changed (draw_idle: painted at the next turn)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        analysis = self._analysis
         fig = self.figure
         fig.clear()
-        self.plotted_images = []
         if analysis is None:
             self.draw_idle()
             return
-        snap = analysis.snapshot
         sizes = analysis.image_sizes
-        status = analysis.status
-        listed = [i for i in snap.images if status[i.id].status != "intermediate"]
-        listed.sort(key=lambda i: sizes[i.id].size, reverse=True)
-        shown = listed[:MAX_BARS][::-1]
-        self.plotted_images = [i.id for i in shown]
+        snap = analysis.snapshot
+        listed = [i for i in snap.images if analysis.status[i.id].status != "intermediate"]
+        shown = self._shown(analysis)
         gs = fig.add_gridspec(2, 1, height_ratios=[max(3, len(shown) * 0.35), 1.25])
         ax = fig.add_subplot(gs[0])
         names = [(i.repo_tags[0] if i.repo_tags else f"<none> {i.short_id}") for i in shown]
@@ -92,6 +111,10 @@ class StorageChart(FigureCanvasQTAgg):
         self.resized.emit()
 
     # Qt overrides
+    def showEvent(self, event) -> None:  # noqa: N802
+        self.ensure_drawn()
+        super().showEvent(event)
+
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._resize_timer.start()

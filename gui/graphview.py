@@ -161,20 +161,22 @@ class ImageItem(_NodeItem):
     def __init__(self, rect: QRectF, image_id: str, tags: tuple[str, ...], status: str, in_use: bool,
                  running: bool, size: int) -> None:
         super().__init__(rect, image_id)
-        self.tags = tags
-        self.status = status
-        self.in_use = in_use
-        self.running = running
         self.untagged_refs: set[str] = set()
         if ImageItem.FONT is None:
             ImageItem.FONT = theme.font(9, bold=True)
             ImageItem.SMALL = theme.font(7.5)
             ImageItem.METRICS = QFontMetricsF(ImageItem.FONT)
+        self.set_label(tags, status, in_use, running, size)
+
+    def set_label(self, tags: tuple[str, ...], status: str, in_use: bool, running: bool, size: int) -> None:
+        """Set what the badge says and its shape (at creation, and when a live update retags it)."""
+        self.tags, self.status, self.in_use, self.running = tags, status, in_use, running
         self.label: str | None = None              # elided on first paint with text
         use = tr("  ▶ running") if running else tr("  ● in use") if in_use else ""
-        self.detail = "{id} · {status} · {size}{use}".format(id=short_id(image_id), status=tr(status),
+        self.detail = "{id} · {status} · {size}{use}".format(id=short_id(self.node_id), status=tr(status),
                                                               size=human(size), use=use)
         self._outline = self._make_outline()
+        self.update()
 
     # Shape by status: tagged images are rounded badges, intermediates plain
     # rectangles, dangling images a notched "tag" shape (the thing to clean up).
@@ -361,7 +363,12 @@ class GraphView(QGraphicsView):
 
     # -- building -----------------------------------------------------------------------
     def set_data(self, analysis: Analysis, layout: Layout) -> None:
-        """Replace the drawing: create every item in one pass (items are never moved afterwards)."""
+        """Replace the drawing: create every item in one pass (items are never moved afterwards).
+
+        When the layout is the one already drawn (a live tag/untag: same forest, same boxes), the items
+        are kept and only their labels, status and colours are refreshed."""
+        if layout is self.layout and self.analysis is not None and self._relabel(analysis, layout):
+            return
         self._syncing = True
         scene = self.scene()
         scene.clear()
@@ -370,33 +377,14 @@ class GraphView(QGraphicsView):
         self.node_of = dict(layout.node_of)
         self.preview_active = False
         self.focused_image = None
-        graph = analysis.graph
-        use = analysis.layer_use
-        sizes = analysis.image_sizes
         for node in layout.nodes.values():
             rect = QRectF(node.x, node.y, node.w, node.h)
             if node.kind == IMAGE:
-                img = analysis.snapshot.by_id[node.id]
-                st = analysis.status[node.id]
-                item = ImageItem(rect, node.id, img.repo_tags, st.status, st.in_use, bool(st.running),
-                                 sizes[node.id].size)
+                item = ImageItem(rect, node.id, *self._image_label(analysis, node.id))
                 self.image_items[node.id] = item
             else:
-                top = node.members[-1]
-                # "shared by N images" counts the images `docker images` lists, as the class sees them
-                holders = len(use[top].listed_images) if top in use else 1
-                data = graph.nodes[node.members[0]]
-                if node.kind == COLLAPSED:
-                    total = sum((graph.nodes[m]["size"] or 0) for m in node.members)
-                    title = tr("⋯ {n} layers").format(n=len(node.members))
-                    detail = tr("{size} · hover to see them").format(size=human(total))
-                else:
-                    title = short_created_by(data["created_by"]) if data["created_by"] else \
-                        tr("layer {id}").format(id=short_id(node.id))
-                    detail = human(data["size"])
-                if holders > 1:
-                    detail += tr(" · shared by {n} images").format(n=holders)
-                item = LayerItem(rect, node.id, node.members, title, detail, holders, node.kind == COLLAPSED)
+                item = LayerItem(rect, node.id, node.members, *self._layer_label(analysis, node),
+                                 node.kind == COLLAPSED)
                 self.layer_items[node.id] = item
             scene.addItem(item)
         # Edges: two path items (layer→layer, layer→image), mouse-transparent, under the nodes.
@@ -433,6 +421,53 @@ class GraphView(QGraphicsView):
         self._overview_on = False
         self._apply_overview()
         self._syncing = False
+
+    @staticmethod
+    def _image_label(analysis: Analysis, image_id: str) -> tuple:
+        """ImageItem's (tags, status, in_use, running, size) for one image."""
+        st = analysis.status[image_id]
+        return (analysis.snapshot.by_id[image_id].repo_tags, st.status, st.in_use, bool(st.running),
+                analysis.image_sizes[image_id].size)
+
+    @staticmethod
+    def _layer_label(analysis: Analysis, node) -> tuple[str, str, int]:
+        """LayerItem's (title, detail, holders) for a layer or a collapsed run."""
+        graph, use = analysis.graph, analysis.layer_use
+        top = node.members[-1]
+        # "shared by N images" counts the images `docker images` lists, as the class sees them
+        holders = len(use[top].listed_images) if top in use else 1
+        data = graph.nodes[node.members[0]]
+        if node.kind == COLLAPSED:
+            total = sum((graph.nodes[m]["size"] or 0) for m in node.members)
+            title = tr("⋯ {n} layers").format(n=len(node.members))
+            detail = tr("{size} · hover to see them").format(size=human(total))
+        else:
+            title = short_created_by(data["created_by"]) if data["created_by"] else \
+                tr("layer {id}").format(id=short_id(node.id))
+            detail = human(data["size"])
+        if holders > 1:
+            detail += tr(" · shared by {n} images").format(n=holders)
+        return title, detail, holders
+
+    def _relabel(self, analysis: Analysis, layout: Layout) -> bool:
+        """Refresh the existing items for a new analysis drawn with the same layout; False if they differ."""
+        if set(self.image_items) != {n.id for n in layout.nodes.values() if n.kind == IMAGE}:
+            return False
+        self.clear_preview()
+        self.clear_focus()
+        self.analysis = analysis
+        for node in layout.nodes.values():
+            if node.kind == IMAGE:
+                self.image_items[node.id].set_label(*self._image_label(analysis, node.id))
+            else:
+                item = self.layer_items[node.id]
+                title, detail, holders = self._layer_label(analysis, node)
+                if (title, detail, holders) != (item.title, item.detail, item.holders):
+                    item.title, item.detail, item.holders, item.title_elided = title, detail, holders, None
+                    item.update()
+        if self.overview is not None:
+            self.overview.invalidate()
+        return True
 
     def _image_tooltip(self, image_id: str) -> str:
         a = self.analysis

@@ -233,7 +233,8 @@ class MainWindow(QMainWindow):
         return self.graph_view.scene()
 
     def chart_figure(self):
-        """The matplotlib Figure of the storage chart."""
+        """The matplotlib Figure of the storage chart (drawn for the current snapshot)."""
+        self.chart.ensure_drawn()
         return self.chart.figure
 
     def menu(self, name: str) -> QMenu:
