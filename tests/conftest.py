@@ -41,3 +41,17 @@ def daemon(private_daemon):
         private_daemon.start()
     private_daemon.wipe()
     return private_daemon
+
+
+@pytest.fixture
+def temp_settings(tmp_path, monkeypatch):
+    """For GUI tests: own QSettings location and image cache, English UI, no read-only from the environment."""
+    from PySide6.QtCore import QSettings
+    from gui.mainwindow import open_settings
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setenv("LAYERSCOPE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("LAYERSCOPE_READ_ONLY", raising=False)
+    settings = open_settings()
+    settings.setValue("ui/language", "en")
+    settings.sync()
+    return tmp_path

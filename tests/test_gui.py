@@ -23,11 +23,9 @@ LOAD_TIMEOUT = 60_000
 
 
 @pytest.fixture(autouse=True)
-def temp_settings(tmp_path, monkeypatch):
-    """Every test gets its own QSettings location and image cache (never the user's)."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    monkeypatch.setenv("LAYERSCOPE_CACHE", str(tmp_path / "cache"))
-    yield tmp_path
+def _isolated(temp_settings):
+    """Every test here runs with the shared temp_settings (tests/conftest.py)."""
+    return temp_settings
 
 
 @pytest.fixture(scope="module")

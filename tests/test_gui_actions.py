@@ -16,12 +16,9 @@ LOAD_TIMEOUT = 60_000
 
 
 @pytest.fixture(autouse=True)
-def temp_settings(tmp_path, monkeypatch):
-    """Every test gets its own QSettings location and image cache; no read-only from the environment."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    monkeypatch.setenv("LAYERSCOPE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("LAYERSCOPE_READ_ONLY", raising=False)
-    yield tmp_path
+def _isolated(temp_settings):
+    """Every test here runs with the shared temp_settings (tests/conftest.py)."""
+    return temp_settings
 
 
 class Scripted(Interaction):

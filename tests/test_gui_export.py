@@ -29,14 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def temp_settings(tmp_path, monkeypatch):
-    """Own QSettings location and image cache; English UI whatever the machine's locale."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    monkeypatch.setenv("LAYERSCOPE_CACHE", str(tmp_path / "cache"))
-    s = open_settings()
-    s.setValue("ui/language", "en")
-    s.sync()
-    yield tmp_path
+def _isolated(temp_settings):
+    """Every test here runs with the shared temp_settings (tests/conftest.py)."""
+    return temp_settings
 
 
 @pytest.fixture(scope="module")

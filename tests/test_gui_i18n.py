@@ -29,11 +29,13 @@ KEEP = re.compile(r"^(What-if|WHAT-IF|\[WHAT-IF\]|What-if: docker rmi \{ref\}|Gr
 
 
 @pytest.fixture(autouse=True)
-def temp_settings(tmp_path, monkeypatch):
-    """Own QSettings location and cache; the app is back in English after each test."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    monkeypatch.setenv("LAYERSCOPE_CACHE", str(tmp_path / "cache"))
-    yield tmp_path
+def _english_after(temp_settings):
+    """Shared temp settings but no language chosen (these tests choose it); English again after each test."""
+    from gui.mainwindow import open_settings
+    settings = open_settings()
+    settings.remove("ui/language")
+    settings.sync()
+    yield temp_settings
     if QApplication.instance() is not None:
         i18n.Translations.of(QApplication.instance()).apply(i18n.ENGLISH)
 

@@ -18,11 +18,9 @@ DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "tutorial
 
 
 @pytest.fixture(autouse=True)
-def temp_settings(tmp_path, monkeypatch):
-    """Every test gets its own QSettings location and image cache."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    monkeypatch.setenv("LAYERSCOPE_CACHE", str(tmp_path / "cache"))
-    yield tmp_path
+def _isolated(temp_settings):
+    """Every test here runs with the shared temp_settings (tests/conftest.py)."""
+    return temp_settings
 
 
 def daemon_images(client) -> set[tuple[str, tuple[str, ...]]]:
