@@ -12,7 +12,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog
 
 import builders

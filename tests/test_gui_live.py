@@ -9,7 +9,6 @@ import time
 from typing import Callable
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 import builders
