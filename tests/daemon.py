@@ -17,8 +17,65 @@ class DaemonUnavailable(Exception):
     """dockerd cannot be started on this machine (not installed, not root, ...)."""
 
 
-class PrivateDaemon:
+class PrivateService:
+    """What the private dockerd and the private Podman service share: stop, log, wipe, remove."""
+
+    proc: subprocess.Popen | None = None
+    root: Path
+    log_path: Path
+    NAME = "service"
+
+    def client(self, timeout: float = 120) -> docker.DockerClient:  # pragma: no cover - overridden
+        """A docker SDK client for the service."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop the process (SIGTERM, then SIGKILL) and wait for it."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    def remove_root(self) -> None:
+        """Unmount whatever is still mounted under the root (deepest first) and delete it."""
+        subprocess.run(["sh", "-c", f"grep -o ' {self.root}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l"],
+                       check=False, capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def log_tail(self, lines: int = 5) -> str:
+        """The last lines of the process's log, for error messages."""
+        try:
+            return " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def wipe(self) -> None:
+        """Remove every container and image, leaving an empty store."""
+        api = self.client().api
+        for ctr in api.containers(all=True, quiet=True):
+            api.remove_container(ctr["Id"], force=True)
+        for _ in range(50):
+            ids = [i["Id"] for i in api.images(all=True)]
+            if not ids:
+                return
+            for image_id in ids:
+                try:
+                    api.remove_image(image_id, force=True)
+                except docker.errors.APIError:
+                    pass  # children first; the next round gets it
+        raise RuntimeError(f"could not wipe the test {self.NAME}")
+
+
+class PrivateDaemon(PrivateService):
     """Start, stop and restart one dockerd on a private socket (DESIGN.md §4)."""
+
+    NAME = "daemon"
 
     def __init__(self, root: str | None = None, tls: bool = False) -> None:
         self.root = Path(root or tempfile.mkdtemp(prefix="ls-dd-"))
@@ -107,19 +164,6 @@ class PrivateDaemon:
         """A docker SDK client for this daemon."""
         return docker.DockerClient(base_url=self.url, timeout=timeout)
 
-    def stop(self) -> None:
-        """Stop dockerd (SIGTERM, then SIGKILL) and wait for it."""
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-
     def restart(self) -> None:
         """Stop and start again on the same data root."""
         self.stop()
@@ -128,29 +172,4 @@ class PrivateDaemon:
     def cleanup(self) -> None:
         """Stop and remove the data root (unmounting anything left behind)."""
         self.stop()
-        subprocess.run(["sh", "-c", f"grep -o ' {self.root}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l"],
-                       check=False, capture_output=True)
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def log_tail(self, lines: int = 5) -> str:
-        """The last lines of dockerd's log, for error messages."""
-        try:
-            return " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def wipe(self) -> None:
-        """Remove every container and image, leaving an empty daemon."""
-        api = self.client().api
-        for ctr in api.containers(all=True, quiet=True):
-            api.remove_container(ctr["Id"], force=True)
-        for _ in range(50):
-            ids = [i["Id"] for i in api.images(all=True)]
-            if not ids:
-                return
-            for image_id in ids:
-                try:
-                    api.remove_image(image_id, force=True)
-                except docker.errors.APIError:
-                    pass  # children first; the next round gets it
-        raise RuntimeError("could not wipe the test daemon")
+        self.remove_root()

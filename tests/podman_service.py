@@ -29,6 +29,8 @@ from pathlib import Path
 
 import docker
 
+from daemon import PrivateService
+
 
 class PodmanUnavailable(Exception):
     """podman cannot run a private service on this machine."""
@@ -40,9 +42,10 @@ def _limit(kind: int, cap: int) -> int:
     return cap if hard == resource.RLIM_INFINITY else min(cap, hard)
 
 
-class PodmanService:
+class PodmanService(PrivateService):
     """Start, stop and wipe one ``podman system service`` on a private socket."""
 
+    NAME = "Podman service"
     API_VERSION = "1.41"     # what Podman 4.x's compat API announces
 
     def __init__(self, root: str | None = None, storage_driver: str | None = None) -> None:
@@ -132,19 +135,6 @@ network_config_dir = "{r / 'net'}"
         """A docker SDK client for the service (API 1.41, as Podman 4 announces)."""
         return docker.DockerClient(base_url=self.url, timeout=timeout, version=self.API_VERSION)
 
-    def stop(self) -> None:
-        """Stop the service (SIGTERM, then SIGKILL) and wait for it."""
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-
     def cleanup(self) -> None:
         """Stop, kill leftover conmon processes of our containers, unmount and remove the root."""
         self.stop()
@@ -162,29 +152,4 @@ network_config_dir = "{r / 'net'}"
                         os.kill(int(pid), signal.SIGKILL)
                     except OSError:
                         pass
-        subprocess.run(["sh", "-c", f"grep -o ' {self.root}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l"],
-                       check=False, capture_output=True)
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def log_tail(self, lines: int = 5) -> str:
-        """The last lines of the service's log, for error messages."""
-        try:
-            return " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def wipe(self) -> None:
-        """Remove every container and image, leaving an empty store."""
-        api = self.client().api
-        for ctr in api.containers(all=True, quiet=True):
-            api.remove_container(ctr["Id"], force=True)
-        for _ in range(50):
-            ids = [i["Id"] for i in api.images(all=True)]
-            if not ids:
-                return
-            for image_id in ids:
-                try:
-                    api.remove_image(image_id, force=True)
-                except docker.errors.APIError:
-                    pass
-        raise RuntimeError("could not wipe the test Podman service")
+        self.remove_root()
