@@ -21,6 +21,15 @@ HISTORY_COLUMNS = (QT_TRANSLATE_NOOP("DetailsPanel", "IMAGE"), QT_TRANSLATE_NOOP
 CHAIN_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _header_label() -> QLabel:
+    """A selectable, wrapping header line above a details list."""
+    label = QLabel()
+    label.setObjectName("detailsHeader")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 class DetailsPanel(QWidget):
     """Top: the selected image's history; bottom: the selected layer. Emits IDs when rows are clicked."""
 
@@ -37,10 +46,7 @@ class DetailsPanel(QWidget):
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(6, 6, 6, 0)
-        self.image_header = QLabel()
-        self.image_header.setObjectName("detailsHeader")
-        self.image_header.setWordWrap(True)
-        self.image_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.image_header = _header_label()
         self.history = QTableWidget(0, len(HISTORY_COLUMNS))
         self.history.setObjectName("historyTable")
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -59,10 +65,7 @@ class DetailsPanel(QWidget):
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(6, 0, 6, 6)
-        self.layer_header = QLabel()
-        self.layer_header.setObjectName("detailsHeader")
-        self.layer_header.setWordWrap(True)
-        self.layer_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layer_header = _header_label()
         self.holders = QListWidget()
         self.holders.itemClicked.connect(self._on_holder_clicked)
         bl.addWidget(self.layer_header)
