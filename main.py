@@ -5,10 +5,11 @@ import argparse
 import json
 import sys
 
+from model import delete_cli, export_cli
 from model.snapshot import Snapshot, SnapshotError
 from model.source import DaemonError, connect, read_snapshot
 
-HEADLESS = ("snapshot", "rmi", "prune", "export")
+HEADLESS = ("snapshot", "rmi", "prune", "log", "export")
 
 
 def load_snapshot(args: argparse.Namespace) -> Snapshot:
@@ -50,18 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--snapshot", metavar="FILE", default=argparse.SUPPRESS, help="read a saved snapshot")
     snap.set_defaults(func=cmd_snapshot)
 
-    try:
-        from model import delete_cli
-    except ImportError:
-        delete_cli = None
-    if delete_cli is not None:
-        delete_cli.add_parsers(sub)
-    try:
-        from model import export_cli
-    except ImportError:
-        export_cli = None
-    if export_cli is not None:
-        export_cli.add_parsers(sub)
+    delete_cli.add_parsers(sub)
+    export_cli.add_parsers(sub)
     return parser
 
 

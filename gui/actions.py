@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
                                QTreeWidget, QVBoxLayout, QWidget)
 
+from model.perform import Performed
 from model.plan import PRUNE, Plan, Request
 
 from .preview import fill_tree, plan_html
@@ -131,8 +132,13 @@ class DialogInteraction(Interaction):
         box.exec()
 
 
-def answer_html(plan: Plan, actual: object, differences: list[str], failure: str, tr: Callable[[str], str]) -> str:
-    """The daemon's answer as lines, and plainly whether it matched the prediction."""
+def answer_html(done: Performed, tr: Callable[[str], str]) -> str:
+    """The daemon's answer as lines, and plainly whether it matched the prediction (or why nothing was sent)."""
+    plan, actual, differences, failure = done.plan, done.actual, done.differences, done.failure
+    if done.refused is not None:
+        return "<b>$ " + html.escape(plan.request.command) + "</b><br><b style='color:#d64545'>" + \
+            html.escape(tr("Refused: {why}").format(why=done.refused.reason)) + "</b><br>" + \
+            html.escape(tr("Nothing was sent to the daemon."))
     lines: list[str] = []
     if plan.request.action == PRUNE:
         data = actual if isinstance(actual, dict) else {}

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayo
                                QProgressBar, QPushButton, QSplitter, QTableView, QTabWidget, QToolBar,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from model.deletelog import DeleteLog
+from model.perform import NOTHING, WINDOW, Performed, record_refusal, refusal
 from model.plan import PRUNE, RMI, UNTAG, Plan, Request, make_plan, snapshot_diff
 from model.sizes import human
 from model.snapshot import Snapshot
@@ -22,6 +24,7 @@ from model.whatif import UNDO, Change, WhatIf
 from . import theme
 from .actions import DialogInteraction, Interaction, answer_html
 from .chart import StorageChart
+from .deletehistory import DeleteHistoryDialog
 from .details import DetailsPanel
 from .graphview import GraphView
 from .legend import Legend
@@ -44,21 +47,6 @@ class WindowOptions:
     snapshot: str | None = None
     demo: bool = False
     read_only: bool = False
-
-
-@dataclass
-class ActionResult:
-    """A performed action: the plan shown, the daemon's answer, the differences, a failure message."""
-
-    plan: Plan
-    actual: object
-    differences: list[str]
-    failure: str
-
-    @property
-    def matched(self) -> bool:
-        """True when the daemon answered exactly what was predicted."""
-        return not self.failure and not self.differences
 
 
 def open_settings() -> QSettings:
@@ -157,7 +145,7 @@ class MainWindow(QMainWindow):
     loaded = Signal()                 # a snapshot is on screen
     load_failed = Signal(str)         # a load ended in the banner (message)
     preview_changed = Signal()        # an rmi preview was shown or cleared
-    action_finished = Signal(object)  # ActionResult after a performed action (before the reload)
+    action_finished = Signal(object)  # model.perform.Performed after a confirmed action (before the reload)
     whatif_changed = Signal()         # entered, left, or a step was done / undone / redone
     presentation_changed = Signal(bool)
 
@@ -180,6 +168,7 @@ class MainWindow(QMainWindow):
         self.preview: Plan | None = None
         self.busy = False                # a destructive action is running on the daemon
         self._perform_task: PerformTask | None = None
+        self.delete_log = DeleteLog()                  # every refused and performed delete is recorded here
         self._refresh_after_action = False
         self.whatif: WhatIf | None = None
         self._whatif_real: Loaded | None = None        # the real state behind the sandbox
@@ -418,6 +407,7 @@ class MainWindow(QMainWindow):
         self.act_redo = a(self._on_redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
         self.act_read_only = a(self._on_read_only_toggled, None, checkable=True)
         self.act_about = a(self._on_about)
+        self.act_delete_history = a(self.show_delete_history)
         self.destructive_actions = (self.act_remove, self.act_untag, self.act_prune, self.act_prune_all)
 
         mb = self.menuBar()
@@ -430,7 +420,7 @@ class MainWindow(QMainWindow):
             "Image": (self.act_preview, self.act_focus, None, self.act_remove, self.act_untag, None, self.act_prune,
                       self.act_prune_all, None, self.act_whatif, self.act_undo, self.act_redo),
             "Settings": (self.act_read_only,),
-            "Help": (self.act_about,),
+            "Help": (self.act_delete_history, None, self.act_about),
         }
         for name, acts in layout.items():
             m = mb.addMenu("")
@@ -493,6 +483,9 @@ class MainWindow(QMainWindow):
             self.act_read_only: (self.tr("&Read-only"),
                                  self.tr("Disable every action that changes the daemon")),
             self.act_about: (self.tr("&About Layerscope"), self.tr("What Layerscope is")),
+            self.act_delete_history: (self.tr("&Delete history…"),
+                                      self.tr("Every delete refused or performed, with its prediction and the "
+                                              "daemon's answer")),
         }
         for act, (text, tip) in texts.items():
             act.setText(text)
@@ -880,6 +873,13 @@ class MainWindow(QMainWindow):
         else:
             self._on_reload()
 
+    def show_delete_history(self) -> DeleteHistoryDialog:
+        """Help → Delete history: the delete log, newest first (non-modal)."""
+        dialog = DeleteHistoryDialog(self.delete_log, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def _on_about(self) -> None:
         QMessageBox.about(self, self.tr("About Layerscope"), self.tr(
             "<b>Layerscope</b> shows what Docker stores on disk: every local image, the layers they share, "
@@ -1119,34 +1119,36 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Cancelled — nothing was changed"), 8000)
             return plan
         plan = self._replan(plan.request)           # the dialog may have changed the options
-        if not plan.can_perform:
+        why = refusal(plan)
+        if why is not None:
             self._show_plan(plan)
-            reason = plan.unpredictable[0] if plan.unpredictable else plan.errors[0] if plan.errors else \
-                self.tr("nothing to do")
-            self.interaction.inform(self.tr("Not performed"), html.escape(self.tr("Refused: {why}").format(why=reason)),
-                                    warning=True)
+            if why.kind != NOTHING:
+                record_refusal(plan, why, self.delete_log, WINDOW)
+            self.interaction.inform(self.tr("Not performed"),
+                                    html.escape(self.tr("Refused: {why}").format(why=why.reason)), warning=True)
             return plan
         self._show_plan(plan, self.tr("running…"))
         self.busy = True
         self._update_actions()
-        task = PerformTask(self.generation, self.options.host, plan)
+        task = PerformTask(self.generation, self.options.host, plan, self.delete_log)
         task.signals.done.connect(self._on_performed, Qt.ConnectionType.QueuedConnection)
         self._perform_task = task              # keeps the task (and its signals object) alive until done
         self.statusBar().showMessage(self.tr("Running {command}…").format(command=plan.request.command))
         self.pool.start(task)
         return plan
 
-    def _on_performed(self, generation: int, actual: object, failure: str) -> None:
-        plan = self._perform_task.plan
+    def _on_performed(self, generation: int, done: Performed) -> None:
         self._perform_task = None
         self.busy = False
-        differences = [] if failure else plan.compare(actual)
-        result = ActionResult(plan, actual, differences, failure)
-        title = self.tr("Done — as predicted") if result.matched else self.tr("The daemon answered differently")
-        self.interaction.inform(title, answer_html(plan, actual, differences, failure, self.tr),
-                                warning=not result.matched)
+        if done.refused is not None:
+            title = self.tr("Not performed")
+        elif done.matched:
+            title = self.tr("Done — as predicted")
+        else:
+            title = self.tr("The daemon answered differently")
+        self.interaction.inform(title, answer_html(done, self.tr), warning=not done.matched)
         self.statusBar().showMessage(title, 10000)
-        self.action_finished.emit(result)
+        self.action_finished.emit(done)
         self._refresh_after_action = True
         self.load_daemon()          # the daemon's real state, whatever happened
 

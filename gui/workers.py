@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from typing import Any
-
 from model.analysis import Analysis
 from model.classify import INTERMEDIATE
 from model.layout import ASPECT, Layout, layout_forest
-from model.plan import PRUNE, Plan
+from model.deletelog import DeleteLog
+from model.perform import WINDOW, Performed, perform
+from model.plan import Plan
 from model.snapshot import Snapshot, SnapshotError
 from model.source import Cancelled, DaemonError, connect, describe_error, read_snapshot
 
@@ -94,63 +94,32 @@ class LoadTask(QRunnable):
 class PerformSignals(QObject):
     """Signals of a PerformTask."""
 
-    done = Signal(int, object, str)       # generation, the daemon's answer (JSON shape), "" or a failure message
-
-
-def _api_error(exc: Exception) -> dict[str, Any] | None:
-    import docker
-    if isinstance(exc, docker.errors.APIError) and exc.response is not None:
-        return {"status": exc.response.status_code, "message": exc.explanation or str(exc)}
-    return None
+    done = Signal(int, object)            # generation, model.perform.Performed
 
 
 class PerformTask(QRunnable):
-    """Carry out a confirmed Plan on the daemon through the low-level API (the answer lists are kept).
+    """Carry out a confirmed Plan through model.perform (the CLI's path too), off the UI thread.
 
-    Order: remove the listed stopped containers (never forced, so a running one is refused), then
-    ``DELETE /images/{ref}`` per ref, or ``POST /images/prune``.  Emits the answer in the shape
-    ``Plan.compare`` reads; a lost daemon ends with a message instead."""
+    The daemon is read again first and the plan refused unless its prediction is unchanged;
+    the result (refused, or sent and compared) is recorded in the delete log."""
 
-    def __init__(self, generation: int, host: str | None, plan: Plan) -> None:
+    def __init__(self, generation: int, host: str | None, plan: Plan, log: DeleteLog) -> None:
         super().__init__()
-        self.generation, self.host, self.plan = generation, host, plan
+        self.generation, self.host, self.plan, self.log = generation, host, plan, log
         self.signals = PerformSignals()
         self.setAutoDelete(True)
 
     def run(self) -> None:
         """Runs on the pool thread; never raises."""
-        req = self.plan.request
-        actual: Any = [] if req.action != PRUNE else None
         try:
             client = connect(self.host)
         except Exception as exc:
-            self.signals.done.emit(self.generation, actual, describe_error(exc, self.host or ""))
+            self.signals.done.emit(self.generation, Performed(self.plan, failure=describe_error(exc, self.host or "")))
             return
         try:
-            for ctr in self.plan.containers_to_remove:
-                client.api.remove_container(ctr.id, force=False)
-            if req.action == PRUNE:
-                try:
-                    actual = client.api.prune_images(filters=req.prune_filters)
-                except Exception as exc:
-                    err = _api_error(exc)
-                    if err is None:
-                        raise
-                    actual = {"error": err}
-            else:
-                for ref in req.refs:
-                    try:
-                        actual.append({"ref": ref, "response": client.api.remove_image(
-                            ref, force=req.force, noprune=req.noprune)})
-                    except Exception as exc:
-                        err = _api_error(exc)
-                        if err is None:
-                            raise
-                        actual.append({"ref": ref, "error": err})
-            self.signals.done.emit(self.generation, actual, "")
-        except Exception as exc:
-            err = _api_error(exc)
-            msg = err["message"] if err else describe_error(exc, self.host or "")
-            self.signals.done.emit(self.generation, actual, msg)
+            done = perform(client, self.plan, self.log, WINDOW, fresh=lambda: read_snapshot(client))
+        except Exception as exc:        # the re-read failed: nothing was sent
+            done = Performed(self.plan, failure=describe_error(exc, self.host or ""))
         finally:
             client.close()
+        self.signals.done.emit(self.generation, done)

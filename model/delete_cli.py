@@ -1,24 +1,34 @@
-"""Headless ``rmi`` and ``prune`` commands: predict exactly, optionally perform, and check the daemon agreed.
+"""Headless ``rmi``, ``prune`` and ``log``: predict exactly, show it, refuse what is not exact, perform, compare.
 
-No Qt here.  Exit codes: 0 ok; 1 the daemon refused a ref (like ``docker rmi``) or cannot be
-reached; 2 usage refused (read-only, --snapshot without --dry-run, bad snapshot); 3 the
-daemon's real answer differed from the prediction."""
+No Qt here.  Every delete goes through ``model.perform`` (the window's path too).
+
+Exit codes: 0 done as predicted, nothing to do, or declined at the prompt; 1 the daemon
+refused or would refuse (a predicted error is not sent) or cannot be reached; 2 refused as
+used (read-only, --snapshot without --dry-run, a bad snapshot or filter, no terminal to
+confirm a prune without -f, the delete log cannot be written); 3 the daemon's answer
+differed from the prediction; 4 refused because it cannot be predicted exactly (or the
+daemon changed between prediction and confirmation): nothing was sent."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, TextIO
 
-from . import simulate
+from .deletelog import DeleteLog, describe_record
+from .perform import CHANGED, CLI, NO_LOG, NOTHING, UNPREDICTABLE, Performed, perform, predicted_json, \
+    record_refusal, refusal
+from .plan import PRUNE, RMI, Plan, Request, make_plan
+from .sizes import human
 from .snapshot import Snapshot, SnapshotError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_MISMATCH = 0, 1, 2, 3
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_MISMATCH, EXIT_UNPREDICTABLE = 0, 1, 2, 3, 4
+REFUSAL_EXIT = {UNPREDICTABLE: EXIT_UNPREDICTABLE, CHANGED: EXIT_UNPREDICTABLE, NO_LOG: EXIT_USAGE}
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Register the ``rmi`` and ``prune`` subcommands on an argparse subparsers object."""
+    """Register the ``rmi``, ``prune`` and ``log`` subcommands on an argparse subparsers object."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--dry-run", action="store_true", help="only predict; change nothing")
     common.add_argument("--json", action="store_true", help="print JSON instead of docker-style lines")
@@ -29,22 +39,34 @@ def add_parsers(subparsers: Any) -> None:
                         help="predict from a saved snapshot (dry run only)")
     common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
                         help="refuse anything but --dry-run (also env LAYERSCOPE_READ_ONLY=1)")
+    codes = ("exit codes: 0 done as predicted (or nothing to do, or declined); 1 the daemon refused or would "
+             "refuse (not sent), or cannot be reached; 2 refused as used; 3 the daemon answered differently "
+             "from the prediction; 4 cannot be predicted exactly: refused, nothing sent")
 
-    p = subparsers.add_parser("rmi", parents=[common], help="predict (and run) docker rmi exactly",
-                              description="Predict docker rmi's exact answer; without --dry-run also run it "
-                                          "and check the daemon agreed.")
+    p = subparsers.add_parser("rmi", parents=[common], help="predict (and run) docker rmi exactly", epilog=codes,
+                              description="Predict docker rmi's exact answer and print it; without --dry-run, "
+                                          "then run it — unless a step cannot be predicted exactly or is "
+                                          "predicted to fail — and check the daemon agreed.")
     p.add_argument("-f", "--force", action="store_true", help="like docker rmi -f")
     p.add_argument("--no-prune", action="store_true", help="do not delete untagged parents")
     p.add_argument("refs", nargs="+", metavar="REF", help="image references (tags, IDs, short IDs)")
     p.set_defaults(func=run_rmi)
 
     p = subparsers.add_parser("prune", parents=[common], help="predict (and run) docker image prune exactly",
-                              description="Predict docker image prune's exact answer; without --dry-run also "
-                                          "run it and check the daemon agreed (ImagesDeleted as a multiset).")
+                              epilog=codes,
+                              description="List exactly what docker image prune would untag and delete, ask "
+                                          "[y/N], run it and check the daemon agreed (ImagesDeleted as a "
+                                          "multiset).  Refused when it cannot be predicted exactly.")
     p.add_argument("-a", "--all", action="store_true", help="remove all images not used by containers")
+    p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
                    help="until=<time>, label=<k[=v]>, label!=<k[=v]> (repeatable)")
     p.set_defaults(func=run_prune)
+
+    p = subparsers.add_parser("log", help="show the delete history (every refused and performed delete)")
+    p.add_argument("--json", action="store_true", help="print the records as JSON")
+    p.add_argument("-n", type=int, default=0, metavar="N", help="only the newest N records")
+    p.set_defaults(func=run_log)
 
 
 # -- shared ------------------------------------------------------------------
@@ -53,7 +75,7 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
-def _refuse(args: argparse.Namespace) -> int | None:
+def _usage_refusal(args: argparse.Namespace) -> int | None:
     """The exit code when the command must not run as asked, else None."""
     read_only = getattr(args, "read_only", False) or os.environ.get("LAYERSCOPE_READ_ONLY", "") not in ("", "0")
     if not args.dry_run and read_only:
@@ -72,130 +94,158 @@ def _load(args: argparse.Namespace) -> tuple[Snapshot, Any]:
     return read_snapshot(client), client
 
 
-def _errors() -> tuple[type, ...]:
+def _plan(args: argparse.Namespace, request: Request) -> tuple[Plan | None, Any, int]:
+    """Load and predict: (plan, client, 0), or (None, None, exit code) after a one-line message."""
     from .source import DaemonError
-    return (SnapshotError, DaemonError)
-
-
-def _describe(exc: BaseException, args: argparse.Namespace) -> str:
-    from .source import describe_error
-    return describe_error(exc, getattr(args, "host", None) or "")
-
-
-def _api_error(exc: Exception) -> dict[str, Any] | None:
-    import docker
-    if isinstance(exc, docker.errors.APIError) and exc.response is not None:
-        return {"status": exc.response.status_code, "message": exc.explanation or str(exc)}
-    return None
+    try:
+        snap, client = _load(args)
+    except (SnapshotError, DaemonError) as exc:
+        return None, None, _fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
+    return make_plan(snap, request), client, EXIT_OK
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2))
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _refused(plan: Plan, args: argparse.Namespace) -> int | None:
+    """Refuse (one line, recorded, nothing sent) when the plan may not be performed; else None."""
+    why = refusal(plan)
+    if why is None:
+        return None
+    if why.kind == NOTHING:
+        return None
+    log_error = record_refusal(plan, why, DeleteLog(), CLI)
+    if args.json:
+        _print_json({"predicted": predicted_json(plan), "refused": {"kind": why.kind, "reason": why.reason}})
+    if log_error:
+        print(f"layerscope: {log_error}", file=sys.stderr)
+    return _fail(REFUSAL_EXIT.get(why.kind, EXIT_FAIL), f"refused, nothing was sent: {why.reason}")
+
+
+def _finish(done: Performed, args: argparse.Namespace, emit) -> int:
+    """Print the daemon's answer (or why nothing was sent) and turn it into the exit code."""
+    if done.refused is not None:
+        if args.json:
+            _print_json({"predicted": predicted_json(done.plan),
+                         "refused": {"kind": done.refused.kind, "reason": done.refused.reason}})
+        return _fail(REFUSAL_EXIT.get(done.refused.kind, EXIT_FAIL), f"refused, nothing was sent: "
+                                                                     f"{done.refused.reason}")
+    if args.json:
+        _print_json({"predicted": predicted_json(done.plan), "sent": done.sent, "answer": done.actual,
+                     "agreed": done.matched, "failure": done.failure or None})
+    else:
+        emit(done.actual, sys.stdout)
+    if done.log_error:
+        print(f"layerscope: {done.log_error}", file=sys.stderr)
+    if done.failure:
+        return _fail(EXIT_FAIL, done.failure)
+    if done.differences:
+        for diff in done.differences:
+            print(f"layerscope: prediction differed: {diff}", file=sys.stderr)
+        return EXIT_MISMATCH
+    answers = done.actual if isinstance(done.actual, list) else [done.actual or {}]
+    return EXIT_FAIL if any("error" in a for a in answers) else EXIT_OK
 
 
 # -- rmi -----------------------------------------------------------------------
 def run_rmi(args: argparse.Namespace) -> int:
-    """Handler of ``rmi``: print the prediction (dry run) or the daemon's answer checked against it."""
-    refused = _refuse(args)
-    if refused is not None:
-        return refused
-    try:
-        snap, client = _load(args)
-    except _errors() as exc:
-        return _fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
-    outcomes, _ = simulate.rmi(snap, list(args.refs), force=args.force, noprune=args.no_prune)
-    predicted = [o.to_json() for o in outcomes]
+    """Handler of ``rmi``: the prediction (dry run), or the prediction then the daemon's answer checked against it."""
+    code = _usage_refusal(args)
+    if code is not None:
+        return code
+    plan, client, code = _plan(args, Request(RMI, tuple(args.refs), force=args.force, noprune=args.no_prune))
+    if plan is None:
+        return code
+    predicted = [o.to_json() for o in plan.outcomes]
     if args.dry_run:
-        _emit_rmi(predicted, args.json)
+        if args.json:
+            _print_json(predicted)
+        else:
+            _emit_rmi(predicted, sys.stdout)
         return EXIT_OK
-    actual: list[dict[str, Any]] = []
-    for ref in args.refs:
-        try:
-            actual.append({"ref": ref, "response": client.api.remove_image(ref, force=args.force,
-                                                                            noprune=args.no_prune)})
-        except Exception as exc:  # APIError is an answer; anything else means the daemon went away
-            err = _api_error(exc)
-            if err is None:
-                _emit_rmi(actual, args.json)
-                return _fail(EXIT_FAIL, _describe(exc, args))
-            actual.append({"ref": ref, "error": err})
-    _emit_rmi(actual, args.json)
-    code = EXIT_FAIL if any("error" in a for a in actual) else EXIT_OK
-    for outcome, real in zip(outcomes, actual):
-        if outcome.unpredictable:
-            print(f"layerscope: {outcome.ref}: not predicted ({outcome.unpredictable})", file=sys.stderr)
-        elif not outcome.matches(real):
-            print(f"layerscope: prediction differed for {outcome.ref}: predicted "
-                  f"{json.dumps(outcome.to_json())}, daemon answered {json.dumps(real)}", file=sys.stderr)
-            code = EXIT_MISMATCH
-    return code
+    if not args.json:
+        print("Predicted (nothing sent yet):", file=sys.stderr)
+        _emit_rmi(predicted, sys.stderr, indent="  ")
+    code = _refused(plan, args)
+    if code is not None:
+        return code
+    return _finish(perform(client, plan, DeleteLog(), CLI), args, _emit_rmi)
 
 
-def _emit_rmi(results: list[dict[str, Any]], as_json: bool) -> None:
-    if as_json:
-        _print_json(results)
-        return
+def _emit_rmi(results: list[dict[str, Any]], out: TextIO, indent: str = "") -> None:
+    """Answers per ref the way docker rmi prints them (errors on stderr, or indented with the rest)."""
     for r in results:
         for item in r.get("response", ()):
             for key, value in item.items():
-                print(f"{key}: {value}")
+                print(f"{indent}{key}: {value}", file=out)
         if "error" in r:
-            print(f"Error response from daemon: {r['error']['message']}", file=sys.stderr)
+            print(f"{indent}Error response from daemon: {r['error']['message']}",
+                  file=out if indent else sys.stderr)
         if "unpredictable" in r:
-            print(f"Unpredictable ({r['ref']}): {r['unpredictable']}", file=sys.stderr)
+            print(f"{indent}Unpredictable ({r['ref']}): {r['unpredictable']}", file=out if indent else sys.stderr)
 
 
 # -- prune -----------------------------------------------------------------------
-def _parse_filters(items: list[str], all_: bool) -> dict[str, list[str]]:
-    filters: dict[str, list[str]] = {}
+def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
     for item in items:
         key, eq, value = item.partition("=")
         if not eq:
             raise ValueError(f"bad --filter {item!r}: expected KEY=VALUE")
-        filters.setdefault(key.strip(), []).append(value)
-    filters.setdefault("dangling", ["false" if all_ else "true"])   # as the docker CLI sends it
-    return filters
+        out.append((key.strip(), value))
+    return tuple(out)
 
 
 def run_prune(args: argparse.Namespace) -> int:
-    """Handler of ``prune``: print the prediction (dry run) or the daemon's answer checked against it."""
-    refused = _refuse(args)
-    if refused is not None:
-        return refused
+    """Handler of ``prune``: the prediction (dry run), or list, confirm, perform and check."""
+    code = _usage_refusal(args)
+    if code is not None:
+        return code
     try:
-        filters = _parse_filters(args.filter, args.all)
+        request = Request(PRUNE, prune_all=args.all, filters=_parse_filters(args.filter))
     except ValueError as exc:
         return _fail(EXIT_USAGE, str(exc))
-    try:
-        snap, client = _load(args)
-    except _errors() as exc:
-        return _fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
-    result, _ = simulate.prune(snap, all=args.all, filters=filters)
+    plan, client, code = _plan(args, request)
+    if plan is None:
+        return code
     if args.dry_run:
-        _emit_prune(result.to_json(), args.json)
+        if args.json:
+            _print_json(plan.prune.to_json())
+        else:
+            _emit_prune(plan.prune.to_json(), sys.stdout)
         return EXIT_OK
-    try:
-        actual = client.api.prune_images(filters=filters)
-    except Exception as exc:
-        err = _api_error(exc)
-        if err is None:
-            return _fail(EXIT_FAIL, _describe(exc, args))
-        actual = {"error": err}
-    _emit_prune(actual, args.json)
-    if result.unpredictable:
-        print(f"layerscope: prune not predicted ({result.unpredictable})", file=sys.stderr)
-        return EXIT_FAIL if "error" in actual else EXIT_OK
-    if not result.matches(actual):
-        print(f"layerscope: prediction differed: predicted {json.dumps(result.to_json())}, "
-              f"daemon answered {json.dumps(actual)}", file=sys.stderr)
-        return EXIT_MISMATCH
-    return EXIT_FAIL if "error" in actual else EXIT_OK
+    code = _refused(plan, args)
+    if code is not None:
+        return code
+    if not plan.lines:                               # predicted exactly: nothing to delete, so nothing is sent
+        if args.json:
+            _print_json({"predicted": predicted_json(plan), "sent": [], "answer": None, "agreed": True})
+        else:
+            print("Total reclaimed space: 0B")
+        return EXIT_OK
+    out = sys.stderr if args.json else sys.stdout
+    what = "all images without at least one container associated to them" if args.all else "all dangling images"
+    print(f"WARNING! This will remove {what}; exactly:", file=out)
+    _emit_prune(plan.prune.to_json(), out, heading="Will delete:", total="Total reclaimable space")
+    fresh = None
+    if not args.force:
+        if not sys.stdin.isatty():
+            return _fail(EXIT_USAGE, "not confirmed: standard input is not a terminal; "
+                                     "add -f to prune without asking")
+        sys.stderr.write("Are you sure you want to continue? [y/N] ")
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.", file=sys.stderr)
+            return EXIT_OK
+        from .source import read_snapshot
+        fresh = lambda: read_snapshot(client)       # noqa: E731 (time passed: the daemon may have changed)
+    return _finish(perform(client, plan, DeleteLog(), CLI, fresh=fresh), args, _emit_prune)
 
 
-def _emit_prune(data: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        _print_json(data)
-        return
+def _emit_prune(data: dict[str, Any], out: TextIO, heading: str = "Deleted Images:",
+                total: str = "Total reclaimed space") -> None:
+    """An answer of /images/prune the way docker image prune prints it."""
     if "error" in data:
         print(f"Error response from daemon: {data['error']['message']}", file=sys.stderr)
         return
@@ -204,21 +254,31 @@ def _emit_prune(data: dict[str, Any], as_json: bool) -> None:
         return
     items = data.get("ImagesDeleted") or []
     if items:
-        print("Deleted Images:")
+        print(heading, file=out)
         for item in items:
             for key, value in item.items():
-                print(f"{key.lower()}: {value}")
-        print()
+                print(f"{key.lower()}: {value}", file=out)
+        print(file=out)
     space = data.get("SpaceReclaimed")
-    print(f"Total reclaimed space: {human_size(space) if space is not None else 'unknown'}")
+    print(f"{total}: {human(space, 4) if space is not None else 'unknown'}", file=out)
 
 
-def human_size(n: float) -> str:
-    """go-units HumanSize: decimal units, 4 significant digits (``1.234MB``)."""
-    units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
-    i = 0
-    n = float(n)
-    while n >= 1000 and i < len(units) - 1:
-        n /= 1000
-        i += 1
-    return f"{n:.4g}{units[i]}"
+# -- log -----------------------------------------------------------------------
+def run_log(args: argparse.Namespace) -> int:
+    """Handler of ``log``: the delete history, oldest first."""
+    log = DeleteLog()
+    try:
+        records, bad = log.read()
+    except OSError as exc:
+        return _fail(EXIT_FAIL, f"cannot read the delete log {log.path}: {exc.strerror or exc}")
+    if args.n > 0:
+        records = records[-args.n:]
+    if args.json:
+        _print_json(records)
+    else:
+        print(f"Delete history: {log.path} ({len(records)} record{'s' if len(records) != 1 else ''})")
+        for record in records:
+            print(describe_record(record))
+    if bad:
+        print(f"layerscope: {bad} unreadable line(s) in {log.path} were skipped", file=sys.stderr)
+    return EXIT_OK

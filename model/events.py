@@ -11,8 +11,9 @@ from typing import Any, Callable
 
 import docker
 
-from .snapshot import STORE_GRAPHDRIVER, Container, Snapshot
-from .source import clean_refs, image_from_api, list_images
+from .containers import containers_from_api
+from .snapshot import STORE_GRAPHDRIVER, Container, Image, Snapshot
+from .source import clean_refs, image_from_api, list_images, sdk_get
 
 Event = dict[str, Any]
 ClientFactory = Callable[[], docker.DockerClient]
@@ -50,11 +51,9 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _containers(listed: list[dict[str, Any]]) -> tuple[Container, ...]:
+def _containers(client: docker.DockerClient, images: tuple[Image, ...], previous: Snapshot) -> tuple[Container, ...]:
     # the same construction as model.source.read_snapshot
-    return tuple(Container(id=c["Id"], names=tuple(c.get("Names") or ()), image=str(c.get("Image", "")),
-                           image_id=str(c.get("ImageID", "")), state=str(c.get("State", "")))
-                 for c in listed)
+    return containers_from_api(client.api.containers(all=True), images, previous.info, sdk_get(client), previous)
 
 
 def _with_refs(img: Any, tags: tuple[str, ...], digests: tuple[str, ...]) -> Any:
@@ -76,7 +75,6 @@ def _with_refs(img: Any, tags: tuple[str, ...], digests: tuple[str, ...]) -> Any
 def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snapshot:
     """Re-list images and containers and read only new images: equal to a full read except taken_at."""
     listed = list_images(client)
-    containers = client.api.containers(all=True)
     old = snapshot.by_id
     listed_ids = {s["Id"] for s in listed}
     vanished = set(old) - listed_ids
@@ -105,7 +103,8 @@ def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snap
             warnings.append(f"image {image_id[7:19]} was removed while loading")
             continue
         images.append(image_from_api(summary, inspect, history))
-    return Snapshot(info=snapshot.info, images=tuple(images), containers=_containers(containers),
+    images = tuple(images)
+    return Snapshot(info=snapshot.info, images=images, containers=_containers(client, images, snapshot),
                     taken_at=_now(), source="daemon", warnings=tuple(warnings))
 
 
@@ -134,7 +133,6 @@ def _patch_image(snapshot: Snapshot, client: docker.DockerClient, image_id: str)
         inspect = client.api.inspect_image(image_id)
     except docker.errors.NotFound:
         inspect = None
-    containers = _containers(client.api.containers(all=True))
     if inspect is None:
         images = tuple(i for i in snapshot.images if i.id != image_id)
         if any(i.parent == image_id for i in images):     # not possible in the classic store; be exact anyway
@@ -147,6 +145,7 @@ def _patch_image(snapshot: Snapshot, client: docker.DockerClient, image_id: str)
                                   tuple(d for d in i.repo_digests if d not in mine)) if mine.intersection(
                            i.repo_tags + i.repo_digests) else i
                        for i in snapshot.images)
+    containers = _containers(client, images, snapshot)
     return snapshot.replace(images=images, containers=containers, taken_at=_now(), source="daemon", warnings=())
 
 

@@ -8,11 +8,12 @@ with the prediction afterwards.  No delete rules live here: they are all in ``mo
 """
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import simulate
-from .analysis import Analysis
+from .history import layer_sizes
 from .reference import InvalidReference, normalize
 from .simulate import PruneResult, RmiOutcome
 from .snapshot import Container, Snapshot
@@ -31,19 +32,25 @@ class Request:
     noprune: bool = False                        # docker rmi --no-prune
     prune_all: bool = False                      # docker image prune -a
     remove_containers: bool = False              # first remove the stopped containers that block it
+    filters: tuple[tuple[str, str], ...] = ()    # prune: --filter KEY=VALUE, in order
 
     @property
     def command(self) -> str:
         """The docker CLI command this request stands for."""
         if self.action == PRUNE:
-            return "docker image prune" + (" -a" if self.prune_all else "") + " -f"
+            flags = "".join(f" --filter {shlex.quote(k + '=' + v)}" for k, v in self.filters)
+            return "docker image prune" + (" -a" if self.prune_all else "") + flags + " -f"
         flags = (" -f" if self.force else "") + (" --no-prune" if self.noprune else "")
-        return f"docker rmi{flags} " + " ".join(self.refs)
+        return f"docker rmi{flags} " + " ".join(shlex.quote(r) for r in self.refs)
 
     @property
     def prune_filters(self) -> dict[str, list[str]]:
-        """The filters the docker CLI sends for this prune."""
-        return {"dangling": ["false" if self.prune_all else "true"]}
+        """The filters the docker CLI sends for this prune (its own ``dangling`` unless one is given)."""
+        out: dict[str, list[str]] = {}
+        for key, value in self.filters:
+            out.setdefault(key, []).append(value)
+        out.setdefault("dangling", ["false" if self.prune_all else "true"])
+        return out
 
 
 @dataclass
@@ -180,7 +187,7 @@ def _blockers(snap: Snapshot, outcome: RmiOutcome) -> list[Container]:
 
 def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None) -> Plan:
     if request.action == PRUNE:
-        result, after = simulate.prune(snapshot, all=request.prune_all, filters=request.prune_filters)
+        result, after = simulate.prune(snapshot, all=request.prune_all, filters=request.prune_filters, sizes=sizes)
         plan = Plan(request, snapshot, after, prune=result)
         if result.unpredictable:
             plan.unpredictable.append(result.unpredictable)
@@ -202,8 +209,6 @@ def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None)
                         plan.blocking_containers.append(ctr)
             else:
                 _sort_items(plan, [dict(i) for i in out.response])
-    if sizes is None:
-        sizes = Analysis(snapshot).layer_sizes
     plan.layer_bytes = {c: sizes.get(c) for c in plan.deleted_layers}
     known = list(plan.layer_bytes.values())
     plan.freed_bytes = None if any(s is None for s in known) else sum(known)
@@ -212,6 +217,8 @@ def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None)
 
 def make_plan(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None = None) -> Plan:
     """Predict ``request`` on ``snapshot``; with ``remove_containers``, on the state without its stopped blockers."""
+    if sizes is None:
+        sizes = layer_sizes(snapshot)
     plan = _predict(snapshot, request, sizes)
     removed: list[Container] = []
     rounds = 0

@@ -36,6 +36,8 @@ order of prune's ImagesDeleted), the prediction carries every possibility.
 """
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 import time
 from collections import Counter
@@ -49,12 +51,6 @@ from .snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, Contain
 Item = dict[str, str]          # {"Untagged": ref} or {"Deleted": id}
 PRUNE_FILTERS = ("dangling", "label", "label!", "until")
 CLOCK_MARGIN_NS = 5 * 10**9    # relative ``until`` this close to an image's Created → unpredictable
-
-# Image ID → chain IDs of every image ever seen.  IDs are content addresses,
-# so this is a fact, not state: it lets a what-if snapshot (or a later read of
-# the daemon) know which layers a container of an already-deleted image pins.
-_KNOWN_CHAINS: dict[str, tuple[str, ...]] = {}
-
 
 class Unpredictable(Exception):
     """The snapshot does not hold enough to predict the daemon's answer exactly."""
@@ -152,11 +148,6 @@ def _not_found(ref: Reference) -> _Err:
     return _Err(404, f"No such image: {ref.tag_name_only().familiar()}")
 
 
-def _remember(snapshot: Snapshot) -> None:
-    for img in snapshot.images:
-        _KNOWN_CHAINS.setdefault(img.id, img.chain_ids)
-
-
 # ===========================================================================
 # Graphdriver store
 # ===========================================================================
@@ -180,7 +171,6 @@ class _Graph:
     """Mutable working copy of the classic store: refstore, image store (parents), layer store."""
 
     def __init__(self, snap: Snapshot) -> None:
-        _remember(snap)
         self.snap = snap
         self.images: dict[str, Image] = dict(snap.by_id)
         self.refs: dict[str, dict[str, Reference]] = {}        # image ID → {full ref string: ref}
@@ -210,11 +200,13 @@ class _Graph:
             self._add_chain(img.chain_ids)
             if img.top_layer:
                 self.layer_tops[img.top_layer] += 1
+        # A container pins its image's top layer; one whose image was force-removed pins
+        # the chain the snapshot recorded for it (Container.layer_chain), or an unknown one.
         for ctr in snap.containers:
-            if ctr.image_id not in _KNOWN_CHAINS:
+            chain = self.images[ctr.image_id].chain_ids if ctr.image_id in self.images else ctr.layer_chain
+            if chain is None:
                 self.unknown_pins.append(ctr.id)
                 continue
-            chain = _KNOWN_CHAINS[ctr.image_id]
             self._add_chain(chain)
             if chain:
                 self.layer_pins[chain[-1]] += 1
@@ -313,8 +305,8 @@ class _Graph:
                 self.layer_kids[parent].discard(layer)
             layer = parent
         if removed and self.unknown_pins:
-            raise Unpredictable(f"container {self.unknown_pins[0][:12]} uses an image this snapshot does not hold; "
-                                "it may keep layers alive")
+            raise Unpredictable(f"container {self.unknown_pins[0][:12]} uses a removed image whose layers the "
+                                "daemon does not name; it may keep layers of this image alive")
         return removed
 
     def to_snapshot(self) -> Snapshot:
@@ -329,7 +321,12 @@ class _Graph:
             if (tags, digests, parent) != (img.repo_tags, img.repo_digests, img.parent):
                 img = _replace_image(img, repo_tags=tags, repo_digests=digests, parent=parent)
             images.append(img)
-        return self.snap.replace(images=tuple(images), source="what-if")
+        # containers whose image went (rmi -f) keep its layers: record which, for the next step
+        containers = tuple(
+            dataclasses.replace(c, layer_chain=self.snap.by_id[c.image_id].chain_ids)
+            if c.image_id in self.snap.by_id and c.image_id not in self.images else c
+            for c in self.snap.containers)
+        return self.snap.replace(images=tuple(images), containers=containers, source="what-if")
 
 
 def _replace_image(img: Image, **changes: Any) -> Image:
@@ -476,15 +473,63 @@ _UNIT_NS = {"ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 
 _RFC3339 = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)")
 
 
-def _duration_ns(text: str) -> int:
-    sign = -1 if text.startswith("-") else 1
+GO_INT64_MAX = 2**63 - 1
+GO_ZERO_TIME_UNIX = -62135596800        # time.Time{}: an until equal to it is ignored (IsZero)
+
+
+class _BadTime(Exception):
+    """The daemon cannot parse an until value (the engine's own message is the text)."""
+
+
+# time.ParseDuration, step by step as Go computes it: each component's integer part in
+# uint64 (overflow past 1<<63 is an error), its fraction scaled through a float64, the
+# sum limited to 1<<63 (and to 1<<63 - 1 when positive).
+def _duration_ns(text: str) -> int | None:
+    """time.ParseDuration in nanoseconds, or None where Go reports overflow ("invalid duration")."""
+    neg = text.startswith("-")
     total = 0
-    for num, unit in re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)", text):
-        whole, _, frac = num.partition(".")
-        total += int(whole or 0) * _UNIT_NS[unit] + (int(frac) * _UNIT_NS[unit] // 10**len(frac) if frac else 0)
-    return sign * total
+    for whole, frac, unit in re.findall(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)", text.lstrip("+-")):
+        value = 0
+        for digit in whole:
+            if value > (1 << 63) // 10:
+                return None
+            value = value * 10 + int(digit)
+            if value > 1 << 63:
+                return None
+        f, scale = 0, 1.0
+        for digit in frac:                      # leadingFraction: digits past overflow are ignored
+            if f > (GO_INT64_MAX // 10) or f * 10 + int(digit) > 1 << 63:
+                break
+            f, scale = f * 10 + int(digit), scale * 10
+        unit_ns = _UNIT_NS[unit]
+        if value > (1 << 63) // unit_ns:
+            return None
+        value *= unit_ns
+        if f > 0:
+            value += int(float(f) * (float(unit_ns) / scale))
+            if value > 1 << 63:
+                return None
+        total += value
+        if total > 1 << 63:
+            return None
+    if neg:
+        return -total
+    return None if total > GO_INT64_MAX else total
 
 
+def _go_int64(text: str) -> int | None:
+    """strconv.ParseInt(text, 10, 64), or None where it fails."""
+    if not re.fullmatch(r"[+-]?\d+", text):
+        return None
+    value = int(text)
+    return value if -GO_INT64_MAX - 1 <= value <= GO_INT64_MAX else None
+
+
+# timetypes.GetTimestamp, then ParseTimestamps, as the daemon turns an until value into
+# a time: a Go duration (not "0") counts back from the daemon's clock; a value with a
+# "-" is parsed as an RFC 3339-like time (in the daemon's time zone when it names none);
+# any other value is a unix time "sec[.frac]" of two Go int64s, or the error
+# 'failed to parse value as time or duration: "<value>"'.
 def rfc3339_ns(text: str) -> int:
     """Unix nanoseconds of an RFC 3339 timestamp (full nanosecond precision, any offset)."""
     m = _RFC3339.fullmatch(text.strip())
@@ -504,14 +549,24 @@ def rfc3339_ns(text: str) -> int:
 def _until_ns(value: str, now_ns: int) -> tuple[int, bool]:
     """timetypes.GetTimestamp + ParseTimestamps → (cutoff ns, relative to the daemon's clock?)."""
     if value != "0" and _DURATION.fullmatch(value):
-        return (now_ns - _duration_ns(value)) // 10**9 * 10**9, True
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        secs, _, frac = value.partition(".")
-        return int(secs) * 10**9 + (int(int(frac) * 10 ** (9 - len(frac))) if frac else 0), False
-    if _RFC3339.fullmatch(value):
-        return rfc3339_ns(value), False
-    raise Unpredictable(f"until={value!r}: local-time or malformed timestamps depend on the daemon's time zone "
-                        "and parser; use a duration, a unix time or RFC 3339 with a zone")
+        duration = _duration_ns(value)
+        if duration is not None:
+            return (now_ns - duration) // 10**9 * 10**9, True
+    if "-" in value:
+        if _RFC3339.fullmatch(value):
+            return rfc3339_ns(value), False
+        raise Unpredictable(f"until={value!r}: local-time or malformed timestamps depend on the daemon's time "
+                            "zone and parser; use a duration, a unix time or RFC 3339 with a zone")
+    secs_text, dot, frac_text = value.partition(".")
+    secs = _go_int64(secs_text)
+    frac = _go_int64(frac_text) if dot else 0
+    if secs is None or frac is None:
+        raise _BadTime(f'failed to parse value as time or duration: "{value}"')
+    if dot:
+        frac = int(float(frac) * math.pow(10, 9 - len(frac_text)))
+    if secs > GO_INT64_MAX + GO_ZERO_TIME_UNIX or secs == GO_ZERO_TIME_UNIX:
+        raise Unpredictable(f"until={value!r} lies outside Go's time range (or is its zero time)")
+    return secs * 10**9 + frac, False
 
 
 def _filter_values(filters: dict[str, Any] | None) -> dict[str, list[str]]:
@@ -1120,7 +1175,10 @@ _GO_BOOLS = {**dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
 def _podman_keep(f: dict[str, list[str]], now_ns: int):
     """The label/label!/until part of a Podman prune filter, as a predicate on images."""
     labels = [(v, True) for v in f.get("label", [])] + [(v, False) for v in f.get("label!", [])]
-    cutoffs = [_until_ns(v, now_ns)[0] for v in f.get("until", [])]
+    try:
+        cutoffs = [_until_ns(v, now_ns)[0] for v in f.get("until", [])]
+    except _BadTime:
+        raise Unpredictable("Podman's message for an until value it cannot parse is not modelled") from None
 
     def keep(img: Image) -> bool:
         if labels and not any(_match_kv([v], img.label_map) == want for v, want in labels):
@@ -1256,7 +1314,13 @@ def prune(snapshot: Snapshot, all: bool = False, filters: dict[str, Any] | None 
             raise _Err(400, f"Invalid filter '{bad[0]}'")
         store = snapshot.info.image_store
         dangling = _dangling_only(f, all)
-        keep = _Keep(f, now_ns)
+        try:
+            keep = _Keep(f, now_ns)
+        except _BadTime as bad:     # dockerd 20.10 answers 500; later engines may classify it otherwise
+            if store == STORE_GRAPHDRIVER and snapshot.info.major_version == 20:
+                raise _Err(500, str(bad)) from None
+            raise Unpredictable(f"{bad}: the status this engine answers is not modelled (dockerd 20.10: 500)") \
+                from None
         if store == STORE_GRAPHDRIVER:
             return _gd_prune(snapshot, dangling, keep, sizes)
         if store == STORE_CONTAINERD:

@@ -64,15 +64,16 @@ def totals(snapshot: Snapshot, sizes: dict[str, int] | None = None) -> Totals:
     return Totals(naive, sum(sizes.get(c, 0) for c in chains), all(c in sizes for c in chains))
 
 
-def human(n: int | None) -> str:
-    """Bytes the way the docker CLI prints them (decimal units: 86.7MB, 207MB)."""
+def human(n: int | None, precision: int = 3) -> str:
+    """Bytes the way the docker CLI prints them (go-units: decimal, ``precision`` significant digits).
+
+    ``docker images`` uses 3 (86.7MB, 207MB); ``docker image prune``'s total uses 4 (1.234MB)."""
     if n is None:
         return "?"
     value = float(n)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            if unit == "B":
-                return f"{int(value)}B"
-            return f"{value:.3g}{unit}"
+    units = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
+    i = 0
+    while value >= 1000 and i < len(units) - 1:
         value /= 1000
-    return f"{n}B"
+        i += 1
+    return f"{value:.{precision}g}{units[i]}"

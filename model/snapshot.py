@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,7 @@ from .chain import chain_ids
 
 SCHEMA_VERSION = 1
 SNAPSHOT_KIND = "layerscope-snapshot"
+_CHAIN_ID = re.compile(r"sha256:[0-9a-f]{64}")
 
 # Image store kinds, as the simulator and classification tell them apart.
 STORE_GRAPHDRIVER = "graphdriver"   # classic image store (dockerd 20.10, Engine <= 28 default)
@@ -82,6 +84,10 @@ class Container:
     image: str          # the reference it was created with (Config.Image)
     image_id: str
     state: str          # running, exited, created, paused, restarting, dead
+    # Only when its image is gone (``docker rmi -f`` of an image a stopped container uses):
+    # the chain IDs of the layers it still pins that this snapshot knows, bottom first
+    # (``()`` = none of them); None = not known, or its image is still here.
+    layer_chain: tuple[str, ...] | None = None
 
     @property
     def running(self) -> bool:
@@ -168,7 +174,7 @@ class Snapshot:
             "warnings": list(self.warnings),
             "info": asdict(self.info),
             "images": [_image_to_json(img) for img in self.images],
-            "containers": [asdict(c) for c in self.containers],
+            "containers": [_container_to_json(c) for c in self.containers],
         }
 
     def save(self, path: str | Path) -> None:
@@ -192,10 +198,7 @@ class Snapshot:
         try:
             info = DaemonInfo(**data["info"])
             images = tuple(_image_from_json(i) for i in data["images"])
-            containers = tuple(
-                Container(id=c["id"], names=tuple(c["names"]), image=c["image"],
-                          image_id=c["image_id"], state=c["state"])
-                for c in data.get("containers", []))
+            containers = tuple(_container_from_json(c) for c in data.get("containers", []))
             return cls(info=info, images=images, containers=containers,
                        taken_at=str(data.get("taken_at", "")), source=str(data.get("source", "file")),
                        warnings=tuple(str(w) for w in data.get("warnings", [])))
@@ -223,6 +226,22 @@ def _image_to_json(img: Image) -> dict[str, Any]:
     d = asdict(img)
     d["labels"] = dict(img.labels)
     return d
+
+
+def _container_to_json(c: Container) -> dict[str, Any]:
+    d = asdict(c)
+    if c.layer_chain is None:
+        del d["layer_chain"]        # the common case: files stay as they were
+    return d
+
+
+def _container_from_json(c: dict[str, Any]) -> Container:
+    chain = c.get("layer_chain")
+    if chain is not None and not (isinstance(chain, list) and all(isinstance(x, str) and _CHAIN_ID.fullmatch(x)
+                                                                  for x in chain)):
+        raise TypeError("container layer_chain must be a list of sha256 chain IDs")
+    return Container(id=c["id"], names=tuple(c["names"]), image=c["image"], image_id=c["image_id"],
+                     state=c["state"], layer_chain=None if chain is None else tuple(chain))
 
 
 def _tuple_or_none(value: Any) -> tuple[str, ...] | None:

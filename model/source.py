@@ -14,9 +14,9 @@ import docker
 from docker.context import ContextAPI
 from docker.utils import kwargs_from_env
 
+from .containers import containers_from_api
 from .imagecache import ImageCache
-from .snapshot import (STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, Container, DaemonInfo,
-                       HistoryRow, Image, Snapshot)
+from .snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image, Snapshot
 
 Progress = Callable[[int, int], None]   # (images read, images listed)
 FETCH_THREADS = 4
@@ -207,7 +207,8 @@ class _UnixFetcher:
         return resp.status, json.loads(body) if body else None
 
 
-def _sdk_get(client: docker.DockerClient) -> Callable[[str], tuple[int, Any]]:
+def sdk_get(client: docker.DockerClient) -> Callable[[str], tuple[int, Any]]:
+    """A GET function (path → status, parsed JSON) over the SDK's session (tcp, TLS, ssh, unix)."""
     def get(path: str) -> tuple[int, Any]:
         res = client.api._get(client.api._url(path))
         return res.status_code, res.json() if res.content else None
@@ -240,7 +241,7 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
 
     adapter = getattr(client.api, "_custom_adapter", None)
     socket_path = getattr(adapter, "socket_path", None)
-    fetch = _UnixFetcher(socket_path, client.api._version, 60).get if socket_path else _sdk_get(client)
+    fetch = _UnixFetcher(socket_path, client.api._version, 60).get if socket_path else sdk_get(client)
     warnings: list[str] = []
     lock = threading.Lock()
 
@@ -281,9 +282,10 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
                 got = podman_normalize(*got)
             images.append(image_from_api(summary, *got))
     cache.update({i: details[i] for i in missing if i in details}, keep={s["Id"] for s in listed})
-    ctrs = tuple(Container(id=c["Id"], names=tuple(c.get("Names") or ()), image=str(c.get("Image", "")),
-                           image_id=str(c.get("ImageID", "")), state=str(c.get("State", "")))
-                 for c in containers)
+    try:
+        ctrs = containers_from_api(containers, images, info, fetch)
+    except Exception as exc:
+        raise DaemonError(describe_error(exc, where)) from None
     taken = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     return Snapshot(info=info, images=tuple(images), containers=ctrs, taken_at=taken,
                     source="daemon", warnings=tuple(warnings))

@@ -14,6 +14,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from daemon import DaemonUnavailable, PrivateDaemon  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path, monkeypatch):
+    """Each test keeps its delete log (the user's state directory) in its own temp folder."""
+    monkeypatch.setenv("LAYERSCOPE_STATE", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
 @pytest.fixture(scope="session")
 def private_daemon():
     """One private dockerd for the whole session; skips (fails under CI=true) when it cannot start."""

@@ -77,8 +77,9 @@ class PrivateDaemon(PrivateService):
 
     NAME = "daemon"
 
-    def __init__(self, root: str | None = None, tls: bool = False) -> None:
+    def __init__(self, root: str | None = None, tls: bool = False, storage_driver: str | None = None) -> None:
         self.root = Path(root or tempfile.mkdtemp(prefix="ls-dd-"))
+        self.storage_driver = storage_driver     # None: dockerd's choice (overlay2 here)
         self.socket = self.root / "docker.sock"
         self.url = f"unix://{self.socket}"
         self.proc: subprocess.Popen | None = None
@@ -136,6 +137,8 @@ class PrivateDaemon(PrivateService):
             "--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false",
             "--userland-proxy=false",
         ]
+        if self.storage_driver:
+            cmd += ["--storage-driver", self.storage_driver]
         if self.tls and shutil.which("openssl"):
             self._make_certs()
             if self.tls_url is None:

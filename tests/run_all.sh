@@ -20,11 +20,12 @@ apt-get install -y -qq --no-install-recommends \
 
 export QT_QPA_PLATFORM=offscreen
 export LAYERSCOPE_CACHE="$(mktemp -d)"
+export LAYERSCOPE_STATE="$(mktemp -d)"     # the delete log of anything the suite runs outside its fixtures
 set +e
 timeout 4800 .venv/bin/python -m pytest -q -p no:cacheprovider tests "$@"
 rc=$?
 set -e
-rm -rf "$LAYERSCOPE_CACHE"
+rm -rf "$LAYERSCOPE_CACHE" "$LAYERSCOPE_STATE"
 # pytest's 5 means "no tests collected": that is a failure here, not a pass
 [ "$rc" -eq 5 ] && { echo "run_all.sh: no tests were collected" >&2; exit 1; }
 exit "$rc"

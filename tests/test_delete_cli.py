@@ -2,26 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import builders
+from commands import cli, image_ids
 from model.source import read_snapshot
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k != "LAYERSCOPE_READ_ONLY"}
-    full_env.update({"LAYERSCOPE_NO_CACHE": "1", **(env or {})})
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          env=full_env, timeout=120, cwd=ROOT)
-
-
-def image_ids(client) -> set[str]:
-    return {i["Id"] for i in client.api.images(all=True)}
 
 
 def test_rmi_dry_run_json_then_real_run_agrees(daemon):
@@ -37,10 +21,18 @@ def test_rmi_dry_run_json_then_real_run_agrees(daemon):
                                             {"Deleted": ids["iscreamedu_apache:latest"]}]
     assert image_ids(client) == before                       # a dry run changes nothing
 
-    real = cli("rmi", "--json", "--host", daemon.url, "--", "ubuntu:18.04", "nosuch", "iscreamedu_apache")
-    assert real.returncode == 1, real.stderr                 # like docker rmi: one ref was refused
-    assert "differed" not in real.stderr
-    assert json.loads(real.stdout) == predicted
+    refused = cli("rmi", "--json", "--host", daemon.url, "--", "ubuntu:18.04", "nosuch", "iscreamedu_apache")
+    assert refused.returncode == 1, refused.stderr           # the daemon would refuse one ref: nothing is sent
+    assert json.loads(refused.stdout) == {"predicted": predicted, "refused": {
+        "kind": "would-fail", "reason": "the daemon would refuse it: No such image: nosuch:latest"}}
+    assert image_ids(client) == before
+
+    real = cli("rmi", "--json", "--host", daemon.url, "--", "ubuntu:18.04", "iscreamedu_apache")
+    assert real.returncode == 0, real.stderr
+    done = json.loads(real.stdout)
+    assert done["answer"] == done["predicted"] == [predicted[0], predicted[2]] and done["agreed"] is True
+    assert done["sent"] == ["DELETE /images/ubuntu:18.04 force=False noprune=False",
+                            "DELETE /images/iscreamedu_apache force=False noprune=False"]
     assert ids["iscreamedu_apache:latest"] not in image_ids(client)
 
 
@@ -53,8 +45,13 @@ def test_rmi_plain_text_like_docker(daemon):
     lines = res.stdout.splitlines()
     assert lines[:2] == ["Untagged: solo:1", "Untagged: solo:2"]
     assert lines[2].startswith("Deleted: sha256:") and len(lines) == 4     # image + its one layer
+    assert res.stderr.splitlines()[:3] == ["Predicted (nothing sent yet):", "  Untagged: solo:1", "  Untagged: solo:2"]
     res = cli("rmi", "--host", daemon.url, "solo:1")
-    assert res.returncode == 1 and res.stderr.strip() == "Error response from daemon: No such image: solo:1"
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr.splitlines() == ["Predicted (nothing sent yet):",
+                                       "  Error response from daemon: No such image: solo:1",
+                                       "layerscope: refused, nothing was sent: the daemon would refuse it: "
+                                       "No such image: solo:1"]
 
 
 def test_prune_dry_run_then_real_run(daemon):
@@ -68,9 +65,13 @@ def test_prune_dry_run_then_real_run(daemon):
     assert set(predicted) == {"ImagesDeleted", "SpaceReclaimed"}
     assert sum("Deleted" in i for i in predicted["ImagesDeleted"]) == 4   # 2 images + 2 layers
     assert predicted["SpaceReclaimed"] > 0
-    real = cli("prune", "--json", "--host", daemon.url)
+    unconfirmed = cli("prune", "--json", "--host", daemon.url)           # no terminal to ask on, no -f
+    assert unconfirmed.returncode == 2 and "add -f" in unconfirmed.stderr and unconfirmed.stdout == ""
+    real = cli("prune", "-f", "--json", "--host", daemon.url)
     assert real.returncode == 0, real.stderr
-    got = json.loads(real.stdout)
+    done = json.loads(real.stdout)
+    assert done["agreed"] is True and done["predicted"] == predicted
+    got = done["answer"]
     assert sorted(map(json.dumps, got["ImagesDeleted"])) == sorted(map(json.dumps, predicted["ImagesDeleted"]))
     assert got["SpaceReclaimed"] == predicted["SpaceReclaimed"]
     text = cli("prune", "--all", "--filter", "label=nothing", "--host", daemon.url)

@@ -241,3 +241,71 @@ def test_actions_disabled_on_demo_and_file(qtbot, tmp_path, daemon):
     assert window.request_action(Request(RMI, ("iscreamedu_apache",))) is None
     assert window.interaction.plans == []
     assert image_id in {i for i, _ in daemon_images(client)}
+
+
+class ChangingDaemon(Scripted):
+    """Confirms, but the daemon changes between the confirmation and the delete (another client commits)."""
+
+    def __init__(self, client) -> None:
+        super().__init__()
+        self.client, self.made = client, []
+
+    def confirm(self, plan) -> bool:
+        self.made.append(builders.commit(self.client, "ubuntu_apache:latest", "echo late > /late", None))
+        return super().confirm(plan)
+
+
+def test_actions_refused_when_the_daemon_changed_after_confirmation(qtbot, daemon, private_state):
+    """The window re-reads before it deletes: a new dangling image changes prune's prediction → nothing is sent."""
+    from model.deletelog import DeleteLog
+    client = daemon.client()
+    builders.tutorial(client)
+    old = builders.commit(client, "ubuntu_apache:latest", "echo v2 > /v2", None)       # dangling
+    script = ChangingDaemon(client)
+    window = _window(qtbot, daemon, script)
+    result = _perform(qtbot, window, window.act_prune.trigger)
+    assert result.refused is not None and result.refused.kind == "changed" and result.sent == []
+    assert {old, script.made[0]} <= {i for i, _ in daemon_images(client)}
+    assert script.informed[-1][0] == "Not performed" and "changed since" in script.informed[-1][1]
+    [record] = DeleteLog(private_state / "deletes.jsonl").read()[0]
+    assert record["front_end"] == "window" and record["refused"]["kind"] == "changed"
+
+
+def test_actions_unpredictable_request_is_refused_and_recorded(qtbot, daemon, private_state):
+    """A reference the API router would rewrite: the window refuses it, says why, and records the refusal."""
+    from model.deletelog import DeleteLog
+    client = daemon.client()
+    builders.tutorial(client)
+    before = daemon_images(client)
+    script = Scripted()
+    window = _window(qtbot, daemon, script)
+    plan = window.request_action(Request(RMI, ("x/../iscreamedu_apache",)))
+    assert plan is not None and plan.unpredictable and not plan.can_perform
+    assert script.informed[-1][0] == "Not performed" and "cannot be predicted exactly" in script.informed[-1][1]
+    assert not window.busy and daemon_images(client) == before
+    [record] = DeleteLog(private_state / "deletes.jsonl").read()[0]
+    assert record["front_end"] == "window" and record["refused"]["kind"] == "unpredictable"
+
+
+def test_help_delete_history_lists_the_log_newest_first(qtbot, private_state):
+    """Help → Delete history: one row per record, newest first, the outcome in words, the record in full."""
+    from model.deletelog import DeleteLog
+    log = DeleteLog(private_state / "deletes.jsonl")
+    log.append({"time": "2026-11-29T10:00:00+00:00", "front_end": "cli", "command": "docker rmi a:1",
+                "predicted": [], "sent": ["DELETE /images/a:1"], "answer": [], "agreed": True, "failure": ""})
+    log.append({"time": "2026-11-29T11:00:00+00:00", "front_end": "window", "command": "docker image prune -f",
+                "predicted": {}, "refused": {"kind": "unpredictable", "reason": "cannot be predicted exactly: x"}})
+    with open(log.path, "a") as handle:
+        handle.write("{not json\n")
+    window = make_window(None)
+    window.options = WindowOptions(demo=True)
+    qtbot.addWidget(window)
+    assert window.act_delete_history in window.menu("Help").actions()
+    dialog = window.show_delete_history()
+    qtbot.addWidget(dialog)
+    rows = [[dialog.tree.topLevelItem(r).text(c) for c in range(4)] for r in range(dialog.tree.topLevelItemCount())]
+    assert rows == [["2026-11-29T11:00:00+00:00", "window", "docker image prune -f",
+                     "refused: cannot be predicted exactly: x"],
+                    ["2026-11-29T10:00:00+00:00", "cli", "docker rmi a:1", "performed, as predicted"]]
+    assert "1 unreadable line(s) skipped" in dialog.path_label.text() and str(log.path) in dialog.path_label.text()
+    assert '"unpredictable"' in dialog.detail.toPlainText()

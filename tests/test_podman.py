@@ -304,3 +304,28 @@ def test_offline_parent_derivation_and_doubt():
 def test_offline_prune_all_is_refused():
     result, _ = simulate.prune(_offline_snapshot(), all=True)
     assert result.status == 500 and "more than once with different values" in result.message
+
+
+def test_cli_after_force_removing_an_in_use_image(podman, private_state):
+    """`rmi -f` of an image a stopped container uses (Podman removes the container too); then the
+    command line predicts unrelated deletes exactly and performs them, and refuses what it cannot predict."""
+    import json
+
+    from commands import cli, image_state
+    client = podman.client()
+    import_image(client, "leaf5:1", {"a": b"1"})
+    import_image(client, "other:1", {"b": b"2"})
+    import_image(client, "unrelated:1", {"c": b"3"})
+    builders.run_container(client, "leaf5:1", running=False)
+    res = cli("rmi", "-f", "--json", "--host", podman.url, "leaf5:1")
+    assert res.returncode == 0 and json.loads(res.stdout)["agreed"] is True, res.stderr
+    assert client.api.containers(all=True) == []
+    before = image_state(client)
+    for refs, code in ((["--", ""], 4), (["--", "x/../other:1"], 4), (["nosuch"], 1)):
+        res = cli("rmi", "--host", podman.url, *refs)
+        assert res.returncode == code and "refused, nothing was sent" in res.stderr, res.stderr
+        assert image_state(client) == before
+    for args in (("rmi", "unrelated:1"), ("prune", "-f"), ("rmi", "other:1")):
+        res = cli(*args, "--json", "--host", podman.url)
+        assert res.returncode == 0 and json.loads(res.stdout)["agreed"] is True, (args, res.stderr)
+    assert image_state(client) == set()

@@ -2,30 +2,12 @@
 unpredictable cases, and the containerd / Podman paths taken from the engines' source."""
 from __future__ import annotations
 
+import dataclasses
+
+from handmade import D, img, layer, snap
 from model import simulate
 from model.chain import chain_ids
-from model.snapshot import (STORE_CONTAINERD, STORE_PODMAN, Container, DaemonInfo, HistoryRow, Image,
-                            Snapshot)
-
-D = "sha256:" + "d" * 64
-
-
-def img(n: int, diffs: tuple[str, ...], tags=(), digests=(), parent="", labels=(), created="2024-01-01T00:00:00Z"):
-    rows = tuple(HistoryRow(id="<missing>", created=0, created_by=f"step {k}", size=100 * (k + 1))
-                 for k in range(len(diffs)))[::-1]
-    return Image(id="sha256:" + f"{n:x}" * 64 if n < 16 else "sha256:" + f"{n:064x}", repo_tags=tuple(tags),
-                 repo_digests=tuple(digests), parent=parent, created=created, size=sum(r.size for r in rows),
-                 diff_ids=diffs, history=rows, labels=tuple(labels))
-
-
-def layer(n: int) -> str:
-    return "sha256:" + f"{n:064x}"
-
-
-def snap(*images, containers=(), store="graphdriver", version="20.10.24"):
-    return Snapshot(info=DaemonInfo(version=version, image_store=store), images=tuple(images),
-                    containers=tuple(containers))
-
+from model.snapshot import STORE_CONTAINERD, STORE_PODMAN, Container
 
 def test_digest_refs_follow_last_tag_of_repo():
     a = img(1, (layer(1), layer(2)), tags=["r:1"], digests=[f"r@{D}"])
@@ -69,7 +51,37 @@ def test_unknown_container_image_makes_layer_release_unpredictable():
     a = img(1, (layer(1),), tags=["a:1"])
     ghost = Container(id="9" * 64, names=("/g",), image="gone", image_id="sha256:" + "e" * 64, state="exited")
     [out], _ = simulate.rmi(snap(a, containers=[ghost]), ["a:1"])
-    assert out.unpredictable and "may keep layers alive" in out.unpredictable
+    assert out.unpredictable and "may keep layers of this image alive" in out.unpredictable
+    b = img(2, (layer(1),), tags=["b:1"])                 # an untag releases no layer: still exact
+    [out], _ = simulate.rmi(snap(a, b, containers=[ghost]), ["a:1"])
+    assert out.response == ({"Untagged": "a:1"}, {"Deleted": a.id})
+
+
+def test_orphaned_container_pins_exactly_its_recorded_chain():
+    """A container of a force-removed image pins the chain the snapshot recorded (Container.layer_chain)."""
+    base = img(1, (layer(1),), tags=["base:1"])
+    leaf = img(2, (layer(1), layer(2)), tags=["leaf:1"])
+    other = img(3, (layer(3),), tags=["other:1"])
+    chain = chain_ids((layer(1), layer(2)))
+    pinned = Container(id="9" * 64, names=("/g",), image="gone", image_id="sha256:" + "e" * 64, state="exited",
+                       layer_chain=chain)
+    s = snap(base, leaf, other, containers=[pinned])
+    [out], _ = simulate.rmi(s, ["other:1"])                              # unrelated: exact
+    assert out.response == ({"Untagged": "other:1"}, {"Deleted": other.id}, {"Deleted": layer(3)})
+    [out], _ = simulate.rmi(s, ["leaf:1"])                               # its layers stay: pinned
+    assert out.response == ({"Untagged": "leaf:1"}, {"Deleted": leaf.id})
+    nothing = dataclasses.replace(pinned, layer_chain=())                # pins no layer the snapshot knows
+    [out], _ = simulate.rmi(snap(base, leaf, other, containers=[nothing]), ["leaf:1"])
+    assert out.response == ({"Untagged": "leaf:1"}, {"Deleted": leaf.id}, {"Deleted": chain[1]})
+
+
+def test_force_removed_image_records_the_chain_its_container_pins():
+    """What-if `rmi -f` of an image a stopped container uses: the next step knows which layers stay."""
+    leaf = img(2, (layer(1), layer(2)), tags=["leaf:1"])
+    user = Container(id="8" * 64, names=("/u",), image="leaf:1", image_id=leaf.id, state="exited")
+    [out], after = simulate.rmi(snap(leaf, containers=[user]), ["leaf:1"], force=True)
+    assert out.response == ({"Untagged": "leaf:1"}, {"Deleted": leaf.id})
+    assert after.images == () and after.containers[0].layer_chain == leaf.chain_ids
 
 
 def test_prune_filters():

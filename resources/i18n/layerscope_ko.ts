@@ -4,6 +4,14 @@
 <context>
     <name></name>
     <message>
+        <source>Refused: {why}</source>
+        <translation>거부됨: {why}</translation>
+    </message>
+    <message>
+        <source>Nothing was sent to the daemon.</source>
+        <translation>데몬에는 아무것도 보내지 않았습니다.</translation>
+    </message>
+    <message>
         <source>Error response from daemon:</source>
         <translation>데몬의 오류 응답:</translation>
     </message>
@@ -212,6 +220,61 @@
     <message>
         <source>The daemon would refuse: resolve the conflict first</source>
         <translation>데몬이 거부할 것입니다: 먼저 충돌을 해결하세요</translation>
+    </message>
+</context>
+<context>
+    <name>DeleteHistoryDialog</name>
+    <message>
+        <source>Delete history</source>
+        <translation>삭제 기록</translation>
+    </message>
+    <message>
+        <source>TIME</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>FROM</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <source>COMMAND</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <source>OUTCOME</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>refused: {reason}</source>
+        <translation>거부됨: {reason}</translation>
+    </message>
+    <message>
+        <source>sent; did not finish: {failure}</source>
+        <translation>보냈으나 끝나지 않음: {failure}</translation>
+    </message>
+    <message>
+        <source>performed, as predicted</source>
+        <translation>실행됨, 예측대로</translation>
+    </message>
+    <message>
+        <source>performed; the daemon answered differently</source>
+        <translation>실행됨, 데몬의 응답이 예측과 다름</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {error}</source>
+        <translation>{path}을(를) 읽을 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>{count} record(s) in {path}</source>
+        <translation>{path}에 기록 {count}개</translation>
+    </message>
+    <message>
+        <source>{bad} unreadable line(s) skipped</source>
+        <translation>읽을 수 없는 줄 {bad}개를 건너뜀</translation>
     </message>
 </context>
 <context>
@@ -817,6 +880,14 @@
         <translation>Layerscope 소개</translation>
     </message>
     <message>
+        <source>&amp;Delete history…</source>
+        <translation>삭제 기록(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Every delete refused or performed, with its prediction and the daemon&apos;s answer</source>
+        <translation>거부되거나 실행된 모든 삭제와 그 예측, 데몬의 응답</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
@@ -1083,10 +1154,6 @@
     <message>
         <source>Cancelled — nothing was changed</source>
         <translation>취소됨 — 아무것도 바뀌지 않았습니다</translation>
-    </message>
-    <message>
-        <source>nothing to do</source>
-        <translation>할 일이 없습니다</translation>
     </message>
     <message>
         <source>Not performed</source>
