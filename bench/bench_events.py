@@ -1,7 +1,7 @@
 """Benchmark: time from `docker tag` (SDK) to a live, incrementally updated snapshot holding the new tag.
 
 Takes an already-filled daemon (--host; e.g. 1,000 images), reads it once, follows its
-events with model.events.LiveSnapshot, then tags an existing image --runs times with a
+events with model.daemon.events.LiveSnapshot, then tags an existing image --runs times with a
 fresh tag and measures (a) from just before the SDK call and (b) from the daemon's event
 timestamp to the publication of the first snapshot holding the tag.  Both update paths
 are measured: "patch" (tag events re-read only the tagged image) and "list"
@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 import docker  # noqa: E402
 
-from model.events import CONNECTED, LiveSnapshot, Published, event_time, refresh_incremental  # noqa: E402
-from model.source import connect, read_snapshot  # noqa: E402
+from model.daemon.events import CONNECTED, LiveSnapshot, Published, event_time, refresh_incremental  # noqa: E402
+from model.daemon.source import connect, read_snapshot  # noqa: E402
 
 TARGET_MS = 300.0
 

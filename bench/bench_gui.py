@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model.snapshot import Container, DaemonInfo, HistoryRow, Image, Snapshot  # noqa: E402
+from model.core.snapshot import Container, DaemonInfo, HistoryRow, Image, Snapshot  # noqa: E402
 
 BASES = [("debian", "bookworm"), ("ubuntu", "22.04"), ("alpine", "3.19"), ("node", "20"),
          ("python", "3.12"), ("golang", "1.22"), ("nginx", "1.25"), ("postgres", "16"),
@@ -114,8 +114,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui.app import make_window
-    from model.analysis import Analysis
-    from model.layout import layout_forest
+    from model.core.analysis import Analysis
+    from model.core.layout import layout_forest
 
     settings_dir = Path(os.environ.get("TMPDIR", "/tmp")) / "layerscope-bench-settings"
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from gui.app import make_window
     from gui.live import LIVE
     from gui.mainwindow import WindowOptions, open_settings
-    from model.source import connect
+    from model.daemon.source import connect
 
     settings = open_settings()
     settings.setValue("ui/language", "en")

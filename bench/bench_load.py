@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from make_archive import make_archive  # noqa: E402  (bench/ is on sys.path when run as a script)
-from model.analysis import Analysis  # noqa: E402
-from model.imagecache import ImageCache  # noqa: E402
-from model.source import connect, read_snapshot  # noqa: E402
+from model.core.analysis import Analysis  # noqa: E402
+from model.daemon.imagecache import ImageCache  # noqa: E402
+from model.daemon.source import connect, read_snapshot  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from model import simulate                                              # noqa: E402
-from model.history import layer_sizes                                   # noqa: E402
-from model.snapshot import Container, DaemonInfo, HistoryRow, Image, Snapshot  # noqa: E402
+from model.engine import simulate                                              # noqa: E402
+from model.core.history import layer_sizes                                   # noqa: E402
+from model.core.snapshot import Container, DaemonInfo, HistoryRow, Image, Snapshot  # noqa: E402
 
 
 def _digest(*parts: object) -> str:

@@ -21,8 +21,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import builders  # noqa: E402
 from daemon import PrivateDaemon  # noqa: E402
-from model.imagecache import ImageCache  # noqa: E402
-from model.source import connect, read_snapshot  # noqa: E402
+from model.daemon.imagecache import ImageCache  # noqa: E402
+from model.daemon.source import connect, read_snapshot  # noqa: E402
 
 UBUNTU = """FROM ubuntu-rootfs:import
 RUN set -xe && echo '#!/bin/sh' > /usr/sbin/policy-rc.d && echo 'exit 101' >> /usr/sbin/policy-rc.d \

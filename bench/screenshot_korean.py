@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from gui import extras as extras_mod
         from gui.app import make_window
-        from main import build_parser
+        from cli.main import build_parser
 
         from gui.mainwindow import open_settings
         settings = open_settings()

@@ -40,7 +40,7 @@ def start_xvfb() -> subprocess.Popen | None:
 
 def tutorial_snapshot(path: str | None):
     """The tutorial snapshot: a file if given or bundled, else replayed on a private daemon."""
-    from model.snapshot import Snapshot
+    from model.core.snapshot import Snapshot
 
     for candidate in (path, ROOT / "resources" / "demo" / "tutorial.json"):
         if candidate and Path(candidate).exists():
@@ -48,7 +48,7 @@ def tutorial_snapshot(path: str | None):
     sys.path.insert(0, str(ROOT / "tests"))
     import builders
     from daemon import PrivateDaemon
-    from model.source import read_snapshot
+    from model.daemon.source import read_snapshot
 
     daemon = PrivateDaemon()
     daemon.start()
@@ -96,7 +96,7 @@ def main() -> int:
             saved.append(path)
 
         from gui.actions import ConfirmDialog
-        from model.plan import RMI, Request
+        from model.engine.plan import RMI, Request
 
         window = make_window(None)
         window.resize(1600, 960)

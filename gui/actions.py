@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
                                QTreeWidget, QVBoxLayout, QWidget)
 
-from model.perform import Performed
-from model.plan import PRUNE, Plan, Request
+from model.commands.perform import Performed
+from model.engine.plan import PRUNE, Plan, Request
 
 from .preview import fill_tree, plan_html
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from resources import STYLE
+
 from . import theme
 from .mainwindow import MainWindow, WindowOptions
 
@@ -28,7 +30,7 @@ def apply_style(app: QApplication) -> None:
     f.setFamilies([theme.SANS, "DejaVu Sans", "Sans Serif"])
     f.setPointSizeF(9.5)
     app.setFont(f)
-    qss = theme.RESOURCES / "style.qss"
+    qss = STYLE
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
     icon = theme.icon("layerscope")

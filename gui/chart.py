@@ -8,8 +8,8 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PySide6.QtCore import QTimer, Signal  # noqa: E402
 
-from model.analysis import Analysis  # noqa: E402
-from model.sizes import human  # noqa: E402
+from model.core.analysis import Analysis  # noqa: E402
+from model.core.sizes import human  # noqa: E402
 
 from . import theme  # noqa: E402
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QPlainTextEdit, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from model.deletelog import DeleteLog
+from model.commands.deletelog import DeleteLog
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole
 

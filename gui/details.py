@@ -8,9 +8,9 @@ from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from model.analysis import Analysis
-from model.chain import short_id
-from model.sizes import human
+from model.core.analysis import Analysis
+from model.core.chain import short_id
+from model.core.sizes import human
 
 from . import theme
 from .tablemodel import ago

@@ -18,9 +18,9 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
-from model import export as model_export
-from model.analysis import Analysis
-from model.snapshot import Snapshot
+from model.render import export as model_export
+from model.core.analysis import Analysis
+from model.core.snapshot import Snapshot
 
 translate = QCoreApplication.translate
 

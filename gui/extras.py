@@ -15,8 +15,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
-from model.analysis import Analysis
-from model.snapshot import Snapshot
+from model.core.analysis import Analysis
+from model.core.snapshot import Snapshot
 
 from . import exporting, i18n
 from .live import OFF, PAUSED, CloseWatcher, LiveController

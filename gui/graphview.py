@@ -6,11 +6,11 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPolygo
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QStyle,
                                QStyleOptionGraphicsItem, QToolTip, QWidget)
 
-from model.analysis import Analysis
-from model.chain import short_id
-from model.graph import lineage
-from model.layout import COLLAPSED, IMAGE, Layout
-from model.sizes import human
+from model.core.analysis import Analysis
+from model.core.chain import short_id
+from model.core.graph import lineage
+from model.core.layout import COLLAPSED, IMAGE, Layout
+from model.core.sizes import human
 
 from . import theme
 

@@ -22,8 +22,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
+from resources import I18N
+
 ROOT = Path(__file__).resolve().parent.parent
-I18N_DIR = ROOT / "resources" / "i18n"
+I18N_DIR = I18N
 SETTING = "ui/language"
 SYSTEM, ENGLISH, KOREAN = "system", "en", "ko"
 CHOICES = (SYSTEM, ENGLISH, KOREAN)

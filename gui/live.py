@@ -1,6 +1,6 @@
 """Live updates in the window: follow the daemon's events and swap in incremental snapshots, never a full reload.
 
-The model does the Docker work (model.events.LiveSnapshot: a follower thread reading /events with reconnect and
+The model does the Docker work (model.daemon.events.LiveSnapshot: a follower thread reading /events with reconnect and
 backoff, an applier thread that absorbs each burst of queued events with one patch or one refresh_incremental).
 This module only connects it to the window:
 
@@ -24,9 +24,9 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
-from model.events import CONNECTED, DISCONNECTED, STOPPED, LiveSnapshot, Published
-from model.snapshot import Snapshot
-from model.source import connect
+from model.daemon.events import CONNECTED, DISCONNECTED, STOPPED, LiveSnapshot, Published
+from model.core.snapshot import Snapshot
+from model.daemon.source import connect
 
 translate = QCoreApplication.translate
 
@@ -64,8 +64,8 @@ def prepare_incremental(previous: Any, snapshot: Snapshot, show_intermediates: b
 
     The analysis is new; the layout of ``previous`` (the Loaded shown before) is kept when the forest has the same
     nodes, edges and hidden intermediates — a tag or untag then moves nothing on screen and costs no layout."""
-    from model.analysis import Analysis
-    from model.classify import INTERMEDIATE
+    from model.core.analysis import Analysis
+    from model.core.classify import INTERMEDIATE
 
     from .workers import Loaded, layout_for
     analysis = Analysis(snapshot)

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayo
                                QProgressBar, QPushButton, QSplitter, QTableView, QTabWidget, QToolBar,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from model.deletelog import DeleteLog
-from model.perform import NOTHING, WINDOW, Performed, record_refusal, refusal
-from model.plan import PRUNE, RMI, UNTAG, Plan, Request, make_plan, snapshot_diff
-from model.sizes import human
-from model.snapshot import Snapshot
-from model.whatif import UNDO, Change, WhatIf
+from model.commands.deletelog import DeleteLog
+from model.commands.perform import NOTHING, WINDOW, Performed, record_refusal, refusal
+from model.engine.plan import PRUNE, RMI, UNTAG, Plan, Request, make_plan, snapshot_diff
+from model.core.sizes import human
+from model.core.snapshot import Snapshot
+from model.engine.whatif import UNDO, Change, WhatIf
+from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
 
 from . import theme
 from .actions import DialogInteraction, Interaction, answer_html
@@ -32,8 +33,6 @@ from .preview import ITEM_ROLE, fill_tree, plan_html, preview_rmi, summary_text
 from .tablemodel import IMAGE_ID_ROLE, REF_ROLE, ImagesModel, ImagesProxy
 from .workers import Loaded, LoadTask, PerformTask, layout_for, prepare
 
-DEMO_SNAPSHOT = theme.RESOURCES / "demo" / "tutorial.json"
-LESSON_SNAPSHOT = theme.RESOURCES / "demo" / "tutorial-commit.json"   # the tutorial's three images, before its rmi
 APP_TITLE = "Layerscope"
 READ_ONLY_ENV = "LAYERSCOPE_READ_ONLY"
 PRESENT_MAX_ZOOM = 2.0
@@ -145,7 +144,7 @@ class MainWindow(QMainWindow):
     loaded = Signal()                 # a snapshot is on screen
     load_failed = Signal(str)         # a load ended in the banner (message)
     preview_changed = Signal()        # an rmi preview was shown or cleared
-    action_finished = Signal(object)  # model.perform.Performed after a confirmed action (before the reload)
+    action_finished = Signal(object)  # model.commands.perform.Performed after a confirmed action (before the reload)
     whatif_changed = Signal()         # entered, left, or a step was done / undone / redone
     presentation_changed = Signal(bool)
 

@@ -1,4 +1,4 @@
-"""Show a model.plan.Plan: the translated summary line, an HTML head and the item tree (preview and dialog)."""
+"""Show a model.engine.plan.Plan: the translated summary line, an HTML head and the item tree (preview and dialog)."""
 from __future__ import annotations
 
 import html
@@ -7,10 +7,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from model.analysis import Analysis
-from model.chain import short_id
-from model.plan import Plan, plan_rmi
-from model.sizes import human
+from model.core.analysis import Analysis
+from model.core.chain import short_id
+from model.engine.plan import Plan, plan_rmi
+from model.core.sizes import human
 
 from . import theme
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QBrush
 
 
-from model.analysis import Analysis
-from model.classify import INTERMEDIATE
-from model.sizes import human
+from model.core.analysis import Analysis
+from model.core.classify import INTERMEDIATE
+from model.core.sizes import human
 
 from . import theme
 

@@ -1,12 +1,11 @@
 """Colours, pens and fonts shared by the graph, legend and chart (one place to restyle)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPen
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from resources import ICONS
+
 
 # Layers
 LAYER_UNIQUE = QColor("#e3eaf3")
@@ -84,5 +83,5 @@ def set_high_contrast(on: bool) -> None:
 
 def icon(name: str) -> QIcon:
     """An icon from resources/icons (SVG), or an empty icon when missing."""
-    path = RESOURCES / "icons" / f"{name}.svg"
+    path = ICONS / f"{name}.svg"
     return QIcon(str(path)) if path.exists() else QIcon()

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from model.analysis import Analysis
-from model.classify import INTERMEDIATE
-from model.layout import ASPECT, Layout, layout_forest
-from model.deletelog import DeleteLog
-from model.perform import WINDOW, Performed, perform
-from model.plan import Plan
-from model.snapshot import Snapshot, SnapshotError
-from model.source import Cancelled, DaemonError, connect, describe_error, read_snapshot
+from model.core.analysis import Analysis
+from model.core.classify import INTERMEDIATE
+from model.core.layout import ASPECT, Layout, layout_forest
+from model.commands.deletelog import DeleteLog
+from model.commands.perform import WINDOW, Performed, perform
+from model.engine.plan import Plan
+from model.core.snapshot import Snapshot, SnapshotError
+from model.daemon.source import Cancelled, DaemonError, connect, describe_error, read_snapshot
 
 
 @dataclass
@@ -94,7 +94,7 @@ class LoadTask(QRunnable):
 class PerformSignals(QObject):
     """Signals of a PerformTask."""
 
-    done = Signal(int, object)            # generation, model.perform.Performed
+    done = Signal(int, object)            # generation, model.commands.perform.Performed
 
 
 class PerformTask(QRunnable):

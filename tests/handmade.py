@@ -1,7 +1,7 @@
 """Hand-made snapshots for tests that need no engine: images, layers and containers by number."""
 from __future__ import annotations
 
-from model.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
+from model.core.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
 
 D = "sha256:" + "d" * 64
 

@@ -87,7 +87,7 @@ def _spellings(rng: random.Random, st: State, client: docker.DockerClient) -> st
         return t[:-7] if t.endswith(":latest") and rng.random() < 0.5 else t
     if kind == "full":
         t = rng.choice(st.tags)
-        from model.reference import normalize
+        from model.core.reference import normalize
         return normalize(t)
     image_id = rng.choice(st.ids)
     if kind == "id":

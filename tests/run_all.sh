@@ -16,7 +16,7 @@ apt-get install -y -qq --no-install-recommends \
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null
 # a virtual environment of the project's own (Debian's system Python refuses pip installs)
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 'pytest>=7' 'pytest-qt>=4'
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 'pytest>=7' 'pytest-qt>=4' 'import-linter>=2'
 
 export QT_QPA_PLATFORM=offscreen
 export LAYERSCOPE_CACHE="$(mktemp -d)"

@@ -5,7 +5,7 @@ import json
 
 import builders
 from commands import cli, image_ids
-from model.source import read_snapshot
+from model.daemon.source import read_snapshot
 
 
 def test_rmi_dry_run_json_then_real_run_agrees(daemon):

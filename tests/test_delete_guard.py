@@ -20,8 +20,8 @@ import pytest
 import builders
 from commands import ROOT, cli, image_state
 from daemon import DaemonUnavailable, PrivateDaemon
-from model.deletelog import DeleteLog
-from model.source import read_snapshot
+from model.commands.deletelog import DeleteLog
+from model.daemon.source import read_snapshot
 
 
 def _records(state) -> list[dict]:
@@ -97,7 +97,7 @@ def test_prune_filters_the_daemon_decides_alone_are_refused(daemon):
 
 
 def _unix(created: str) -> float:
-    from model.simulate import rfc3339_ns
+    from model.engine.simulate import rfc3339_ns
     return rfc3339_ns(created) / 1e9
 
 

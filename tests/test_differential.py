@@ -9,8 +9,8 @@ import os
 import docker
 import pytest
 
-from model import simulate
-from model.source import read_snapshot
+from model.engine import simulate
+from model.daemon.source import read_snapshot
 from random_states import make_state, random_operation
 
 SEEDS = range(300 if os.environ.get("LAYERSCOPE_LONG") == "1" else 20)

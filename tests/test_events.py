@@ -9,11 +9,11 @@ import docker
 import pytest
 
 import builders
-from model import source
-from model.events import (CONNECTED, DISCONNECTED, STOPPED, EventFollower, LiveSnapshot, Published, apply_event,
+from model.daemon import source
+from model.daemon.events import (CONNECTED, DISCONNECTED, STOPPED, EventFollower, LiveSnapshot, Published, apply_event,
                           event_time, refresh_incremental)
-from model.imagecache import ImageCache
-from model.snapshot import Snapshot
+from model.daemon.imagecache import ImageCache
+from model.core.snapshot import Snapshot
 
 LATENCY = 0.300      # seconds from the daemon's event to the published snapshot reflecting it
 
@@ -50,7 +50,7 @@ class Counting:
 
 @pytest.fixture
 def full_reads(monkeypatch) -> list[int]:
-    """Every call of model.source.read_snapshot during the test (the live path must make none)."""
+    """Every call of model.daemon.source.read_snapshot during the test (the live path must make none)."""
     calls: list[int] = []
     real = source.read_snapshot
 

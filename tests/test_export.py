@@ -14,12 +14,12 @@ import networkx as nx
 import pytest
 
 import builders
-from model.analysis import Analysis
-from model.chain import short_id
-from model.graph import IMAGE, LAYER
-from model.imagecache import ImageCache
-from model.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
-from model.source import read_snapshot
+from model.core.analysis import Analysis
+from model.core.chain import short_id
+from model.core.graph import IMAGE, LAYER
+from model.daemon.imagecache import ImageCache
+from model.core.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
+from model.daemon.source import read_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo" / "tutorial.json"

@@ -15,9 +15,9 @@ from gui.app import install_excepthook, make_window
 from gui.graphview import MARK_DELETED, MARK_UNTAGGED, ImageItem
 from gui.mainwindow import MainWindow, WindowOptions
 from gui.tablemodel import IMAGE_ID_ROLE, SORT_ROLE
-from model.simulate import rmi
-from model.snapshot import Snapshot
-from model.source import connect, read_snapshot
+from model.engine.simulate import rmi
+from model.core.snapshot import Snapshot
+from model.daemon.source import connect, read_snapshot
 
 LOAD_TIMEOUT = 60_000
 
@@ -128,7 +128,7 @@ def _expected(snapshot: Snapshot, ref: str) -> tuple[set[str], set[str], set[str
 
 @pytest.mark.parametrize("ref", ["ubuntu_apache", "ubuntu:18.04", "iscreamedu_apache"])
 def test_gui_rmi_preview_marks_exactly_the_simulators_sets(qtbot, tutorial_file, ref):
-    """The graph and the list mark what model.simulate.rmi answers — no more, no less; Esc clears."""
+    """The graph and the list mark what model.engine.simulate.rmi answers — no more, no less; Esc clears."""
     window = _window(qtbot, snapshot=str(tutorial_file))
     _start(qtbot, window)
     snap = window.current.snapshot

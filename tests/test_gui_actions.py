@@ -9,8 +9,8 @@ from gui.actions import ConfirmDialog, Interaction
 from gui.app import make_window
 from gui.mainwindow import MainWindow, WindowOptions
 from gui.tablemodel import REF_ROLE
-from model.plan import PRUNE, RMI, Request
-from model.snapshot import Snapshot
+from model.engine.plan import PRUNE, RMI, Request
+from model.core.snapshot import Snapshot
 
 LOAD_TIMEOUT = 60_000
 
@@ -224,7 +224,7 @@ def test_actions_disabled_on_demo_and_file(qtbot, tmp_path, daemon):
     """No daemon behind the snapshot: destructive actions disabled, the context menu offers What-if instead."""
     client = daemon.client()
     builders.tutorial(client)
-    from model.source import connect, read_snapshot
+    from model.daemon.source import connect, read_snapshot
     path = tmp_path / "t.json"
     read_snapshot(connect(daemon.url)).save(path)
     window = make_window(None)
@@ -257,7 +257,7 @@ class ChangingDaemon(Scripted):
 
 def test_actions_refused_when_the_daemon_changed_after_confirmation(qtbot, daemon, private_state):
     """The window re-reads before it deletes: a new dangling image changes prune's prediction → nothing is sent."""
-    from model.deletelog import DeleteLog
+    from model.commands.deletelog import DeleteLog
     client = daemon.client()
     builders.tutorial(client)
     old = builders.commit(client, "ubuntu_apache:latest", "echo v2 > /v2", None)       # dangling
@@ -273,7 +273,7 @@ def test_actions_refused_when_the_daemon_changed_after_confirmation(qtbot, daemo
 
 def test_actions_unpredictable_request_is_refused_and_recorded(qtbot, daemon, private_state):
     """A reference the API router would rewrite: the window refuses it, says why, and records the refusal."""
-    from model.deletelog import DeleteLog
+    from model.commands.deletelog import DeleteLog
     client = daemon.client()
     builders.tutorial(client)
     before = daemon_images(client)
@@ -289,7 +289,7 @@ def test_actions_unpredictable_request_is_refused_and_recorded(qtbot, daemon, pr
 
 def test_help_delete_history_lists_the_log_newest_first(qtbot, private_state):
     """Help → Delete history: one row per record, newest first, the outcome in words, the record in full."""
-    from model.deletelog import DeleteLog
+    from model.commands.deletelog import DeleteLog
     log = DeleteLog(private_state / "deletes.jsonl")
     log.append({"time": "2026-11-29T10:00:00+00:00", "front_end": "cli", "command": "docker rmi a:1",
                 "predicted": [], "sent": ["DELETE /images/a:1"], "answer": [], "agreed": True, "failure": ""})

@@ -19,8 +19,8 @@ from gui import exporting
 from gui import extras as extras_mod
 from gui.app import make_window
 from gui.mainwindow import MainWindow, WindowOptions, open_settings
-from model.snapshot import Snapshot
-from model.source import connect, read_snapshot
+from model.core.snapshot import Snapshot
+from model.daemon.source import connect, read_snapshot
 
 LOAD_TIMEOUT = 60_000
 SVG = "{http://www.w3.org/2000/svg}"

@@ -17,7 +17,7 @@ from gui import extras as extras_mod
 from gui.app import make_window
 from gui.live import LIVE, OFF, PAUSED, RECONNECTING, changed_ids
 from gui.mainwindow import MainWindow, WindowOptions, open_settings
-from model.snapshot import Snapshot
+from model.core.snapshot import Snapshot
 
 LOAD_TIMEOUT = 60_000
 LIMIT = 0.300            # seconds from the SDK call returning to the window showing its effect
@@ -210,7 +210,7 @@ def test_live_only_for_daemon_and_toggle(qtbot, daemon, tmp_path):
     client = daemon.client()
     builders.import_image(client, "base:1", {"a.txt": b"a"})
     path = tmp_path / "snap.json"
-    from model.source import connect, read_snapshot
+    from model.daemon.source import connect, read_snapshot
     read_snapshot(connect(daemon.url)).save(path)
 
     window, ext = open_window(qtbot, snapshot=str(path))
@@ -269,7 +269,7 @@ def test_changed_ids_names_what_moved(qtbot, daemon):
     """The highlight set: new and removed images and layers, and images whose tags moved."""
     client = daemon.client()
     ids = builders.tutorial(client)
-    from model.source import connect, read_snapshot
+    from model.daemon.source import connect, read_snapshot
     before = read_snapshot(connect(daemon.url))
     client.api.tag(ids["ubuntu_apache:latest"], "moved", "x")
     client.api.remove_image("iscreamedu_apache:latest")

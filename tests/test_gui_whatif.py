@@ -10,8 +10,8 @@ import builders
 from gui.app import make_window
 from gui.mainwindow import MainWindow, WindowOptions
 from gui.tablemodel import IMAGE_ID_ROLE, REF_ROLE
-from model.plan import RMI, Request
-from model.snapshot import Snapshot
+from model.engine.plan import RMI, Request
+from model.core.snapshot import Snapshot
 
 LOAD_TIMEOUT = 60_000
 DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "tutorial.json"

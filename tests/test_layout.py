@@ -5,10 +5,10 @@ import sys
 import time
 from pathlib import Path
 
-from model.analysis import Analysis
-from model.graph import lineage
-from model.layout import COLLAPSED, IMAGE, LAYER, layout_forest
-from model.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
+from model.core.analysis import Analysis
+from model.core.graph import lineage
+from model.core.layout import COLLAPSED, IMAGE, LAYER, layout_forest
+from model.core.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

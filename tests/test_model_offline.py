@@ -4,42 +4,47 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from model.chain import EMPTY_LAYER_DIFF_ID, chain_ids
-from model.history import map_history
-from model.sizes import human
-from model.snapshot import SCHEMA_VERSION, DaemonInfo, HistoryRow, Image, Snapshot, SnapshotError
+from model.core.chain import EMPTY_LAYER_DIFF_ID, chain_ids
+from model.core.history import map_history
+from model.core.sizes import human
+from model.core.snapshot import SCHEMA_VERSION, DaemonInfo, HistoryRow, Image, Snapshot, SnapshotError
 
 ROOT = Path(__file__).resolve().parent.parent
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "matplotlib.backends.backend_qtagg")
 
 
-def test_model_never_imports_qt_statically():
-    """No module in model/ has an import of a Qt binding (checked on the syntax tree)."""
-    offenders = []
-    for path in sorted((ROOT / "model").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6")]
-    assert offenders == []
-    assert len(list((ROOT / "model").glob("*.py"))) >= 8
+def test_import_contract_holds():
+    """The rooms' import contract (pyproject.toml, import-linter): core ← engine/daemon/render ← commands ← cli, gui."""
+    tool = Path(sys.executable).with_name("lint-imports")
+    res = subprocess.run([str(tool), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr
+    assert "0 broken" in res.stdout and res.stdout.count(" KEPT") >= 7
+
+
+def test_model_prints_nothing():
+    """Below the front ends nothing prints: model/ has no print() call (the front ends word every message)."""
+    calls = [f"{p.relative_to(ROOT)}:{n.lineno}" for p in sorted((ROOT / "model").rglob("*.py"))
+             for n in ast.walk(ast.parse(p.read_text(), str(p)))
+             if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"]
+    assert calls == []
 
 
 def test_model_and_headless_commands_load_no_qt_at_run_time():
-    """Importing every model module and main.py's parser leaves no Qt module loaded."""
-    mods = [f"model.{p.stem}" for p in (ROOT / "model").glob("*.py") if p.stem != "__init__"]
+    """Importing every model module and the command line's parser leaves no Qt module loaded."""
+    mods = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "model").rglob("*.py")
+                  if p.stem != "__init__")
+    assert len(mods) >= 20
     code = ("import sys, importlib\n"
             f"for m in {mods!r}: importlib.import_module(m)\n"
-            "import main; main.build_parser()\n"
+            "import main; from cli.main import build_parser; build_parser()\n"
             f"bad = [m for m in sys.modules if m.split('.')[0] in {QT_MODULES!r} or m in {QT_MODULES!r}]\n"
             "print(bad); sys.exit(1 if bad else 0)\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
@@ -152,7 +157,7 @@ def test_unreachable_daemon_exits_1_with_one_line(tmp_path):
 
 def test_bundled_demo_is_a_consistent_recording():
     """The demo snapshot: every history maps exactly and layer sizes add up to each image's SIZE."""
-    from model.analysis import Analysis
+    from model.core.analysis import Analysis
     snap = Snapshot.load(ROOT / "resources" / "demo" / "tutorial.json")
     assert snap.source == "demo"
     an = Analysis(snap)
@@ -171,7 +176,7 @@ def test_bundled_demo_is_a_consistent_recording():
 
 def test_commit_lesson_demo_replays_the_tutorials_three_rmi_answers():
     """resources/demo/tutorial-commit.json gives the tutorial's printed rmi answers, line for line in shape."""
-    from model.simulate import rmi
+    from model.engine.simulate import rmi
     snap = Snapshot.load(ROOT / "resources" / "demo" / "tutorial-commit.json")
     by_tag = {t: img for img in snap.images for t in img.repo_tags}
     base, apache, edu = by_tag["ubuntu:18.04"], by_tag["ubuntu_apache:latest"], by_tag["iscreamedu_apache:latest"]

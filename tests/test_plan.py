@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.analysis import Analysis
-from model.plan import PRUNE, RMI, Request, make_plan, plan_prune, plan_rmi, snapshot_diff, without_containers
-from model.simulate import prune, rmi
-from model.snapshot import Container, Snapshot
+from model.core.analysis import Analysis
+from model.engine.plan import PRUNE, RMI, Request, make_plan, plan_prune, plan_rmi, snapshot_diff, without_containers
+from model.engine.simulate import prune, rmi
+from model.core.snapshot import Container, Snapshot
 
 DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "tutorial.json"
 

@@ -17,11 +17,11 @@ import docker
 import pytest
 
 import builders
-from model import simulate
-from model.classify import dangling_ids, listed_ids
-from model.imagecache import ImageCache
-from model.snapshot import STORE_PODMAN
-from model.source import connect, read_snapshot
+from model.engine import simulate
+from model.core.classify import dangling_ids, listed_ids
+from model.daemon.imagecache import ImageCache
+from model.core.snapshot import STORE_PODMAN
+from model.daemon.source import connect, read_snapshot
 from podman_service import PodmanService, PodmanUnavailable
 from random_states_podman import import_image, make_state, random_operation
 
@@ -272,7 +272,7 @@ def test_prune_rounds_filters_and_errors(podman):
 # ---------------------------------------------------------------------------
 # Offline (no Podman needed): the simulator's own guards
 def _offline_snapshot(wrong_parent: bool = False):
-    from model.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
+    from model.core.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
     d1, d2 = "sha256:" + "1" * 64, "sha256:" + "2" * 64
     h1 = HistoryRow(id="", created=100, created_by="ADD rootfs", size=10, comment="imported from tarball")
     h2 = HistoryRow(id="", created=200, created_by="/bin/sh -c echo x", size=5)

@@ -5,9 +5,9 @@ import docker
 import pytest
 
 import builders
-from model import reference as R
-from model import simulate
-from model.source import read_snapshot
+from model.core import reference as R
+from model.engine import simulate
+from model.daemon.source import read_snapshot
 
 HEX = "0123456789abcdef" * 4
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from handmade import D, img, layer, snap
-from model import simulate
-from model.chain import chain_ids
-from model.snapshot import STORE_CONTAINERD, STORE_PODMAN, Container
+from model.engine import simulate
+from model.core.chain import chain_ids
+from model.core.snapshot import STORE_CONTAINERD, STORE_PODMAN, Container
 
 def test_digest_refs_follow_last_tag_of_repo():
     a = img(1, (layer(1), layer(2)), tags=["r:1"], digests=[f"r@{D}"])

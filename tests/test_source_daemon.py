@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 import builders
-from model.analysis import Analysis
-from model.classify import DANGLING, INTERMEDIATE, TAGGED
-from model.graph import EDGE_PARENT, EDGE_TOP, IMAGE, LAYER, lineage
-from model.imagecache import ImageCache
-from model.source import DaemonError, connect, read_snapshot
+from model.core.analysis import Analysis
+from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
+from model.core.graph import EDGE_PARENT, EDGE_TOP, IMAGE, LAYER, lineage
+from model.daemon.imagecache import ImageCache
+from model.daemon.source import DaemonError, connect, read_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 

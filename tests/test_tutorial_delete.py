@@ -5,8 +5,8 @@ import docker
 import pytest
 
 import builders
-from model import simulate
-from model.source import read_snapshot
+from model.engine import simulate
+from model.daemon.source import read_snapshot
 
 
 def real_rmi(client: docker.DockerClient, ref: str, force: bool = False, noprune: bool = False) -> dict:
@@ -35,7 +35,7 @@ def tut(daemon):
 
 
 def layers_of(client, ref):
-    from model.chain import chain_ids
+    from model.core.chain import chain_ids
     return chain_ids(client.api.inspect_image(ref)["RootFS"]["Layers"])
 
 

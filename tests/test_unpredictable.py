@@ -19,10 +19,10 @@ import pytest
 import builders
 from commands import image_state
 from handmade import img, layer, snap
-from model.deletelog import DeleteLog
-from model.perform import CLI, UNPREDICTABLE, perform
-from model.plan import PRUNE, RMI, Request, make_plan
-from model.snapshot import STORE_CONTAINERD, STORE_PODMAN, Container, HistoryRow
+from model.commands.deletelog import DeleteLog
+from model.commands.perform import CLI, UNPREDICTABLE, perform
+from model.engine.plan import PRUNE, RMI, Request, make_plan
+from model.core.snapshot import STORE_CONTAINERD, STORE_PODMAN, Container, HistoryRow
 
 SIMULATOR = Path(__file__).resolve().parent.parent / "model" / "simulate.py"
 PODMAN, CTRD = dict(store=STORE_PODMAN, version="4.3.1"), dict(store=STORE_CONTAINERD, version="29.7.2")

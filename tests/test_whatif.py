@@ -4,10 +4,10 @@ from __future__ import annotations
 import docker
 
 import builders
-from model.chain import chain_ids
-from model.imagecache import ImageCache
-from model.source import read_snapshot
-from model.whatif import DO, REDO, RESET, UNDO, WhatIf
+from model.core.chain import chain_ids
+from model.daemon.imagecache import ImageCache
+from model.daemon.source import read_snapshot
+from model.engine.whatif import DO, REDO, RESET, UNDO, WhatIf
 
 
 def real_rmi(client: docker.DockerClient, ref: str) -> dict:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .deletelog import DeleteLog, now
-from .plan import PRUNE, Plan, make_plan
-from .snapshot import Snapshot
+from ..engine.plan import PRUNE, Plan, make_plan
+from ..core.snapshot import Snapshot
 
 UNPREDICTABLE, WOULD_FAIL, NOTHING, CHANGED, NO_LOG = "unpredictable", "would-fail", "nothing", "changed", "no-log"
 CLI, WINDOW = "cli", "window"
@@ -89,7 +89,7 @@ def _api_error(exc: Exception) -> dict[str, Any] | None:
 
 def _send(client: Any, plan: Plan, sent: list[str]) -> tuple[Any, str]:
     """Remove the listed stopped containers, then DELETE each ref (or POST prune); → (answer, failure)."""
-    from .source import describe_error
+    from ..daemon.source import describe_error
     req = plan.request
     actual: Any = None if req.action == PRUNE else []
     try:

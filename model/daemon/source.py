@@ -16,7 +16,7 @@ from docker.utils import kwargs_from_env
 
 from .containers import containers_from_api
 from .imagecache import ImageCache
-from .snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image, Snapshot
+from ..core.snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image, Snapshot
 
 Progress = Callable[[int, int], None]   # (images read, images listed)
 FETCH_THREADS = 4

@@ -6,7 +6,7 @@ from typing import Any, Callable, Union
 
 from . import simulate
 from .simulate import PruneResult, RmiOutcome
-from .snapshot import Snapshot
+from ..core.snapshot import Snapshot
 
 Outcome = Union[list[RmiOutcome], PruneResult]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .snapshot import STORE_GRAPHDRIVER, Container, DaemonInfo, Image, Snapshot
+from ..core.snapshot import STORE_GRAPHDRIVER, Container, DaemonInfo, Image, Snapshot
 
 Get = Callable[[str], tuple[int, Any]]      # GET path → (status, parsed JSON)
 

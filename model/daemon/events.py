@@ -12,7 +12,7 @@ from typing import Any, Callable
 import docker
 
 from .containers import containers_from_api
-from .snapshot import STORE_GRAPHDRIVER, Container, Image, Snapshot
+from ..core.snapshot import STORE_GRAPHDRIVER, Container, Image, Snapshot
 from .source import clean_refs, image_from_api, list_images, sdk_get
 
 Event = dict[str, Any]
@@ -52,7 +52,7 @@ def _now() -> str:
 
 
 def _containers(client: docker.DockerClient, images: tuple[Image, ...], previous: Snapshot) -> tuple[Container, ...]:
-    # the same construction as model.source.read_snapshot
+    # the same construction as model.daemon.source.read_snapshot
     return containers_from_api(client.api.containers(all=True), images, previous.info, sdk_get(client), previous)
 
 
@@ -70,7 +70,7 @@ def _with_refs(img: Any, tags: tuple[str, ...], digests: tuple[str, ...]) -> Any
 # the snapshot does not hold yet, and for images whose Parent chain ran through
 # an image that vanished (the daemon then forgets the parent link, and history
 # rows of removed ancestors turn "<missing>").  Images the list no longer has
-# are dropped.  Built exactly as model.source.read_snapshot builds it, so the
+# are dropped.  Built exactly as model.daemon.source.read_snapshot builds it, so the
 # result equals a full read apart from taken_at.
 def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snapshot:
     """Re-list images and containers and read only new images: equal to a full read except taken_at."""

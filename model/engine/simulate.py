@@ -44,9 +44,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, Ambiguous, DigestSet, InvalidReference, Reference,
+from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, Ambiguous, DigestSet, InvalidReference, Reference,
                         is_image_id_prefix, parse, parse_any, parse_normalized_named, path_is_clean)
-from .snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, Container, Image, Snapshot
+from ..core.snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, Container, Image, Snapshot
 
 Item = dict[str, str]          # {"Untagged": ref} or {"Deleted": id}
 PRUNE_FILTERS = ("dangling", "label", "label!", "until")
@@ -448,7 +448,7 @@ def _gd_prune(snap: Snapshot, dangling: bool, keep: "_Keep", sizes: dict[str, in
         if group:
             groups.append(tuple(group))
     if sizes is None:
-        from .history import layer_sizes
+        from ..core.history import layer_sizes
         sizes = layer_sizes(snap)
     gone = [i["Deleted"] for grp in groups for i in grp if i.get("Deleted") in g.layers_before]
     unknown = [cid for cid in gone if cid not in sizes]

@@ -6,12 +6,12 @@ from typing import Any
 
 import networkx as nx
 
-from .analysis import Analysis
-from .chain import short_id
-from .classify import DANGLING, INTERMEDIATE, TAGGED, UNTAGGED
-from .graph import EDGE_PARENT, IMAGE, LAYER
-from .layout import COLLAPSED, Layout, layout_forest
-from .sizes import human
+from ..core.analysis import Analysis
+from ..core.chain import short_id
+from ..core.classify import DANGLING, INTERMEDIATE, TAGGED, UNTAGGED
+from ..core.graph import EDGE_PARENT, IMAGE, LAYER
+from ..core.layout import COLLAPSED, Layout, layout_forest
+from ..core.sizes import human
 
 GRAPH_FORMATS = ("svg", "png", "pdf")
 CHART_FORMATS = ("chart-png", "chart-svg")

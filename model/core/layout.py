@@ -109,7 +109,7 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
                   col_w: float = COL_W, row_h: float = ROW_H, layer_h: float = LAYER_H,
                   image_h: float = IMAGE_H, aspect: float = ASPECT,
                   hidden_images: set[str] | frozenset[str] = frozenset()) -> Layout:
-    """Lay out the layer forest of ``model.graph.build_graph`` with images above their top layers.
+    """Lay out the layer forest of ``model.core.graph.build_graph`` with images above their top layers.
 
     Images in ``hidden_images`` get no node (their layers stay)."""
     layer_kids: dict[str, list[str]] = {}

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import simulate
-from .history import layer_sizes
-from .reference import InvalidReference, normalize
+from ..core.history import layer_sizes
+from ..core.reference import InvalidReference, normalize
 from .simulate import PruneResult, RmiOutcome
-from .snapshot import Container, Snapshot
+from ..core.snapshot import Container, Snapshot
 
 RMI, UNTAG, PRUNE = "rmi", "untag", "prune"
 MAX_CONTAINER_ROUNDS = 8     # removing stopped blockers may reveal more; stop after this many rounds

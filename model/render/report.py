@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis import Analysis
+from ..core.analysis import Analysis
 
 
 def snapshot_report(analysis: Analysis) -> dict[str, Any]:

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from .export import FORMATS, ExportError, export, format_from_path
+from model.render.export import FORMATS, ExportError, export, format_from_path
 
-DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "tutorial.json"
+from .common import fail, load
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -27,24 +26,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """`export`: read the snapshot (demo, file or daemon), write OUT, report one line on stderr."""
-    from .analysis import Analysis
-    from .snapshot import Snapshot
+    from model.core.analysis import Analysis
 
     fmt = args.format or format_from_path(args.out)
     if fmt is None:
-        print(f"layerscope: cannot tell the format from {args.out!r}; pass --format", file=sys.stderr)
-        return 2
-    if getattr(args, "demo", False):
-        snap = Snapshot.load(DEMO)
-    elif getattr(args, "snapshot", None):
-        snap = Snapshot.load(args.snapshot)
-    else:
-        from .source import connect, read_snapshot
-        snap = read_snapshot(connect(getattr(args, "host", None)))
+        return fail(2, f"cannot tell the format from {args.out!r}; pass --format")
+    snap, _ = load(args)
     try:
         export(Analysis(snap), args.out, fmt)
     except (ExportError, OSError) as exc:
-        print(f"layerscope: export failed: {exc}", file=sys.stderr)
-        return 1
+        return fail(1, f"export failed: {exc}")
     print(f"wrote {fmt} of {len(snap.images)} images to {args.out}", file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""Headless ``rmi``, ``prune`` and ``log``: predict exactly, show it, refuse what is not exact, perform, compare.
+"""The headless ``rmi``, ``prune`` and ``log`` commands: predict exactly, show it, refuse what is not exact, perform, compare.
 
 No Qt here.  Every delete goes through ``model.perform`` (the window's path too).
 
@@ -16,12 +16,14 @@ import os
 import sys
 from typing import Any, TextIO
 
-from .deletelog import DeleteLog, describe_record
-from .perform import CHANGED, CLI, NO_LOG, NOTHING, UNPREDICTABLE, Performed, perform, predicted_json, \
+from model.commands.deletelog import DeleteLog, describe_record
+from model.commands.perform import CHANGED, CLI, NO_LOG, NOTHING, UNPREDICTABLE, Performed, perform, predicted_json, \
     record_refusal, refusal
-from .plan import PRUNE, RMI, Plan, Request, make_plan
-from .sizes import human
-from .snapshot import Snapshot, SnapshotError
+from model.engine.plan import PRUNE, RMI, Plan, Request, make_plan
+from model.core.sizes import human
+from model.core.snapshot import SnapshotError
+
+from .common import fail, load
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_MISMATCH, EXIT_UNPREDICTABLE = 0, 1, 2, 3, 4
 REFUSAL_EXIT = {UNPREDICTABLE: EXIT_UNPREDICTABLE, CHANGED: EXIT_UNPREDICTABLE, NO_LOG: EXIT_USAGE}
@@ -70,37 +72,23 @@ def add_parsers(subparsers: Any) -> None:
 
 
 # -- shared ------------------------------------------------------------------
-def _fail(code: int, message: str) -> int:
-    print(f"layerscope: {message}", file=sys.stderr)
-    return code
-
-
 def _usage_refusal(args: argparse.Namespace) -> int | None:
     """The exit code when the command must not run as asked, else None."""
     read_only = getattr(args, "read_only", False) or os.environ.get("LAYERSCOPE_READ_ONLY", "") not in ("", "0")
     if not args.dry_run and read_only:
-        return _fail(EXIT_USAGE, "read-only mode: refusing to change the daemon (use --dry-run)")
+        return fail(EXIT_USAGE, "read-only mode: refusing to change the daemon (use --dry-run)")
     if getattr(args, "snapshot", None) and not args.dry_run:
-        return _fail(EXIT_USAGE, "--snapshot predicts from a file and needs --dry-run")
+        return fail(EXIT_USAGE, "--snapshot predicts from a file and needs --dry-run")
     return None
-
-
-def _load(args: argparse.Namespace) -> tuple[Snapshot, Any]:
-    """The snapshot to predict from, and a client when talking to a daemon."""
-    if getattr(args, "snapshot", None):
-        return Snapshot.load(args.snapshot), None
-    from .source import connect, read_snapshot
-    client = connect(getattr(args, "host", None))
-    return read_snapshot(client), client
 
 
 def _plan(args: argparse.Namespace, request: Request) -> tuple[Plan | None, Any, int]:
     """Load and predict: (plan, client, 0), or (None, None, exit code) after a one-line message."""
-    from .source import DaemonError
+    from model.daemon.source import DaemonError
     try:
-        snap, client = _load(args)
+        snap, client = load(args)
     except (SnapshotError, DaemonError) as exc:
-        return None, None, _fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
+        return None, None, fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
     return make_plan(snap, request), client, EXIT_OK
 
 
@@ -120,7 +108,7 @@ def _refused(plan: Plan, args: argparse.Namespace) -> int | None:
         _print_json({"predicted": predicted_json(plan), "refused": {"kind": why.kind, "reason": why.reason}})
     if log_error:
         print(f"layerscope: {log_error}", file=sys.stderr)
-    return _fail(REFUSAL_EXIT.get(why.kind, EXIT_FAIL), f"refused, nothing was sent: {why.reason}")
+    return fail(REFUSAL_EXIT.get(why.kind, EXIT_FAIL), f"refused, nothing was sent: {why.reason}")
 
 
 def _finish(done: Performed, args: argparse.Namespace, emit) -> int:
@@ -129,7 +117,7 @@ def _finish(done: Performed, args: argparse.Namespace, emit) -> int:
         if args.json:
             _print_json({"predicted": predicted_json(done.plan),
                          "refused": {"kind": done.refused.kind, "reason": done.refused.reason}})
-        return _fail(REFUSAL_EXIT.get(done.refused.kind, EXIT_FAIL), f"refused, nothing was sent: "
+        return fail(REFUSAL_EXIT.get(done.refused.kind, EXIT_FAIL), f"refused, nothing was sent: "
                                                                      f"{done.refused.reason}")
     if args.json:
         _print_json({"predicted": predicted_json(done.plan), "sent": done.sent, "answer": done.actual,
@@ -139,7 +127,7 @@ def _finish(done: Performed, args: argparse.Namespace, emit) -> int:
     if done.log_error:
         print(f"layerscope: {done.log_error}", file=sys.stderr)
     if done.failure:
-        return _fail(EXIT_FAIL, done.failure)
+        return fail(EXIT_FAIL, done.failure)
     if done.differences:
         for diff in done.differences:
             print(f"layerscope: prediction differed: {diff}", file=sys.stderr)
@@ -205,7 +193,7 @@ def run_prune(args: argparse.Namespace) -> int:
     try:
         request = Request(PRUNE, prune_all=args.all, filters=_parse_filters(args.filter))
     except ValueError as exc:
-        return _fail(EXIT_USAGE, str(exc))
+        return fail(EXIT_USAGE, str(exc))
     plan, client, code = _plan(args, request)
     if plan is None:
         return code
@@ -231,14 +219,14 @@ def run_prune(args: argparse.Namespace) -> int:
     fresh = None
     if not args.force:
         if not sys.stdin.isatty():
-            return _fail(EXIT_USAGE, "not confirmed: standard input is not a terminal; "
+            return fail(EXIT_USAGE, "not confirmed: standard input is not a terminal; "
                                      "add -f to prune without asking")
         sys.stderr.write("Are you sure you want to continue? [y/N] ")
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             print("Nothing was deleted.", file=sys.stderr)
             return EXIT_OK
-        from .source import read_snapshot
+        from model.daemon.source import read_snapshot
         fresh = lambda: read_snapshot(client)       # noqa: E731 (time passed: the daemon may have changed)
     return _finish(perform(client, plan, DeleteLog(), CLI, fresh=fresh), args, _emit_prune)
 
@@ -270,7 +258,7 @@ def run_log(args: argparse.Namespace) -> int:
     try:
         records, bad = log.read()
     except OSError as exc:
-        return _fail(EXIT_FAIL, f"cannot read the delete log {log.path}: {exc.strerror or exc}")
+        return fail(EXIT_FAIL, f"cannot read the delete log {log.path}: {exc.strerror or exc}")
     if args.n > 0:
         records = records[-args.n:]
     if args.json:

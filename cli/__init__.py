@@ -1,0 +1,1 @@
+"""The headless front end: `python main.py COMMAND` (snapshot, rmi, prune, log, export), no Qt."""

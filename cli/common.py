@@ -1,0 +1,26 @@
+"""What every headless command shares: where its snapshot comes from, and one-line failures."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from model.core.snapshot import Snapshot
+from resources import DEMO_SNAPSHOT
+
+
+def fail(code: int, message: str) -> int:
+    """Print ``layerscope: message`` on stderr and return ``code``."""
+    print(f"layerscope: {message}", file=sys.stderr)
+    return code
+
+
+def load(args: argparse.Namespace) -> tuple[Snapshot, Any]:
+    """The snapshot a command works on (--demo, --snapshot FILE, else the daemon) and the daemon's client, if any."""
+    if getattr(args, "demo", False):
+        return Snapshot.load(DEMO_SNAPSHOT), None
+    if getattr(args, "snapshot", None):
+        return Snapshot.load(args.snapshot), None
+    from model.daemon.source import connect, read_snapshot
+    client = connect(getattr(args, "host", None))
+    return read_snapshot(client), client

@@ -1,0 +1,1 @@
+"""The destructive commands: predict, confirm, perform, compare and record — the one path that deletes."""

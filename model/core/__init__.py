@@ -1,0 +1,1 @@
+"""The pure domain: snapshot types, chain IDs, references, history mapping, the layer forest, classification, sizes, layout."""

@@ -1,0 +1,10 @@
+"""Where the app's bundled files are: demo snapshots, icons, translations, style (found next to this file)."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DEMO_SNAPSHOT = ROOT / "demo" / "tutorial.json"              # the whole tutorial
+LESSON_SNAPSHOT = ROOT / "demo" / "tutorial-commit.json"     # the tutorial's three images, before its rmi
+ICONS = ROOT / "icons"
+I18N = ROOT / "i18n"
+STYLE = ROOT / "style.qss"
+SCREENSHOTS = ROOT / "screenshots"
