@@ -38,7 +38,6 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
     import gui.workers
-    from gui import extras as extras_mod
     from gui.app import make_window
     from gui.live import LIVE
     from gui.mainwindow import WindowOptions, open_settings
@@ -74,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     window.options = WindowOptions(host=args.host)
     window.resize(1440, 900)
     window.show()
-    ext = getattr(window, "extras", None) or extras_mod.install(window)
+    ext = window.live_updates
     t0 = time.perf_counter()
     loaded = []
     window.loaded.connect(lambda: loaded.append(1))
@@ -83,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     load_s = time.perf_counter() - t0
     wait(lambda: ext.live.state == LIVE)
     wait(lambda: ext.live.live.wait_idle(0) and not ext.live._pending, 30)   # the first resync is applied
-    snap = extras_mod.current_snapshot(window)
+    snap = window.current_snapshot()
     n_images = len(snap.images)
 
     def table_refs() -> set[str]:

@@ -59,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
         app.setOrganizationName("Layerscope")
         app.setApplicationName("Layerscope")
 
-        from gui import extras as extras_mod
         from gui.app import make_window
         from cli.main import build_parser
 
@@ -68,7 +67,6 @@ def main(argv: list[str] | None = None) -> int:
         settings.setValue("ui/language", "ko")          # as chosen earlier in Settings → Language → 한국어
         settings.sync()
         window = make_window(build_parser().parse_args(["--demo"]))
-        ext = getattr(window, "extras", None) or extras_mod.install(window)
         w, h = (int(x) for x in args.size.split("x"))
         window.resize(w, h)
         window.move(0, 0)
@@ -84,38 +82,33 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.01)
 
         spin(lambda: loaded)
-        snap = extras_mod.current_snapshot(window)
+        snap = window.current_snapshot()
         target = next((i for i in snap.images if "ubuntu_apache:latest" in i.repo_tags), None)
-        if target is not None and hasattr(window, "preview_rmi"):
-            window._on_image_selected(target.id, "screenshot", ref="ubuntu_apache:latest") \
-                if hasattr(window, "_on_image_selected") else None
+        if target is not None:
+            window.selection.select_image(target.id, "screenshot", ref="ubuntu_apache:latest")
             window.preview_rmi("ubuntu_apache:latest")
         spin(lambda: False, 0.5)
-        view = getattr(window, "graph_view", None)
-        if view is not None and target is not None and target.id in view.image_items:
+        view = window.graph_view
+        if target is not None and target.id in view.image_items:
             view.zoom_to(0.8)                             # readable labels, centred on the previewed image
             item = view.image_items[target.id]
             view.centerOn(item.sceneBoundingRect().center() + type(item.sceneBoundingRect().center())(-120, 120))
         spin(lambda: False, 1.0)                          # let the chart and the graph paint
         if args.menu:
-            file_menu = extras_mod.find_menu(window, "File")
-            if file_menu is not None:
-                QTimer.singleShot(0, lambda: window.menuBar().setActiveAction(file_menu.menuAction()))
-                spin(lambda: False, 0.6)
-                if ext.export_menu.menuAction() in file_menu.actions():
-                    file_menu.setActiveAction(ext.export_menu.menuAction())
-                    ext.export_menu.popup(file_menu.mapToGlobal(
-                        file_menu.actionGeometry(ext.export_menu.menuAction()).topRight()))
-                spin(lambda: False, 0.6)
+            file_menu, export_menu = window.menu("File"), window.exporter.export_menu
+            QTimer.singleShot(0, lambda: window.menuBar().setActiveAction(file_menu.menuAction()))
+            spin(lambda: False, 0.6)
+            file_menu.setActiveAction(export_menu.menuAction())
+            export_menu.popup(file_menu.mapToGlobal(file_menu.actionGeometry(export_menu.menuAction()).topRight()))
+            spin(lambda: False, 0.6)
         geo = window.frameGeometry()
         shot = window.screen().grabWindow(0, geo.x(), geo.y(), geo.width(), geo.height())
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         if not shot.save(args.out, "PNG"):
             print(f"cannot write {args.out}", file=sys.stderr)
             return 1
-        print(f"{args.out}: {shot.width()}×{shot.height()}, language {ext.translations.language}, "
+        print(f"{args.out}: {shot.width()}×{shot.height()}, language {window.language.translations.language}, "
               f"title {window.windowTitle()!r}")
-        ext.shutdown()
         window.close()
         return 0
     finally:

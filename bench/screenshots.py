@@ -106,9 +106,9 @@ def main() -> int:
         window.graph_view.show_readable()
         edu = tags.get("iscreamedu_apache:latest")
         if edu:
-            window._on_image_selected(edu, "screenshot")
+            window.selection.select_image(edu, "screenshot")
             shared_layer = snap.by_id[edu].chain_ids[-2]       # apache's layer, shared with ubuntu_apache
-            window._on_layer_selected(shared_layer, "screenshot")
+            window.selection.select_layer(shared_layer, "screenshot")
         window.tabs.setCurrentWidget(window.details)
         shot(window, "tutorial.png")
 
@@ -116,7 +116,7 @@ def main() -> int:
         shot(window, "tutorial-storage.png")
 
         if edu:
-            window._on_image_selected(edu, "screenshot", ref="iscreamedu_apache:latest")
+            window.selection.select_image(edu, "screenshot", ref="iscreamedu_apache:latest")
             window.preview_rmi("iscreamedu_apache")
             shot(window, "rmi-preview-iscreamedu_apache.png")
             window.clear_preview()
@@ -142,7 +142,7 @@ def main() -> int:
         shot(window, "whatif.png")
         apache = tags.get("ubuntu_apache:latest")
         if apache:
-            window._on_image_selected(apache, "screenshot", ref="ubuntu_apache:latest")
+            window.selection.select_image(apache, "screenshot", ref="ubuntu_apache:latest")
             window.preview_rmi("ubuntu_apache")
             shot(window, "rmi-preview-ubuntu_apache.png")
             window.clear_preview()
@@ -152,7 +152,7 @@ def main() -> int:
         window.set_presentation(True)
         settle(app, 600)
         if edu:
-            window._present_focus(edu)
+            window.presentation.focus(edu)
         else:
             window.act_next.trigger()
         settle(app, 600)
@@ -164,13 +164,13 @@ def main() -> int:
         big = synthetic_snapshot(1000, 2600)
         window.show_snapshot(big, origin="file")
         window.file_path = "synthetic-1000-images.json"
-        window._update_title()
+        window.views.update_title()
         settle(app)
         window.graph_view.fit_all()
         window.tabs.setCurrentWidget(window.chart)
         shot(window, "large-host-fit.png")
         target = next(i.id for i in big.images[::-1] if i.repo_tags)
-        window._on_focus_requested(target)
+        window.selection.focus_lineage(target)
         window.graph_view.zoom_to(0.75)                       # readable: the top of the lineage and its image
         window.graph_view.centerOn(window.graph_view.image_items[target].rect.center() + QPointF(0, 220))
         window.tabs.setCurrentWidget(window.details)

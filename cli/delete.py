@@ -1,6 +1,6 @@
 """The headless ``rmi``, ``prune`` and ``log`` commands: predict exactly, show it, refuse what is not exact, perform, compare.
 
-No Qt here.  Every delete goes through ``model.perform`` (the window's path too).
+No Qt here.  Every delete runs as a ``model.commands.command.DeleteCommand`` (the window's path too).
 
 Exit codes: 0 done as predicted, nothing to do, or declined at the prompt; 1 the daemon
 refused or would refuse (a predicted error is not sent) or cannot be reached; 2 refused as
@@ -14,14 +14,14 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
+from model.commands.command import DECLINED, DeleteCommand, Interaction
 from model.commands.deletelog import DeleteLog, describe_record
-from model.commands.perform import CHANGED, CLI, NO_LOG, NOTHING, UNPREDICTABLE, Performed, perform, predicted_json, \
-    record_refusal, refusal
-from model.engine.plan import PRUNE, RMI, Plan, Request, make_plan
+from model.commands.perform import CHANGED, CLI, NO_LOG, NOTHING, UNPREDICTABLE, Performed, predicted_json
 from model.core.sizes import human
 from model.core.snapshot import SnapshotError
+from model.engine.plan import PRUNE, RMI, Plan, Request, make_plan
 
 from .common import fail, load
 
@@ -82,43 +82,63 @@ def _usage_refusal(args: argparse.Namespace) -> int | None:
     return None
 
 
-def _plan(args: argparse.Namespace, request: Request) -> tuple[Plan | None, Any, int]:
-    """Load and predict: (plan, client, 0), or (None, None, exit code) after a one-line message."""
-    from model.daemon.source import DaemonError
-    try:
-        snap, client = load(args)
-    except (SnapshotError, DaemonError) as exc:
-        return None, None, fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
-    return make_plan(snap, request), client, EXIT_OK
-
-
 def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _refused(plan: Plan, args: argparse.Namespace) -> int | None:
-    """Refuse (one line, recorded, nothing sent) when the plan may not be performed; else None."""
-    why = refusal(plan)
-    if why is None:
-        return None
-    if why.kind == NOTHING:
-        return None
-    log_error = record_refusal(plan, why, DeleteLog(), CLI)
-    if args.json:
-        _print_json({"predicted": predicted_json(plan), "refused": {"kind": why.kind, "reason": why.reason}})
-    if log_error:
-        print(f"layerscope: {log_error}", file=sys.stderr)
-    return fail(REFUSAL_EXIT.get(why.kind, EXIT_FAIL), f"refused, nothing was sent: {why.reason}")
+class TerminalInteraction(Interaction):
+    """The command line's Interaction: show the prediction, then go ahead, or ask [y/N] on a terminal."""
+
+    def __init__(self, show: Callable[[Plan], None], ask: bool) -> None:
+        self.show, self.ask = show, ask
+        self.shown = False
+        self.unconfirmed = ""           # why it could not ask (no terminal)
+
+    def show_once(self, plan: Plan) -> None:
+        """Print the prediction, once."""
+        if not self.shown:
+            self.shown = True
+            self.show(plan)
+
+    def confirm(self, plan: Plan) -> bool:
+        """Print the prediction; True at once unless asked to ask, else the terminal's y/N."""
+        self.show_once(plan)
+        if not self.ask:
+            return True
+        if not sys.stdin.isatty():
+            self.unconfirmed = "not confirmed: standard input is not a terminal; add -f to prune without asking"
+            return False
+        sys.stderr.write("Are you sure you want to continue? [y/N] ")
+        sys.stderr.flush()
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
-def _finish(done: Performed, args: argparse.Namespace, emit) -> int:
-    """Print the daemon's answer (or why nothing was sent) and turn it into the exit code."""
-    if done.refused is not None:
+# The path of both commands: refuse what is not allowed as asked, read the snapshot,
+# print the prediction alone (--dry-run), or run the one DeleteCommand: predict,
+# refuse or confirm (re-reading the daemon when a person took time to answer),
+# perform, compare; then word the outcome and pick the exit code.
+def _run(args: argparse.Namespace, request: Request, show: Callable[[Plan], None], ask: bool,
+         emit: Callable[[Any, TextIO], None]) -> int:
+    from model.daemon.source import DaemonError, read_snapshot
+    code = _usage_refusal(args)
+    if code is not None:
+        return code
+    try:
+        snap, client = load(args)
+    except (SnapshotError, DaemonError) as exc:
+        return fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
+    if args.dry_run:
+        predicted = predicted_json(make_plan(snap, request))
         if args.json:
-            _print_json({"predicted": predicted_json(done.plan),
-                         "refused": {"kind": done.refused.kind, "reason": done.refused.reason}})
-        return fail(REFUSAL_EXIT.get(done.refused.kind, EXIT_FAIL), f"refused, nothing was sent: "
-                                                                     f"{done.refused.reason}")
+            _print_json(predicted)
+        else:
+            emit(predicted, sys.stdout)
+        return EXIT_OK
+    interaction = TerminalInteraction(show, ask)
+    fresh = (lambda: read_snapshot(client)) if ask else None
+    done = DeleteCommand(request, DeleteLog(), CLI).run(snap, interaction, client, fresh)
+    if done.refused is not None:
+        return _refused(done, args, interaction)
     if args.json:
         _print_json({"predicted": predicted_json(done.plan), "sent": done.sent, "answer": done.actual,
                      "agreed": done.matched, "failure": done.failure or None})
@@ -136,29 +156,37 @@ def _finish(done: Performed, args: argparse.Namespace, emit) -> int:
     return EXIT_FAIL if any("error" in a for a in answers) else EXIT_OK
 
 
+def _refused(done: Performed, args: argparse.Namespace, interaction: TerminalInteraction) -> int:
+    """Word a refusal (nothing was sent) and pick its exit code."""
+    why = done.refused
+    if why.kind == NOTHING:                     # predicted exactly: nothing to delete, so nothing is sent
+        if args.json:
+            _print_json({"predicted": predicted_json(done.plan), "sent": [], "answer": None, "agreed": True})
+        else:
+            print("Total reclaimed space: 0B")
+        return EXIT_OK
+    if why.kind == DECLINED:
+        if interaction.unconfirmed:
+            return fail(EXIT_USAGE, interaction.unconfirmed)
+        print("Nothing was deleted.", file=sys.stderr)
+        return EXIT_OK
+    if args.json:
+        _print_json({"predicted": predicted_json(done.plan), "refused": {"kind": why.kind, "reason": why.reason}})
+    elif args.command == "rmi":
+        interaction.show_once(done.plan)
+    return fail(REFUSAL_EXIT.get(why.kind, EXIT_FAIL), f"refused, nothing was sent: {why.reason}")
+
+
 # -- rmi -----------------------------------------------------------------------
 def run_rmi(args: argparse.Namespace) -> int:
     """Handler of ``rmi``: the prediction (dry run), or the prediction then the daemon's answer checked against it."""
-    code = _usage_refusal(args)
-    if code is not None:
-        return code
-    plan, client, code = _plan(args, Request(RMI, tuple(args.refs), force=args.force, noprune=args.no_prune))
-    if plan is None:
-        return code
-    predicted = [o.to_json() for o in plan.outcomes]
-    if args.dry_run:
-        if args.json:
-            _print_json(predicted)
-        else:
-            _emit_rmi(predicted, sys.stdout)
-        return EXIT_OK
-    if not args.json:
-        print("Predicted (nothing sent yet):", file=sys.stderr)
-        _emit_rmi(predicted, sys.stderr, indent="  ")
-    code = _refused(plan, args)
-    if code is not None:
-        return code
-    return _finish(perform(client, plan, DeleteLog(), CLI), args, _emit_rmi)
+    def show(plan: Plan) -> None:
+        if not args.json:
+            print("Predicted (nothing sent yet):", file=sys.stderr)
+            _emit_rmi(predicted_json(plan), sys.stderr, indent="  ")
+
+    request = Request(RMI, tuple(args.refs), force=args.force, noprune=args.no_prune)
+    return _run(args, request, show, ask=False, emit=_emit_rmi)
 
 
 def _emit_rmi(results: list[dict[str, Any]], out: TextIO, indent: str = "") -> None:
@@ -187,48 +215,18 @@ def _parse_filters(items: list[str]) -> tuple[tuple[str, str], ...]:
 
 def run_prune(args: argparse.Namespace) -> int:
     """Handler of ``prune``: the prediction (dry run), or list, confirm, perform and check."""
-    code = _usage_refusal(args)
-    if code is not None:
-        return code
     try:
         request = Request(PRUNE, prune_all=args.all, filters=_parse_filters(args.filter))
     except ValueError as exc:
         return fail(EXIT_USAGE, str(exc))
-    plan, client, code = _plan(args, request)
-    if plan is None:
-        return code
-    if args.dry_run:
-        if args.json:
-            _print_json(plan.prune.to_json())
-        else:
-            _emit_prune(plan.prune.to_json(), sys.stdout)
-        return EXIT_OK
-    code = _refused(plan, args)
-    if code is not None:
-        return code
-    if not plan.lines:                               # predicted exactly: nothing to delete, so nothing is sent
-        if args.json:
-            _print_json({"predicted": predicted_json(plan), "sent": [], "answer": None, "agreed": True})
-        else:
-            print("Total reclaimed space: 0B")
-        return EXIT_OK
-    out = sys.stderr if args.json else sys.stdout
-    what = "all images without at least one container associated to them" if args.all else "all dangling images"
-    print(f"WARNING! This will remove {what}; exactly:", file=out)
-    _emit_prune(plan.prune.to_json(), out, heading="Will delete:", total="Total reclaimable space")
-    fresh = None
-    if not args.force:
-        if not sys.stdin.isatty():
-            return fail(EXIT_USAGE, "not confirmed: standard input is not a terminal; "
-                                     "add -f to prune without asking")
-        sys.stderr.write("Are you sure you want to continue? [y/N] ")
-        sys.stderr.flush()
-        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            print("Nothing was deleted.", file=sys.stderr)
-            return EXIT_OK
-        from model.daemon.source import read_snapshot
-        fresh = lambda: read_snapshot(client)       # noqa: E731 (time passed: the daemon may have changed)
-    return _finish(perform(client, plan, DeleteLog(), CLI, fresh=fresh), args, _emit_prune)
+
+    def show(plan: Plan) -> None:
+        out = sys.stderr if args.json else sys.stdout
+        what = "all images without at least one container associated to them" if args.all else "all dangling images"
+        print(f"WARNING! This will remove {what}; exactly:", file=out)
+        _emit_prune(plan.prune.to_json(), out, heading="Will delete:", total="Total reclaimable space")
+
+    return _run(args, request, show, ask=not args.force, emit=_emit_prune)
 
 
 def _emit_prune(data: dict[str, Any], out: TextIO, heading: str = "Deleted Images:",

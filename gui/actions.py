@@ -1,4 +1,4 @@
-"""Confirmation of destructive actions: the Interaction seam (git-cola style) and the confirmation dialog."""
+"""Confirmation of destructive actions in the window: the dialog and the window's Interaction (git-cola style)."""
 from __future__ import annotations
 
 import html
@@ -8,26 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
                                QTreeWidget, QVBoxLayout, QWidget)
 
+from model.commands.command import Interaction
 from model.commands.perform import Performed
 from model.engine.plan import PRUNE, Plan, Request
 
 from .preview import fill_tree, plan_html
 
 Replan = Callable[[Request], Plan]
-
-
-class Interaction:
-    """How the app asks and tells the user; headless by default (refuses, tells nobody).
-
-    The window installs ``DialogInteraction``; tests replace ``window.interaction`` with their own
-    object having the same two methods, so nothing modal ever blocks a test."""
-
-    def confirm(self, plan: Plan) -> bool:
-        """True to go ahead with ``plan``; may change ``plan.request`` options (the caller re-plans)."""
-        return False
-
-    def inform(self, title: str, text: str, warning: bool = False) -> None:
-        """Show the daemon's answer (``warning`` when it differed from the prediction or failed)."""
 
 
 class ConfirmDialog(QDialog):

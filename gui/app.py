@@ -41,6 +41,7 @@ def apply_style(app: QApplication) -> None:
 def install_excepthook(window: MainWindow) -> None:
     """Turn an uncaught exception in a slot into a banner message instead of a crash or a traceback."""
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        """Show the exception's first line in the window's banner."""
         if issubclass(kind, KeyboardInterrupt):
             QApplication.quit()
             return

@@ -7,6 +7,7 @@ matplotlib.use("QtAgg")
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PySide6.QtCore import QTimer, Signal  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from model.core.analysis import Analysis  # noqa: E402
 from model.core.sizes import human  # noqa: E402
@@ -22,7 +23,7 @@ class StorageChart(FigureCanvasQTAgg):
 
     resized = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         self.figure = Figure(figsize=(5, 4), dpi=96, facecolor="#ffffff", layout="constrained")
         super().__init__(self.figure)
         self.setParent(parent)
@@ -39,6 +40,12 @@ class StorageChart(FigureCanvasQTAgg):
         (a live update must not pay for a chart nobody sees)."""
         self._analysis = analysis
         self.plotted_images = [i.id for i in self._shown(analysis)] if analysis is not None else []
+        self._dirty = True
+        if self.isVisible():
+            self.ensure_drawn()
+
+    def retranslate(self) -> None:
+        """Draw the titles and the legend again in the current language (now if on screen, else when shown)."""
         self._dirty = True
         if self.isVisible():
             self.ensure_drawn()

@@ -106,6 +106,7 @@ class DetailsPanel(QWidget):
     # -- image ------------------------------------------------------------------------
     def show_image(self, image_id: str) -> None:
         """Fill the history table like `docker history`, each row tied to its layer."""
+        pal = theme.palette()
         a = self.analysis
         if a is None or image_id not in a.snapshot.by_id:
             return
@@ -144,9 +145,9 @@ class DetailsPanel(QWidget):
                     cell.setToolTip(self.tr("chain ID {id}").format(id=chain_id) + ("" if mapping.exact else "\n" +
                                     self.tr("mapping uncertain: another assignment is possible")))
                 if chain_id is None:
-                    cell.setForeground(QBrush(theme.TEXT_DIM))
+                    cell.setForeground(QBrush(pal.text_dim))
                 elif not mapping.exact:
-                    cell.setForeground(QBrush(theme.UNTAGGED_MARK))
+                    cell.setForeground(QBrush(pal.untagged_mark))
                 self.history.setItem(r, c, cell)
         self._syncing = False
         self.select_history_layer(self.chain_id)

@@ -132,6 +132,7 @@ def export_view(view: QGraphicsView, path: str | Path, fmt: str, scale: float = 
     source = vp
 
     def draw(painter: QPainter, target: QRectF) -> None:
+        """Paint the viewport into ``target``."""
         view.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
     return _render_picture(path, fmt, vp.width(), vp.height(), draw, _background(view.scene()), scale,
                            "Layerscope — " + translate("Export", "current view"))
@@ -150,6 +151,7 @@ def export_scene(scene: QGraphicsScene, path: str | Path, fmt: str, rect: QRectF
         source = QRectF(scene.sceneRect())
 
     def draw(painter: QPainter, target: QRectF) -> None:
+        """Paint the scene's ``source`` rectangle into ``target``."""
         scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
     return _render_picture(path, fmt, source.width(), source.height(), draw, _background(scene),
                            scene_png_scale(source), "Layerscope — " + translate("Export", "layer graph"))

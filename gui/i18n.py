@@ -24,9 +24,10 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 
 from resources import I18N
 
+from .settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = I18N
-SETTING = "ui/language"
 SYSTEM, ENGLISH, KOREAN = "system", "en", "ko"
 CHOICES = (SYSTEM, ENGLISH, KOREAN)
 TRANSLATED = (KOREAN,)                   # languages with a .ts file; English is the source language
@@ -117,7 +118,7 @@ def system_language(locale: QLocale | None = None) -> str:
 
 def saved_choice(settings: QSettings | None) -> str:
     """The Language menu's choice (System unless the user picked one)."""
-    value = str(settings.value(SETTING, SYSTEM) if settings is not None else SYSTEM)
+    value = Settings(settings).language if settings is not None else SYSTEM
     return value if value in CHOICES else SYSTEM
 
 
@@ -134,7 +135,9 @@ class FallbackTranslator(QTranslator):
     lookup names "GraphView"; the fallback finds them.  None (a null string) lets Qt try the next translator
     and finally show the English source."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1):  # noqa: D102
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        """The translation in ``context``, else in the empty context; None lets the next translator try."""
         found = super().translate(context, source, disambiguation, n)
         if not found and context:
             found = super().translate("", source, disambiguation, n)

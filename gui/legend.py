@@ -69,26 +69,28 @@ class Legend(QWidget):
             self.setFixedHeight(h)
 
     def paintEvent(self, event) -> None:  # noqa: N802
+        pal = theme.palette()
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), theme.BACKGROUND)
-        p.setPen(theme.pen(theme.EDGE, 1))
+        p.fillRect(self.rect(), pal.background)
+        p.setPen(theme.pen(pal.edge, 1))
         p.drawLine(0, 0, self.width(), 0)
         p.setFont(self._font)
         for (key, _), text, cell in zip(ENTRIES, self._texts, self._cells(self.width())):
             sw = QRectF(cell.left(), cell.top() + 4, SWATCH_W, ROW - 8)
             self._swatch(p, key, sw)
-            p.setPen(theme.TEXT)
+            p.setPen(pal.text)
             p.drawText(QRectF(sw.right() + 6, cell.top(), cell.width() - SWATCH_W - 6, ROW),
                        Qt.AlignmentFlag.AlignVCenter, text)
         p.end()
 
     @staticmethod
     def _swatch(p: QPainter, key: str, r: QRectF) -> None:
+        pal = theme.palette()
         if key.startswith("layer"):
             shared = key == "layer-shared"
-            fill = theme.LAYER_SHARED if shared else theme.LAYER_COLLAPSED if key == "layer-run" else theme.LAYER_UNIQUE
-            edge = theme.LAYER_SHARED_EDGE if shared else theme.LAYER_UNIQUE_EDGE
+            fill = pal.layer_shared if shared else pal.layer_collapsed if key == "layer-run" else pal.layer_unique
+            edge = pal.layer_shared_edge if shared else pal.layer_unique_edge
             style = Qt.PenStyle.DashLine if key == "layer-run" else Qt.PenStyle.SolidLine
             p.setPen(theme.pen(edge, 2 if shared else 1, style))
             p.setBrush(fill)
@@ -106,9 +108,9 @@ class Legend(QWidget):
             path.addRect(r)
         else:
             path.addRoundedRect(r, 5, 5)
-        fill = {"deleted": theme.DELETED, "untagged": theme.IMAGE_FILL["tagged"],
-                "in-use": theme.IMAGE_FILL["tagged"]}.get(key, theme.IMAGE_FILL.get(key, theme.IMAGE_FILL["tagged"]))
-        outline = {"in-use": theme.IN_USE, "untagged": theme.UNTAGGED_MARK}.get(key, fill.darker(130))
+        fill = {"deleted": pal.deleted, "untagged": pal.image_fills["tagged"],
+                "in-use": pal.image_fills["tagged"]}.get(key, pal.image_fill(key))
+        outline = {"in-use": pal.in_use, "untagged": pal.untagged_mark}.get(key, fill.darker(130))
         p.setPen(theme.pen(outline, 2.5 if key in ("in-use", "untagged") else 1,
                            Qt.PenStyle.DashLine if key == "intermediate" else Qt.PenStyle.SolidLine))
         p.setBrush(fill)

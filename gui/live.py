@@ -21,12 +21,15 @@ import collections
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
 
-from model.daemon.events import CONNECTED, DISCONNECTED, STOPPED, LiveSnapshot, Published
+from model.core.layout import ASPECT
 from model.core.snapshot import Snapshot
+from model.daemon.events import CONNECTED, DISCONNECTED, STOPPED, LiveSnapshot, Published
 from model.daemon.source import connect
+
+from .workers import Loaded, analyse, hidden_images, layout_for
 
 translate = QCoreApplication.translate
 
@@ -47,6 +50,7 @@ def changed_ids(old: Snapshot | None, new: Snapshot) -> set[str]:
             changed.add(image_id)
 
     def holders(snap: Snapshot) -> dict[str, set[str]]:
+        """Image ID → its containers with their states."""
         out: dict[str, set[str]] = {}
         for c in snap.containers:
             out.setdefault(c.image_id, set()).add(f"{c.id}:{c.state}")
@@ -58,32 +62,22 @@ def changed_ids(old: Snapshot | None, new: Snapshot) -> set[str]:
     return changed | (layers_before ^ layers_after)
 
 
-def prepare_incremental(previous: Any, snapshot: Snapshot, show_intermediates: bool = False,
-                        aspect: float | None = None) -> Any:
-    """What the window needs to show ``snapshot`` (gui.workers.Loaded), made off the GUI thread.
-
-    The analysis is new; the layout of ``previous`` (the Loaded shown before) is kept when the forest has the same
-    nodes, edges and hidden intermediates — a tag or untag then moves nothing on screen and costs no layout."""
-    from model.core.analysis import Analysis
-    from model.core.classify import INTERMEDIATE
-
-    from .workers import Loaded, layout_for
-    analysis = Analysis(snapshot)
-    analysis.status, analysis.image_sizes, analysis.totals  # noqa: B018 (warm the caches here, not in the UI)
+# Incremental layout.  A live event mostly moves tags: the forest then keeps the
+# same nodes, edges and hidden intermediates, and the previous layout is reused
+# as it is (nothing moves on screen, no layout is computed); any other change
+# lays the forest out again.
+def prepare_incremental(previous: Loaded | None, snapshot: Snapshot, show_intermediates: bool = False,
+                        aspect: float = ASPECT) -> Loaded:
+    """What the window needs to show ``snapshot``, made off the GUI thread (see the comment above)."""
+    analysis = analyse(snapshot)
     layout = None
-    old = getattr(previous, "analysis", None)
-    if old is not None and getattr(previous, "layout", None) is not None:
-        def hidden(a: Any) -> frozenset[str]:
-            return frozenset() if show_intermediates else \
-                frozenset(i for i, st in a.status.items() if st.status == INTERMEDIATE)
-        g0, g1 = old.graph, analysis.graph
+    if previous is not None:
+        g0, g1 = previous.analysis.graph, analysis.graph
         if (g0.number_of_nodes() == g1.number_of_nodes() and g0.number_of_edges() == g1.number_of_edges()
-                and set(g0.nodes) == set(g1.nodes) and set(g0.edges) == set(g1.edges) and hidden(old) == hidden(analysis)):
+                and set(g0.nodes) == set(g1.nodes) and set(g0.edges) == set(g1.edges)
+                and hidden_images(previous.analysis, show_intermediates) == hidden_images(analysis, show_intermediates)):
             layout = previous.layout
-    if layout is None:
-        layout = layout_for(analysis, show_intermediates, aspect) if aspect is not None else \
-            layout_for(analysis, show_intermediates)
-    return Loaded(snapshot, analysis, layout, "daemon")
+    return Loaded(snapshot, analysis, layout or layout_for(analysis, show_intermediates, aspect), "daemon")
 
 
 class _Bridge(QObject):
@@ -96,7 +90,7 @@ class _Bridge(QObject):
 class StatusIndicator(QLabel):
     """The status-bar light: ● live, ◌ reconnecting…, ○ off (switched off, or not showing a daemon: PAUSED)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("liveIndicator")
         self.state = OFF
@@ -125,20 +119,21 @@ class StatusIndicator(QLabel):
 
 
 class LiveController(QObject):
-    """Keeps one window current from the daemon's events (see the module docstring)."""
+    """Keeps the shown daemon snapshot current from its events (see the module docstring)."""
 
     state_changed = Signal(str)        # live | connecting | reconnecting | off | paused
     applied = Signal(object)           # set of changed IDs, after the window swapped the snapshot in
 
-    def __init__(self, window: Any, apply: Callable[[Snapshot, set[str], Any], Any],
-                 current: Callable[[], Snapshot | None], client_factory: Callable[[], Any] | None = None,
-                 debounce_ms: int = DEBOUNCE_MS, prepare: Callable[[Any, Snapshot, dict], Any] | None = None,
+    def __init__(self, parent: QObject | None, apply: Callable[[Snapshot, set[str], Any], Any],
+                 current: Callable[[], Snapshot | None], host: Callable[[], str | None] = lambda: None,
+                 client_factory: Callable[[], Any] | None = None, debounce_ms: int = DEBOUNCE_MS,
+                 prepare: Callable[[Any, Snapshot, dict], Any] | None = None,
                  prepare_base: Callable[[], Any] | None = None,
                  prepare_context: Callable[[], dict] | None = None) -> None:
-        super().__init__(window)
-        self.window = window
+        super().__init__(parent)
         self._apply_hook = apply
         self._current = current
+        self._host = host
         # prepare(previous, snapshot, context) runs on the applier thread (analysis + layout off the GUI thread);
         # the base (what the window shows) and the context (view options) are read on the GUI thread
         self.prepare = prepare
@@ -214,7 +209,7 @@ class LiveController(QObject):
             self._set_state(state)
 
     def _default_factory(self) -> Callable[[], Any]:
-        host = getattr(getattr(self.window, "options", None), "host", None)
+        host = self._host()
         snap = self._current()
         if not host and snap is not None and snap.info.host:
             host = snap.info.host          # the daemon the snapshot was read from
@@ -288,25 +283,3 @@ class LiveController(QObject):
             self.indicator.set_state(state)
             self.state_changed.emit(state)
 
-
-class CloseWatcher(QObject):
-    """Stops live updates when the window closes (and resumes them if the close was refused)."""
-
-    def __init__(self, window: Any, on_close: Callable[[], Any], on_refused: Callable[[], Any]) -> None:
-        super().__init__(window)
-        self.window = window
-        self.on_close, self.on_refused = on_close, on_refused
-        window.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if obj is self.window and event.type() == QEvent.Type.Close:
-            self.on_close()
-            QTimer.singleShot(0, self._check)
-        return False
-
-    def _check(self) -> None:
-        try:
-            if self.window.isVisible():
-                self.on_refused()
-        except RuntimeError:              # the window is gone
-            pass

@@ -1,11 +1,11 @@
-"""Show a model.engine.plan.Plan: the translated summary line, an HTML head and the item tree (preview and dialog)."""
+"""Show a model.engine.plan.Plan: the translated summary line, an HTML head, the item tree, the preview tab."""
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from model.core.analysis import Analysis
 from model.core.chain import short_id
@@ -75,18 +75,19 @@ def plan_html(plan: Plan, note: str = "") -> str:
 
 def fill_tree(tree: QTreeWidget, plan: Plan, footer: str = "") -> None:
     """List the plan: errors with their containers, then each Untagged / Deleted line with sizes."""
+    pal = theme.palette()
     tree.clear()
     font = theme.font(9.5)
     for ctr in plan.containers_to_remove:
         item = QTreeWidgetItem([tr("Remove stopped container: {name} ({id})").format(
             name=ctr.name, id=short_id(ctr.id)), ""])
-        item.setForeground(0, QBrush(theme.DELETED))
+        item.setForeground(0, QBrush(pal.deleted))
         tree.addTopLevelItem(item)
     problems = plan.unpredictable + plan.errors
     if problems:
         head = QTreeWidgetItem([tr("Cannot be predicted exactly") if plan.unpredictable
                                 else tr("Error response from daemon"), ""])
-        head.setForeground(0, QBrush(theme.DELETED))
+        head.setForeground(0, QBrush(pal.deleted))
         for msg in problems:
             line = QTreeWidgetItem([msg, ""])
             line.setToolTip(0, msg)
@@ -95,21 +96,21 @@ def fill_tree(tree: QTreeWidget, plan: Plan, footer: str = "") -> None:
             state = tr("running — never removed by Layerscope") if ctr.running else ctr.state
             c = QTreeWidgetItem([tr("blocking container {name} ({id}, {state})").format(
                 name=ctr.name, id=short_id(ctr.id), state=state), ""])
-            c.setForeground(0, QBrush(theme.DELETED))
+            c.setForeground(0, QBrush(pal.deleted))
             head.addChild(c)
         tree.addTopLevelItem(head)
         head.setExpanded(True)
     for kind, ident in plan.lines:
         if kind == "Untagged":
             item = QTreeWidgetItem([tr("Untagged: {ref}").format(ref=ident), ""])
-            item.setForeground(0, QBrush(theme.UNTAGGED_MARK))
+            item.setForeground(0, QBrush(pal.untagged_mark))
         else:
             is_layer = ident in plan.layer_bytes
             what = "layer" if is_layer else "image"
             label = tr("Deleted: {id}   (layer)") if is_layer else tr("Deleted: {id}   (image)")
             item = QTreeWidgetItem([label.format(id=ident), human(plan.layer_bytes[ident]) if is_layer else ""])
             item.setData(0, ITEM_ROLE, (what, ident))
-            item.setForeground(0, QBrush(theme.DELETED))
+            item.setForeground(0, QBrush(pal.deleted))
         item.setFont(0, font)
         tree.addTopLevelItem(item)
     if plan.lines and not problems:
@@ -120,5 +121,51 @@ def fill_tree(tree: QTreeWidget, plan: Plan, footer: str = "") -> None:
         tree.addTopLevelItem(total)
     if footer:
         note = QTreeWidgetItem([footer, ""])
-        note.setForeground(0, QBrush(theme.TEXT_DIM))
+        note.setForeground(0, QBrush(pal.text_dim))
         tree.addTopLevelItem(note)
+
+
+class PreviewPanel(QWidget):
+    """The "rmi preview" tab: the plan's head and its list; clicking a listed image or layer selects it."""
+
+    item_clicked = Signal(str, str)       # "image" | "layer", its ID
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("previewTree")
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.itemClicked.connect(self._on_item_clicked)
+        self.label = QLabel()
+        self.label.setObjectName("previewLabel")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.label)
+        lay.addWidget(self.tree, 1)
+
+    def retranslate(self, showing_plan: bool) -> None:
+        """Set the fixed texts in the current language (the hint too, unless a plan is shown)."""
+        self.tree.setHeaderLabels([self.tr("docker rmi (preview — nothing is deleted)"), self.tr("SIZE")])
+        if not showing_plan:
+            self.label.setText(self.tr(
+                "Select a tag or an image and choose <b>Preview rmi</b> (Ctrl+R, toolbar or right-click in the "
+                "graph) to see what <code>docker rmi</code> would do. Nothing is deleted."))
+
+    def show_plan(self, plan: Plan, note: str = "") -> None:
+        """The plan's head (with ``note``, "preview" by default) and its list."""
+        self.label.setText(plan_html(plan, note or self.tr("preview")))
+        fill_tree(self.tree, plan, footer=self.tr("Esc clears the preview. Nothing was deleted."))
+
+    def show_cleared(self) -> None:
+        """Empty the list and say that nothing was deleted."""
+        self.tree.clear()
+        self.label.setText(self.tr("Preview cleared. Nothing was deleted."))
+
+    def _on_item_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        data = item.data(0, ITEM_ROLE)
+        if data:
+            self.item_clicked.emit(*data)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QObject,
+                            QPersistentModelIndex, QSortFilterProxyModel, Qt)
 from PySide6.QtGui import QBrush
-
 
 from model.core.analysis import Analysis
 from model.core.classify import INTERMEDIATE
@@ -104,7 +104,7 @@ def image_rows(analysis: Analysis) -> list[ImageRow]:
 class ImagesModel(QAbstractTableModel):
     """Rows of ImageRow; display text like the docker CLI, SORT_ROLE with the real numbers."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ImageRow] = []
 
@@ -126,7 +126,8 @@ class ImagesModel(QAbstractTableModel):
             return self.tr(COLUMNS[section])
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell: its text like the docker CLI, its real number (SORT_ROLE), its image, ref and filter text."""
         if not index.isValid():
             return None
         row = self.rows[index.row()]
@@ -147,10 +148,11 @@ class ImagesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SIZE, COL_SHARED, COL_UNIQUE, COL_CONTAINERS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
+            pal = theme.palette()
             if col == COL_STATUS:
-                return QBrush(theme.IMAGE_FILL.get(row.status, theme.TEXT))
+                return QBrush(pal.image_fills.get(row.status, pal.text))
             if row.status in ("intermediate", "dangling"):
-                return QBrush(theme.TEXT_DIM)
+                return QBrush(pal.text_dim)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_ID:
             return row.image_id
         return None
@@ -159,7 +161,7 @@ class ImagesModel(QAbstractTableModel):
 class ImagesProxy(QSortFilterProxyModel):
     """Sorts by the real numbers and filters on tag and image ID (case-insensitive substring)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterRole(FILTER_ROLE)

@@ -1,53 +1,91 @@
-"""Colours, pens and fonts shared by the graph, legend and chart (one place to restyle)."""
+"""Colours, pens and fonts shared by the graph, legend and lists (one place to restyle).
+
+The colours come as two fixed palettes, NORMAL and HIGH_CONTRAST (presentation mode).  Which one is in use
+is a property of the application, as Qt keeps its own palette there: ``palette()`` reads it at paint time,
+``set_high_contrast()`` switches it.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPen
 
 from resources import ICONS
 
-
-# Layers
-LAYER_UNIQUE = QColor("#e3eaf3")
-LAYER_UNIQUE_EDGE = QColor("#6b84a3")
-LAYER_SHARED = QColor("#cfeedd")
-LAYER_SHARED_EDGE = QColor("#2f8a5b")
-LAYER_COLLAPSED = QColor("#eef0f2")
-# Images, by status
-IMAGE_FILL = {
-    "tagged": QColor("#2563a8"),
-    "untagged": QColor("#7c5cbf"),
-    "intermediate": QColor("#9aa5b1"),
-    "dangling": QColor("#d9772b"),
-}
-IMAGE_TEXT = QColor("#ffffff")
-IN_USE = QColor("#18a558")
-# Marks
-SELECTED = QColor("#f5b700")
-DELETED = QColor("#d64545")
-DELETED_FILL = QColor("#f9d4d4")
-UNTAGGED_MARK = QColor("#e08a00")
-FLASH = QColor("#ff3fa4")        # new or changed after a live update or a what-if step
-EDGE = QColor("#9aa7b6")
-TEXT = QColor("#1f2933")
-TEXT_DIM = QColor("#52606d")
-BACKGROUND = QColor("#fafbfc")
-WHATIF = QColor("#6d28d9")
-
-# High contrast (presentation mode): darker fills and edges, pure black text on white.
-_HIGH_CONTRAST = {
-    "LAYER_UNIQUE": QColor("#ffffff"), "LAYER_UNIQUE_EDGE": QColor("#1f2933"),
-    "LAYER_SHARED": QColor("#b4f0cc"), "LAYER_SHARED_EDGE": QColor("#00642e"),
-    "LAYER_COLLAPSED": QColor("#f2f2f2"), "EDGE": QColor("#3e4c59"), "TEXT": QColor("#000000"),
-    "TEXT_DIM": QColor("#1f2933"), "BACKGROUND": QColor("#ffffff"), "SELECTED": QColor("#ffb000"),
-}
-_NORMAL = {name: QColor(globals()[name]) for name in _HIGH_CONTRAST}
-_NORMAL_FILL = {k: QColor(v) for k, v in IMAGE_FILL.items()}
-_HIGH_CONTRAST_FILL = {"tagged": QColor("#0b3d91"), "untagged": QColor("#4c1d95"),
-                       "intermediate": QColor("#4b5563"), "dangling": QColor("#b45309")}
-high_contrast = False
-
 SANS = "NanumGothic"
+HIGH_CONTRAST_PROPERTY = "layerscopeHighContrast"     # on the QApplication: True while presenting
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Every colour the views draw with."""
+
+    layer_unique: QColor
+    layer_unique_edge: QColor
+    layer_shared: QColor
+    layer_shared_edge: QColor
+    layer_collapsed: QColor
+    image_fills: Mapping[str, QColor]   # by status: tagged, untagged, intermediate, dangling
+    image_text: QColor
+    in_use: QColor
+    selected: QColor                    # marks
+    deleted: QColor
+    deleted_fill: QColor
+    untagged_mark: QColor
+    flash: QColor                       # new or changed after a live update or a what-if step
+    edge: QColor
+    text: QColor
+    text_dim: QColor
+    background: QColor
+    whatif: QColor
+
+    def image_fill(self, status: str) -> QColor:
+        """The fill of an image badge of ``status`` (a tagged image's for an unknown status)."""
+        return self.image_fills.get(status, self.image_fills["tagged"])
+
+
+NORMAL = Palette(
+    layer_unique=QColor("#e3eaf3"), layer_unique_edge=QColor("#6b84a3"),
+    layer_shared=QColor("#cfeedd"), layer_shared_edge=QColor("#2f8a5b"), layer_collapsed=QColor("#eef0f2"),
+    image_fills=MappingProxyType({"tagged": QColor("#2563a8"), "untagged": QColor("#7c5cbf"),
+                                  "intermediate": QColor("#9aa5b1"), "dangling": QColor("#d9772b")}),
+    image_text=QColor("#ffffff"), in_use=QColor("#18a558"),
+    selected=QColor("#f5b700"), deleted=QColor("#d64545"), deleted_fill=QColor("#f9d4d4"),
+    untagged_mark=QColor("#e08a00"), flash=QColor("#ff3fa4"), edge=QColor("#9aa7b6"),
+    text=QColor("#1f2933"), text_dim=QColor("#52606d"), background=QColor("#fafbfc"), whatif=QColor("#6d28d9"),
+)
+# High contrast (presentation mode): darker fills and edges, pure black text on white.
+HIGH_CONTRAST = dataclasses.replace(
+    NORMAL,
+    layer_unique=QColor("#ffffff"), layer_unique_edge=QColor("#1f2933"),
+    layer_shared=QColor("#b4f0cc"), layer_shared_edge=QColor("#00642e"), layer_collapsed=QColor("#f2f2f2"),
+    image_fills=MappingProxyType({"tagged": QColor("#0b3d91"), "untagged": QColor("#4c1d95"),
+                                  "intermediate": QColor("#4b5563"), "dangling": QColor("#b45309")}),
+    edge=QColor("#3e4c59"), text=QColor("#000000"), text_dim=QColor("#1f2933"), background=QColor("#ffffff"),
+    selected=QColor("#ffb000"),
+)
+
+
+def is_high_contrast() -> bool:
+    """True while the high-contrast palette is in use (presentation mode)."""
+    app = QCoreApplication.instance()
+    return bool(app is not None and app.property(HIGH_CONTRAST_PROPERTY))
+
+
+def palette() -> Palette:
+    """The palette in use now: the items read it when they paint."""
+    return HIGH_CONTRAST if is_high_contrast() else NORMAL
+
+
+def set_high_contrast(on: bool) -> None:
+    """Switch the views to the high-contrast palette (presentation) or back; they repaint with it."""
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.setProperty(HIGH_CONTRAST_PROPERTY, on)
 
 
 def font(size: float, bold: bool = False) -> QFont:
@@ -69,16 +107,6 @@ def pen(color: QColor, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.Soli
 def brush(color: QColor, style: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> QBrush:
     """A brush of ``color``."""
     return QBrush(color, style)
-
-
-def set_high_contrast(on: bool) -> None:
-    """Switch the graph colours to the high-contrast set (presentation) or back; items read them when painting."""
-    global high_contrast
-    high_contrast = on
-    for name, color in (_HIGH_CONTRAST if on else _NORMAL).items():
-        globals()[name] = QColor(color)
-    for key, color in (_HIGH_CONTRAST_FILL if on else _NORMAL_FILL).items():
-        IMAGE_FILL[key] = QColor(color)
 
 
 def icon(name: str) -> QIcon:

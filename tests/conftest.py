@@ -13,6 +13,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from daemon import DaemonUnavailable, PrivateDaemon  # noqa: E402
 
+# Tests are marked by what they need, from the fixtures they use (markers: pyproject.toml), so
+# `pytest -m "not daemon and not podman"` runs everything else on any machine, without root.
+NEEDS = {"daemon": {"daemon", "private_daemon", "vfs_daemon"}, "podman": {"podman", "podman_service"}}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test `daemon` / `podman` when it uses a private engine's fixture."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in NEEDS.items():
+            if used & fixtures:
+                item.add_marker(getattr(pytest.mark, marker))
+
 
 @pytest.fixture(autouse=True)
 def private_state(tmp_path, monkeypatch):
@@ -48,6 +61,21 @@ def daemon(private_daemon):
         private_daemon.start()
     private_daemon.wipe()
     return private_daemon
+
+
+@pytest.fixture
+def tutorial_file() -> Path:
+    """The tutorial's three committed images (ubuntu:18.04, ubuntu_apache, iscreamedu_apache) as a snapshot file,
+    recorded from a real dockerd (resources/demo/tutorial-commit.json): GUI tests that need no daemon open it."""
+    from resources import LESSON_SNAPSHOT
+    return LESSON_SNAPSHOT
+
+
+@pytest.fixture
+def tutorial_ids(tutorial_file) -> dict[str, str]:
+    """Image ID by tag in ``tutorial_file``."""
+    from model.core.snapshot import Snapshot
+    return {tag: img.id for img in Snapshot.load(tutorial_file).images for tag in img.repo_tags}
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import time
 import docker
 
 import builders
-from model.engine.simulate import rfc3339_ns
+from model.engine.filters import rfc3339_ns
 from random_states import EXTRA_REPOS, Operation, State, _tag, random_operation  # noqa: F401  (re-exported)
 
 

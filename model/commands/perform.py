@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .deletelog import DeleteLog, now
-from ..engine.plan import PRUNE, Plan, make_plan
 from ..core.snapshot import Snapshot
+from ..daemon import deletes
+from ..engine.plan import PRUNE, Plan, make_plan
+from .deletelog import DeleteLog, now
 
 UNPREDICTABLE, WOULD_FAIL, NOTHING, CHANGED, NO_LOG = "unpredictable", "would-fail", "nothing", "changed", "no-log"
 CLI, WINDOW = "cli", "window"
@@ -80,48 +81,28 @@ def record_refusal(plan: Plan, why: Refusal, log: DeleteLog, front_end: str) -> 
     return log.append({**_record(plan, front_end), "refused": {"kind": why.kind, "reason": why.reason}})
 
 
-def _api_error(exc: Exception) -> dict[str, Any] | None:
-    import docker
-    if isinstance(exc, docker.errors.APIError) and exc.response is not None:
-        return {"status": exc.response.status_code, "message": exc.explanation or str(exc)}
-    return None
-
-
+# Sending: the listed stopped containers first, then one DELETE per ref (or the one
+# prune).  An rmi stops at the first answer that differs from its prediction: the
+# predictions of the refs after it assumed that answer.
 def _send(client: Any, plan: Plan, sent: list[str]) -> tuple[Any, str]:
-    """Remove the listed stopped containers, then DELETE each ref (or POST prune); → (answer, failure)."""
-    from ..daemon.source import describe_error
+    """Send the plan's requests; → (the answers so far, "" or why sending stopped)."""
     req = plan.request
     actual: Any = None if req.action == PRUNE else []
     try:
         for ctr in plan.containers_to_remove:
             sent.append(f"DELETE /containers/{ctr.id}")
-            client.api.remove_container(ctr.id, force=False)     # never forced: a running one is refused
+            deletes.remove_container(client, ctr.id)
         if req.action == PRUNE:
             sent.append(f"POST /images/prune filters={req.prune_filters}")
-            try:
-                actual = client.api.prune_images(filters=req.prune_filters)
-            except Exception as exc:
-                err = _api_error(exc)
-                if err is None:
-                    raise
-                actual = {"error": err}
-            return actual, ""
+            return deletes.prune_images(client, req.prune_filters), ""
         for outcome, ref in zip(plan.outcomes, req.refs):
             sent.append(f"DELETE /images/{ref} force={req.force} noprune={req.noprune}")
-            try:
-                answer = {"ref": ref, "response": client.api.remove_image(ref, force=req.force, noprune=req.noprune)}
-            except Exception as exc:
-                err = _api_error(exc)
-                if err is None:
-                    raise
-                answer = {"ref": ref, "error": err}
-            actual.append(answer)
-            if not outcome.matches(answer):
-                break                   # the next predictions assumed this answer: send nothing more
+            actual.append(deletes.delete_image(client, ref, req.force, req.noprune))
+            if not outcome.matches(actual[-1]):
+                break
         return actual, ""
-    except Exception as exc:
-        err = _api_error(exc)
-        return actual, err["message"] if err else describe_error(exc, plan.before.info.host)
+    except deletes.DeleteFailed as exc:
+        return actual, str(exc)
 
 
 def perform(client: Any, plan: Plan, log: DeleteLog, front_end: str,

@@ -52,7 +52,6 @@ def _is_metadata_row(row: HistoryRow) -> bool:
 def map_history(image: Image, known: dict[str, int] | None = None) -> LayerMapping:
     """Map an image's history rows to its layers without guessing (uncertainty is recorded)."""
     rows = list(reversed(image.history))           # oldest first
-    k = len(image.diff_ids)
     certain = [i for i, r in enumerate(rows) if r.size > 0]
     maybe = [i for i, r in enumerate(rows) if r.size == 0 and not _is_metadata_row(r)]
     candidates = _candidates(rows, image.diff_ids, certain, maybe)

@@ -5,7 +5,6 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 # Fields of an inspect answer that can change while the image ID stays: they are
 # never cached (tags come from the image list, which is read fresh every time).

@@ -44,6 +44,13 @@ class Request:
         return f"docker rmi{flags} " + " ".join(shlex.quote(r) for r in self.refs)
 
     @property
+    def label(self) -> str:
+        """As a user would type it: the docker command, or "untag REF" (prune without its -f)."""
+        if self.action == UNTAG:
+            return f"untag {self.refs[0]}"
+        return self.command.removesuffix(" -f") if self.action == PRUNE else self.command
+
+    @property
     def prune_filters(self) -> dict[str, list[str]]:
         """The filters the docker CLI sends for this prune (its own ``dangling`` unless one is given)."""
         out: dict[str, list[str]] = {}

@@ -2,26 +2,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Union
+from typing import Any, Callable
 
-from . import simulate
-from .simulate import PruneResult, RmiOutcome
+from ..core.history import layer_sizes
 from ..core.snapshot import Snapshot
-
-Outcome = Union[list[RmiOutcome], PruneResult]
+from .plan import Plan, Request, make_plan
 
 DO, UNDO, REDO, RESET = "do", "undo", "redo", "reset"
 
 
 @dataclass(frozen=True)
 class Step:
-    """One simulated command: what was asked, what the simulator answered, the states around it."""
+    """One simulated command: its prediction (request, outcome, the states before and after)."""
 
-    label: str                  # as a user would type it: "docker rmi ubuntu:18.04"
-    action: str                 # rmi | untag | prune
-    outcome: Outcome            # list[RmiOutcome] for rmi/untag, PruneResult for prune
-    before: Snapshot
-    after: Snapshot
+    plan: Plan
+
+    @property
+    def label(self) -> str:
+        """As a user would type it: "docker rmi ubuntu:18.04", "untag ubuntu_apache"."""
+        return self.plan.request.label
+
+    @property
+    def before(self) -> Snapshot:
+        """The state the command was predicted on."""
+        return self.plan.before
+
+    @property
+    def after(self) -> Snapshot:
+        """The state after it."""
+        return self.plan.after
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,9 @@ Listener = Callable[[Change], Any]
 
 
 # The sandbox is a classic command stack (as in glue's CommandStack): every
-# command is applied by model.simulate to the current snapshot, giving an
-# outcome and the next snapshot; `done` holds the applied steps, `undone` the
+# command (a Request, the same object the real delete path predicts and
+# performs) is predicted once by make_plan on the current snapshot, and its
+# Plan holds the outcome and the next snapshot; `done` holds the applied steps, `undone` the
 # ones undo took back (cleared by any new command).  Because snapshots are
 # immutable, undo/redo just move steps between the stacks: no inverse
 # operations, nothing recomputed, and the original object is returned intact.
@@ -48,6 +58,7 @@ class WhatIf:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.original = snapshot
+        self.sizes = layer_sizes(snapshot)       # chain ID → bytes: facts, valid for every later state
         self._done: list[Step] = []
         self._undone: list[Step] = []
         self.listeners: list[Listener] = []
@@ -64,9 +75,9 @@ class WhatIf:
         return tuple(self._done)
 
     @property
-    def history(self) -> list[tuple[str, Outcome]]:
-        """(label, outcome) of each applied step, oldest first."""
-        return [(s.label, s.outcome) for s in self._done]
+    def labels(self) -> list[str]:
+        """The label of each applied step, oldest first."""
+        return [s.label for s in self._done]
 
     @property
     def can_undo(self) -> bool:
@@ -89,52 +100,30 @@ class WhatIf:
         for listener in list(self.listeners):
             listener(change)
 
-    def _push(self, label: str, action: str, outcome: Outcome, after: Snapshot) -> Step:
-        step = Step(label, action, outcome, self.current, after)
+    # -- commands ------------------------------------------------------------------------
+    def do(self, request: Request) -> Plan:
+        """Predict ``request`` on the current state and make its result the new state (simulated once)."""
+        plan = make_plan(self.current, request, self.sizes)
+        step = Step(plan)
         self._done.append(step)
         self._undone.clear()
         self._notify(DO, step)
-        return step
-
-    # -- commands ------------------------------------------------------------------------
-    def do_rmi(self, refs: list[str] | str, force: bool = False, noprune: bool = False) -> list[RmiOutcome]:
-        """Simulate ``docker rmi [-f] [--no-prune] REF...`` on the current state; one outcome per ref."""
-        refs = [refs] if isinstance(refs, str) else list(refs)
-        outcomes, after = simulate.rmi(self.current, refs, force=force, noprune=noprune)
-        flags = (" -f" if force else "") + (" --no-prune" if noprune else "")
-        self._push(f"docker rmi{flags} {' '.join(refs)}", "rmi", outcomes, after)
-        return outcomes
-
-    def do_untag(self, ref: str) -> RmiOutcome:
-        """Remove one tag: ``rmi`` of the tag (only Untagged while other tags remain; rmi semantics otherwise)."""
-        outcomes, after = simulate.rmi(self.current, [ref])
-        self._push(f"untag {ref}", "untag", outcomes, after)
-        return outcomes[0]
-
-    def do_prune(self, all: bool = False, filters: dict[str, Any] | None = None) -> PruneResult:
-        """Simulate ``docker image prune [-a] [--filter …]`` on the current state."""
-        result, after = simulate.prune(self.current, all=all, filters=filters)
-        extra = "".join(f" --filter {k}={v}" for k, vs in (filters or {}).items()
-                        for v in (vs if isinstance(vs, (list, tuple)) else [vs]))
-        self._push("docker image prune" + (" -a" if all else "") + extra, "prune", result, after)
-        return result
+        return plan
 
     def undo(self) -> Step | None:
         """Take back the last step; returns it (None when there is nothing to undo)."""
-        if not self._done:
-            return None
-        step = self._done.pop()
-        self._undone.append(step)
-        self._notify(UNDO, step)
-        return step
+        return self._move(self._done, self._undone, UNDO)
 
     def redo(self) -> Step | None:
         """Apply the last undone step again; returns it (None when there is nothing to redo)."""
-        if not self._undone:
+        return self._move(self._undone, self._done, REDO)
+
+    def _move(self, source: list[Step], target: list[Step], kind: str) -> Step | None:
+        if not source:
             return None
-        step = self._undone.pop()
-        self._done.append(step)
-        self._notify(REDO, step)
+        step = source.pop()
+        target.append(step)
+        self._notify(kind, step)
         return step
 
     def reset(self) -> Snapshot:

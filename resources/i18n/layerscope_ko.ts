@@ -176,6 +176,45 @@
     </message>
 </context>
 <context>
+    <name>CleanupController</name>
+    <message>
+        <source>Nothing removed: destructive actions are disabled here</source>
+        <translation>삭제하지 않았습니다: 여기서는 삭제 작업이 꺼져 있습니다</translation>
+    </message>
+    <message>
+        <source>asking for confirmation</source>
+        <translation>확인을 묻는 중</translation>
+    </message>
+    <message>
+        <source>Cancelled — nothing was changed</source>
+        <translation>취소됨 — 아무것도 바뀌지 않았습니다</translation>
+    </message>
+    <message>
+        <source>Not performed</source>
+        <translation>실행하지 않음</translation>
+    </message>
+    <message>
+        <source>Refused: {why}</source>
+        <translation>거부됨: {why}</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>실행 중…</translation>
+    </message>
+    <message>
+        <source>Running {command}…</source>
+        <translation>{command} 실행 중…</translation>
+    </message>
+    <message>
+        <source>Done — as predicted</source>
+        <translation>완료 — 예측대로</translation>
+    </message>
+    <message>
+        <source>The daemon answered differently</source>
+        <translation>데몬이 다르게 응답했습니다</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmDialog</name>
     <message>
         <source>Confirm — {command}</source>
@@ -220,6 +259,29 @@
     <message>
         <source>The daemon would refuse: resolve the conflict first</source>
         <translation>데몬이 거부할 것입니다: 먼저 충돌을 해결하세요</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMenus</name>
+    <message>
+        <source>(by ID)</source>
+        <translation>(ID로)</translation>
+    </message>
+    <message>
+        <source>Preview rmi {ref}</source>
+        <translation>rmi {ref} 미리 보기</translation>
+    </message>
+    <message>
+        <source>Untag {tag}…</source>
+        <translation>{tag} 태그 해제…</translation>
+    </message>
+    <message>
+        <source>What-if: docker rmi {ref}</source>
+        <translation>What-if: docker rmi {ref}</translation>
+    </message>
+    <message>
+        <source>Focus on this image&apos;s lineage</source>
+        <translation>이 이미지의 계보에 집중</translation>
     </message>
 </context>
 <context>
@@ -452,26 +514,10 @@
     </message>
 </context>
 <context>
-    <name>Extras</name>
-    <message>
-        <source>Li&amp;ve updates</source>
-        <translation>실시간 반영(&amp;V)</translation>
-    </message>
-    <message>
-        <source>Follow the daemon&apos;s events: tags, pulls, builds and removals appear without a reload (daemon only)</source>
-        <translation>데몬의 이벤트를 따라갑니다: 태그, pull, 빌드, 삭제가 다시 읽지 않아도 바로 보입니다 (데몬일 때만)</translation>
-    </message>
+    <name>ExportController</name>
     <message>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Language</source>
-        <translation>언어(&amp;L)</translation>
-    </message>
-    <message>
-        <source>No translation for {lang} was found</source>
-        <translation>{lang} 번역을 찾을 수 없습니다</translation>
     </message>
     <message>
         <source>Export</source>
@@ -503,6 +549,17 @@
     <message>
         <source>dangling</source>
         <translation>댕글링</translation>
+    </message>
+</context>
+<context>
+    <name>ImagesBox</name>
+    <message>
+        <source>docker images, one row per tag (View → Show intermediate images for -a); click a row to select the image in the graph</source>
+        <translation>docker images, 태그마다 한 행 (-a는 보기 → 중간 이미지 보기). 행을 누르면 그래프에서 그 이미지가 선택됩니다</translation>
+    </message>
+    <message>
+        <source>Filter by tag or image ID  (Ctrl+F)</source>
+        <translation>태그나 이미지 ID로 거르기  (Ctrl+F)</translation>
     </message>
 </context>
 <context>
@@ -573,6 +630,17 @@
     <message>
         <source>System language</source>
         <translation>시스템 언어</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageController</name>
+    <message>
+        <source>&amp;Language</source>
+        <translation>언어(&amp;L)</translation>
+    </message>
+    <message>
+        <source>No translation for {lang} was found</source>
+        <translation>{lang} 번역을 찾을 수 없습니다</translation>
     </message>
 </context>
 <context>
@@ -658,11 +726,313 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>LiveUpdatesController</name>
+    <message>
+        <source>Li&amp;ve updates</source>
+        <translation>실시간 반영(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Follow the daemon&apos;s events: tags, pulls, builds and removals appear without a reload (daemon only)</source>
+        <translation>데몬의 이벤트를 따라갑니다: 태그, pull, 빌드, 삭제가 다시 읽지 않아도 바로 보입니다 (데몬일 때만)</translation>
+    </message>
+</context>
+<context>
+    <name>LoadingController</name>
+    <message>
+        <source>Reading the Docker daemon…</source>
+        <translation>Docker 데몬을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Opening {name}…</source>
+        <translation>{name} 여는 중…</translation>
+    </message>
+    <message>
+        <source>Opening the demo snapshot…</source>
+        <translation>데모 스냅샷을 여는 중…</translation>
+    </message>
+    <message>
+        <source>reading images %v/%m</source>
+        <translation>이미지 읽는 중 %v/%m</translation>
+    </message>
+    <message>
+        <source>the bundled demo snapshot cannot be read: {reason}</source>
+        <translation>함께 제공된 데모 스냅샷을 읽을 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Cannot open snapshot:</source>
+        <translation>스냅샷을 열 수 없습니다:</translation>
+    </message>
+    <message>
+        <source>Docker daemon:</source>
+        <translation>Docker 데몬:</translation>
+    </message>
+    <message>
+        <source>still showing the snapshot taken {when}</source>
+        <translation>{when}에 찍은 스냅샷을 계속 보여 줍니다</translation>
+    </message>
+    <message>
+        <source>earlier</source>
+        <translation>이전</translation>
+    </message>
     <message>
         <source>The daemon changed; shown when you leave what-if mode</source>
         <translation>데몬이 바뀌었습니다. what-if 모드를 나가면 보입니다</translation>
     </message>
+    <message>
+        <source>WHAT-IF — nothing is deleted.</source>
+        <translation>WHAT-IF — 아무것도 삭제하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Remove, untag and prune are simulated on this snapshot. Undo: Ctrl+Z · Redo: Ctrl+Shift+Z · leave: W</source>
+        <translation>삭제, 태그 해제, 정리를 이 스냅샷에서 시뮬레이션합니다. 실행 취소: Ctrl+Z · 다시 실행: Ctrl+Shift+Z · 나가기: W</translation>
+    </message>
+    <message>
+        <source>No Docker daemon reachable ({reason}). </source>
+        <translation>연결할 수 있는 Docker 데몬이 없습니다 ({reason}). </translation>
+    </message>
+    <message>
+        <source>Showing the bundled tutorial snapshot (ubuntu:18.04 → ubuntu_apache → iscreamedu_apache), not your machine. Try What-if (W) to step through the tutorial&apos;s deletions.</source>
+        <translation>이 컴퓨터가 아니라 함께 제공된 튜토리얼 스냅샷(ubuntu:18.04 → ubuntu_apache → iscreamedu_apache)을 보여 줍니다. What-if(W)로 튜토리얼의 삭제 과정을 한 단계씩 따라가 보세요.</translation>
+    </message>
+    <message>
+        <source>Internal error:</source>
+        <translation>내부 오류:</translation>
+    </message>
+    <message>
+        <source>Open snapshot</source>
+        <translation>스냅샷 열기</translation>
+    </message>
+    <message>
+        <source>Layerscope snapshot (*.json);;All (*)</source>
+        <translation>Layerscope 스냅샷 (*.json);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Save snapshot</source>
+        <translation>스냅샷 저장</translation>
+    </message>
+    <message>
+        <source>Layerscope snapshot (*.json)</source>
+        <translation>Layerscope 스냅샷 (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot save snapshot:</source>
+        <translation>스냅샷을 저장할 수 없습니다:</translation>
+    </message>
+    <message>
+        <source>saved {n} images to {path}</source>
+        <translation>이미지 {n}개를 {path}에 저장했습니다</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Details</source>
+        <translation>세부 정보</translation>
+    </message>
+    <message>
+        <source>rmi preview</source>
+        <translation>rmi 미리 보기</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>저장 공간</translation>
+    </message>
+    <message>
+        <source>What-if</source>
+        <translation>What-if</translation>
+    </message>
+    <message>
+        <source>About Layerscope</source>
+        <translation>Layerscope 정보</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Layerscope&lt;/b&gt; shows what Docker stores on disk: every local image, the layers they share, and exactly what &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt; would do before anything is deleted.</source>
+        <translation>&lt;b&gt;Layerscope&lt;/b&gt;는 Docker가 디스크에 저장하는 것을 보여 줍니다: 모든 로컬 이미지, 이미지들이 공유하는 레이어, 그리고 무엇이든 삭제하기 전에 &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt;이 정확히 무엇을 할지.</translation>
+    </message>
+</context>
+<context>
+    <name>PresentationController</name>
+    <message>
+        <source>WHAT-IF — nothing is deleted</source>
+        <translation>WHAT-IF — 아무것도 삭제하지 않습니다</translation>
+    </message>
+    <message>
+        <source>step {n}: {label}</source>
+        <translation>{n}단계: {label}</translation>
+    </message>
+    <message>
+        <source>original state — Right applies the next step</source>
+        <translation>원래 상태 — 오른쪽 화살표로 다음 단계를 적용합니다</translation>
+    </message>
+    <message>
+        <source>{n} layers · SIZE {size} · UNIQUE {unique}</source>
+        <translation>레이어 {n}개 · 크기 {size} · 고유 {unique}</translation>
+    </message>
+    <message>
+        <source>Right / PgDn: next image · Left / PgUp: previous · Esc: leave</source>
+        <translation>오른쪽 / PgDn: 다음 이미지 · 왼쪽 / PgUp: 이전 · Esc: 나가기</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPanel</name>
+    <message>
+        <source>docker rmi (preview — nothing is deleted)</source>
+        <translation>docker rmi (미리 보기 — 아무것도 삭제하지 않음)</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>Select a tag or an image and choose &lt;b&gt;Preview rmi&lt;/b&gt; (Ctrl+R, toolbar or right-click in the graph) to see what &lt;code&gt;docker rmi&lt;/code&gt; would do. Nothing is deleted.</source>
+        <translation>태그나 이미지를 선택하고 &lt;b&gt;rmi 미리 보기&lt;/b&gt;(Ctrl+R, 도구 모음 또는 그래프에서 오른쪽 클릭)를 고르면 &lt;code&gt;docker rmi&lt;/code&gt;가 할 일을 볼 수 있습니다. 아무것도 삭제하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>preview</source>
+        <translation>미리 보기</translation>
+    </message>
+    <message>
+        <source>Esc clears the preview. Nothing was deleted.</source>
+        <translation>Esc로 미리 보기를 지웁니다. 아무것도 삭제하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Preview cleared. Nothing was deleted.</source>
+        <translation>미리 보기를 지웠습니다. 아무것도 삭제하지 않았습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionController</name>
+    <message>
+        <source>{name} selected — Ctrl+R previews `docker rmi`</source>
+        <translation>{name} 선택됨 — Ctrl+R로 `docker rmi`를 미리 봅니다</translation>
+    </message>
+</context>
+<context>
+    <name>StorageChart</name>
+    <message>
+        <source>SHARED SIZE (layers other images hold too)</source>
+        <translation>공유 크기 (다른 이미지도 가진 레이어)</translation>
+    </message>
+    <message>
+        <source>UNIQUE SIZE (only this image)</source>
+        <translation>고유 크기 (이 이미지에만 있음)</translation>
+    </message>
+    <message>
+        <source> (largest {n} of {total})</source>
+        <translation> ({total}개 중 큰 것 {n}개)</translation>
+    </message>
+    <message>
+        <source>Per image: shared vs unique</source>
+        <translation>이미지별: 공유 대 고유</translation>
+    </message>
+    <message>
+        <source>Σ docker images SIZE</source>
+        <translation>Σ docker images 크기</translation>
+    </message>
+    <message>
+        <source>actually on disk</source>
+        <translation>실제 디스크 사용량</translation>
+    </message>
+    <message>
+        <source>Naive sum vs stored (each layer counted once)</source>
+        <translation>단순 합 대 실제 저장량 (레이어마다 한 번씩만 셈)</translation>
+    </message>
+</context>
+<context>
+    <name>ViewsController</name>
+    <message>
+        <source>zoom {pct}</source>
+        <translation>배율 {pct}</translation>
+    </message>
+    <message>
+        <source>no snapshot</source>
+        <translation>스냅샷 없음</translation>
+    </message>
+    <message>
+        <source>{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers</source>
+        <translation>이미지 {n}개 · 태그 있음 {t} · 댕글링 {d} · 중간 {i} · 레이어 {l}개</translation>
+    </message>
+    <message>
+        <source>Σ image sizes {naive} · on disk {actual}</source>
+        <translation>이미지 크기 합 {naive} · 디스크 실사용 {actual}</translation>
+    </message>
+    <message>
+        <source>The naive sum of `docker images` SIZE against the bytes stored, counting each shared layer once</source>
+        <translation>`docker images` SIZE를 단순히 더한 값과, 공유 레이어를 한 번씩만 센 실제 저장 바이트의 비교</translation>
+    </message>
+    <message>
+        <source>DEMO</source>
+        <translation>데모</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>실시간</translation>
+    </message>
+    <message>
+        <source>WHAT-IF</source>
+        <translation>WHAT-IF</translation>
+    </message>
+    <message>
+        <source>DEMO — bundled tutorial snapshot</source>
+        <translation>데모 — 함께 제공된 튜토리얼 스냅샷</translation>
+    </message>
+    <message>
+        <source>snapshot {name} (taken {when})</source>
+        <translation>스냅샷 {name} ({when}에 찍음)</translation>
+    </message>
+    <message>
+        <source>{engine} {version} at {host}</source>
+        <translation>{host}의 {engine} {version}</translation>
+    </message>
+    <message>
+        <source>[read-only]</source>
+        <translation>[읽기 전용]</translation>
+    </message>
+    <message>
+        <source>[WHAT-IF]</source>
+        <translation>[WHAT-IF]</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIfController</name>
+    <message>
+        <source>what-if step — nothing was deleted</source>
+        <translation>what-if 단계 — 아무것도 삭제하지 않았습니다</translation>
+    </message>
+    <message>
+        <source>What-if: {summary}</source>
+        <translation>What-if 결과: {summary}</translation>
+    </message>
+    <message>
+        <source>Undone: {label}</source>
+        <translation>실행 취소: {label}</translation>
+    </message>
+    <message>
+        <source>Redone: {label}</source>
+        <translation>다시 실행: {label}</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIfPanel</name>
+    <message>
+        <source>&lt;b&gt;What-if steps&lt;/b&gt; — simulated on the snapshot, nothing is deleted. Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
+        <translation>&lt;b&gt;What-if 단계&lt;/b&gt; — 스냅샷에서 시뮬레이션하며 아무것도 삭제하지 않습니다. Ctrl+Z는 실행 취소, Ctrl+Shift+Z는 다시 실행입니다.</translation>
+    </message>
+    <message>
+        <source>0. original snapshot</source>
+        <translation>0. 원래 스냅샷</translation>
+    </message>
+    <message>
+        <source>↷ {label} (undone)</source>
+        <translation>↷ {label} (실행 취소됨)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
     <message>
         <source>&amp;Open snapshot…</source>
         <translation>스냅샷 열기(&amp;O)…</translation>
@@ -912,152 +1282,12 @@
         <translation>기본 도구 모음</translation>
     </message>
     <message>
-        <source>docker images, one row per tag (View → Show intermediate images for -a); click a row to select the image in the graph</source>
-        <translation>docker images, 태그마다 한 행 (-a는 보기 → 중간 이미지 보기). 행을 누르면 그래프에서 그 이미지가 선택됩니다</translation>
-    </message>
-    <message>
-        <source>Filter by tag or image ID  (Ctrl+F)</source>
-        <translation>태그나 이미지 ID로 거르기  (Ctrl+F)</translation>
-    </message>
-    <message>
-        <source>docker rmi (preview — nothing is deleted)</source>
-        <translation>docker rmi (미리 보기 — 아무것도 삭제하지 않음)</translation>
-    </message>
-    <message>
-        <source>SIZE</source>
-        <translation>크기</translation>
-    </message>
-    <message>
-        <source>Select a tag or an image and choose &lt;b&gt;Preview rmi&lt;/b&gt; (Ctrl+R, toolbar or right-click in the graph) to see what &lt;code&gt;docker rmi&lt;/code&gt; would do. Nothing is deleted.</source>
-        <translation>태그나 이미지를 선택하고 &lt;b&gt;rmi 미리 보기&lt;/b&gt;(Ctrl+R, 도구 모음 또는 그래프에서 오른쪽 클릭)를 고르면 &lt;code&gt;docker rmi&lt;/code&gt;가 할 일을 볼 수 있습니다. 아무것도 삭제하지 않습니다.</translation>
-    </message>
-    <message>
-        <source>Details</source>
-        <translation>세부 정보</translation>
-    </message>
-    <message>
-        <source>rmi preview</source>
-        <translation>rmi 미리 보기</translation>
-    </message>
-    <message>
-        <source>Storage</source>
-        <translation>저장 공간</translation>
-    </message>
-    <message>
-        <source>What-if</source>
-        <translation>What-if</translation>
-    </message>
-    <message>
         <source>READ-ONLY</source>
         <translation>읽기 전용</translation>
     </message>
     <message>
         <source>Read-only: nothing can be removed (--read-only, LAYERSCOPE_READ_ONLY=1 or Settings → Read-only)</source>
         <translation>읽기 전용: 아무것도 삭제할 수 없습니다 (--read-only, LAYERSCOPE_READ_ONLY=1 또는 설정 → 읽기 전용)</translation>
-    </message>
-    <message>
-        <source>no snapshot</source>
-        <translation>스냅샷 없음</translation>
-    </message>
-    <message>
-        <source>Reading the Docker daemon…</source>
-        <translation>Docker 데몬을 읽는 중…</translation>
-    </message>
-    <message>
-        <source>Opening {name}…</source>
-        <translation>{name} 여는 중…</translation>
-    </message>
-    <message>
-        <source>Opening the demo snapshot…</source>
-        <translation>데모 스냅샷을 여는 중…</translation>
-    </message>
-    <message>
-        <source>reading images %v/%m</source>
-        <translation>이미지 읽는 중 %v/%m</translation>
-    </message>
-    <message>
-        <source>the bundled demo snapshot cannot be read: {reason}</source>
-        <translation>함께 제공된 데모 스냅샷을 읽을 수 없습니다: {reason}</translation>
-    </message>
-    <message>
-        <source>Cannot open snapshot:</source>
-        <translation>스냅샷을 열 수 없습니다:</translation>
-    </message>
-    <message>
-        <source>Docker daemon:</source>
-        <translation>Docker 데몬:</translation>
-    </message>
-    <message>
-        <source>still showing the snapshot taken {when}</source>
-        <translation>{when}에 찍은 스냅샷을 계속 보여 줍니다</translation>
-    </message>
-    <message>
-        <source>earlier</source>
-        <translation>이전</translation>
-    </message>
-    <message>
-        <source>WHAT-IF — nothing is deleted.</source>
-        <translation>WHAT-IF — 아무것도 삭제하지 않습니다.</translation>
-    </message>
-    <message>
-        <source>Remove, untag and prune are simulated on this snapshot. Undo: Ctrl+Z · Redo: Ctrl+Shift+Z · leave: W</source>
-        <translation>삭제, 태그 해제, 정리를 이 스냅샷에서 시뮬레이션합니다. 실행 취소: Ctrl+Z · 다시 실행: Ctrl+Shift+Z · 나가기: W</translation>
-    </message>
-    <message>
-        <source>No Docker daemon reachable ({reason}). </source>
-        <translation>연결할 수 있는 Docker 데몬이 없습니다 ({reason}). </translation>
-    </message>
-    <message>
-        <source>Showing the bundled tutorial snapshot (ubuntu:18.04 → ubuntu_apache → iscreamedu_apache), not your machine. Try What-if (W) to step through the tutorial&apos;s deletions.</source>
-        <translation>이 컴퓨터가 아니라 함께 제공된 튜토리얼 스냅샷(ubuntu:18.04 → ubuntu_apache → iscreamedu_apache)을 보여 줍니다. What-if(W)로 튜토리얼의 삭제 과정을 한 단계씩 따라가 보세요.</translation>
-    </message>
-    <message>
-        <source>DEMO — bundled tutorial snapshot</source>
-        <translation>데모 — 함께 제공된 튜토리얼 스냅샷</translation>
-    </message>
-    <message>
-        <source>snapshot {name} (taken {when})</source>
-        <translation>스냅샷 {name} ({when}에 찍음)</translation>
-    </message>
-    <message>
-        <source>{engine} {version} at {host}</source>
-        <translation>{host}의 {engine} {version}</translation>
-    </message>
-    <message>
-        <source>[read-only]</source>
-        <translation>[읽기 전용]</translation>
-    </message>
-    <message>
-        <source>[WHAT-IF]</source>
-        <translation>[WHAT-IF]</translation>
-    </message>
-    <message>
-        <source>{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers</source>
-        <translation>이미지 {n}개 · 태그 있음 {t} · 댕글링 {d} · 중간 {i} · 레이어 {l}개</translation>
-    </message>
-    <message>
-        <source>Σ image sizes {naive} · on disk {actual}</source>
-        <translation>이미지 크기 합 {naive} · 디스크 실사용 {actual}</translation>
-    </message>
-    <message>
-        <source>The naive sum of `docker images` SIZE against the bytes stored, counting each shared layer once</source>
-        <translation>`docker images` SIZE를 단순히 더한 값과, 공유 레이어를 한 번씩만 센 실제 저장 바이트의 비교</translation>
-    </message>
-    <message>
-        <source>DEMO</source>
-        <translation>데모</translation>
-    </message>
-    <message>
-        <source>FILE</source>
-        <translation>파일</translation>
-    </message>
-    <message>
-        <source>LIVE</source>
-        <translation>실시간</translation>
-    </message>
-    <message>
-        <source>WHAT-IF</source>
-        <translation>WHAT-IF</translation>
     </message>
     <message>
         <source>read-only</source>
@@ -1070,200 +1300,6 @@
     <message>
         <source>no daemon behind a snapshot file — use What-if (W)</source>
         <translation>스냅샷 파일에는 데몬이 없습니다 — What-if(W)를 쓰세요</translation>
-    </message>
-    <message>
-        <source>Open snapshot</source>
-        <translation>스냅샷 열기</translation>
-    </message>
-    <message>
-        <source>Layerscope snapshot (*.json);;All (*)</source>
-        <translation>Layerscope 스냅샷 (*.json);;모든 파일 (*)</translation>
-    </message>
-    <message>
-        <source>Save snapshot</source>
-        <translation>스냅샷 저장</translation>
-    </message>
-    <message>
-        <source>Layerscope snapshot (*.json)</source>
-        <translation>Layerscope 스냅샷 (*.json)</translation>
-    </message>
-    <message>
-        <source>Cannot save snapshot:</source>
-        <translation>스냅샷을 저장할 수 없습니다:</translation>
-    </message>
-    <message>
-        <source>saved {n} images to {path}</source>
-        <translation>이미지 {n}개를 {path}에 저장했습니다</translation>
-    </message>
-    <message>
-        <source>About Layerscope</source>
-        <translation>Layerscope 정보</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Layerscope&lt;/b&gt; shows what Docker stores on disk: every local image, the layers they share, and exactly what &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt; would do before anything is deleted.</source>
-        <translation>&lt;b&gt;Layerscope&lt;/b&gt;는 Docker가 디스크에 저장하는 것을 보여 줍니다: 모든 로컬 이미지, 이미지들이 공유하는 레이어, 그리고 무엇이든 삭제하기 전에 &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt;이 정확히 무엇을 할지.</translation>
-    </message>
-    <message>
-        <source>{name} selected — Ctrl+R previews `docker rmi`</source>
-        <translation>{name} 선택됨 — Ctrl+R로 `docker rmi`를 미리 봅니다</translation>
-    </message>
-    <message>
-        <source>zoom {pct}</source>
-        <translation>배율 {pct}</translation>
-    </message>
-    <message>
-        <source>preview</source>
-        <translation>미리 보기</translation>
-    </message>
-    <message>
-        <source>Esc clears the preview. Nothing was deleted.</source>
-        <translation>Esc로 미리 보기를 지웁니다. 아무것도 삭제하지 않았습니다.</translation>
-    </message>
-    <message>
-        <source>Preview cleared. Nothing was deleted.</source>
-        <translation>미리 보기를 지웠습니다. 아무것도 삭제하지 않았습니다.</translation>
-    </message>
-    <message>
-        <source>(by ID)</source>
-        <translation>(ID로)</translation>
-    </message>
-    <message>
-        <source>Preview rmi {ref}</source>
-        <translation>rmi {ref} 미리 보기</translation>
-    </message>
-    <message>
-        <source>Untag {tag}…</source>
-        <translation>{tag} 태그 해제…</translation>
-    </message>
-    <message>
-        <source>What-if: docker rmi {ref}</source>
-        <translation>What-if: docker rmi {ref}</translation>
-    </message>
-    <message>
-        <source>Focus on this image&apos;s lineage</source>
-        <translation>이 이미지의 계보에 집중</translation>
-    </message>
-    <message>
-        <source>Nothing removed: destructive actions are disabled here</source>
-        <translation>삭제하지 않았습니다: 여기서는 삭제 작업이 꺼져 있습니다</translation>
-    </message>
-    <message>
-        <source>asking for confirmation</source>
-        <translation>확인을 묻는 중</translation>
-    </message>
-    <message>
-        <source>Cancelled — nothing was changed</source>
-        <translation>취소됨 — 아무것도 바뀌지 않았습니다</translation>
-    </message>
-    <message>
-        <source>Not performed</source>
-        <translation>실행하지 않음</translation>
-    </message>
-    <message>
-        <source>Refused: {why}</source>
-        <translation>거부됨: {why}</translation>
-    </message>
-    <message>
-        <source>running…</source>
-        <translation>실행 중…</translation>
-    </message>
-    <message>
-        <source>Running {command}…</source>
-        <translation>{command} 실행 중…</translation>
-    </message>
-    <message>
-        <source>Done — as predicted</source>
-        <translation>완료 — 예측대로</translation>
-    </message>
-    <message>
-        <source>The daemon answered differently</source>
-        <translation>데몬이 다르게 응답했습니다</translation>
-    </message>
-    <message>
-        <source>what-if step — nothing was deleted</source>
-        <translation>what-if 단계 — 아무것도 삭제하지 않았습니다</translation>
-    </message>
-    <message>
-        <source>What-if: {summary}</source>
-        <translation>What-if 결과: {summary}</translation>
-    </message>
-    <message>
-        <source>Undone: {label}</source>
-        <translation>실행 취소: {label}</translation>
-    </message>
-    <message>
-        <source>Redone: {label}</source>
-        <translation>다시 실행: {label}</translation>
-    </message>
-    <message>
-        <source>WHAT-IF — nothing is deleted</source>
-        <translation>WHAT-IF — 아무것도 삭제하지 않습니다</translation>
-    </message>
-    <message>
-        <source>step {n}: {label}</source>
-        <translation>{n}단계: {label}</translation>
-    </message>
-    <message>
-        <source>original state — Right applies the next step</source>
-        <translation>원래 상태 — 오른쪽 화살표로 다음 단계를 적용합니다</translation>
-    </message>
-    <message>
-        <source>{n} layers · SIZE {size} · UNIQUE {unique}</source>
-        <translation>레이어 {n}개 · 크기 {size} · 고유 {unique}</translation>
-    </message>
-    <message>
-        <source>Right / PgDn: next image · Left / PgUp: previous · Esc: leave</source>
-        <translation>오른쪽 / PgDn: 다음 이미지 · 왼쪽 / PgUp: 이전 · Esc: 나가기</translation>
-    </message>
-    <message>
-        <source>Internal error:</source>
-        <translation>내부 오류:</translation>
-    </message>
-</context>
-<context>
-    <name>StorageChart</name>
-    <message>
-        <source>SHARED SIZE (layers other images hold too)</source>
-        <translation>공유 크기 (다른 이미지도 가진 레이어)</translation>
-    </message>
-    <message>
-        <source>UNIQUE SIZE (only this image)</source>
-        <translation>고유 크기 (이 이미지에만 있음)</translation>
-    </message>
-    <message>
-        <source> (largest {n} of {total})</source>
-        <translation> ({total}개 중 큰 것 {n}개)</translation>
-    </message>
-    <message>
-        <source>Per image: shared vs unique</source>
-        <translation>이미지별: 공유 대 고유</translation>
-    </message>
-    <message>
-        <source>Σ docker images SIZE</source>
-        <translation>Σ docker images 크기</translation>
-    </message>
-    <message>
-        <source>actually on disk</source>
-        <translation>실제 디스크 사용량</translation>
-    </message>
-    <message>
-        <source>Naive sum vs stored (each layer counted once)</source>
-        <translation>단순 합 대 실제 저장량 (레이어마다 한 번씩만 셈)</translation>
-    </message>
-</context>
-<context>
-    <name>WhatIfPanel</name>
-    <message>
-        <source>&lt;b&gt;What-if steps&lt;/b&gt; — simulated on the snapshot, nothing is deleted. Ctrl+Z undoes, Ctrl+Shift+Z redoes.</source>
-        <translation>&lt;b&gt;What-if 단계&lt;/b&gt; — 스냅샷에서 시뮬레이션하며 아무것도 삭제하지 않습니다. Ctrl+Z는 실행 취소, Ctrl+Shift+Z는 다시 실행입니다.</translation>
-    </message>
-    <message>
-        <source>0. original snapshot</source>
-        <translation>0. 원래 스냅샷</translation>
-    </message>
-    <message>
-        <source>↷ {label} (undone)</source>
-        <translation>↷ {label} (실행 취소됨)</translation>
     </message>
 </context>
 </TS>

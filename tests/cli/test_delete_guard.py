@@ -211,3 +211,21 @@ def test_prune_lists_asks_and_rechecks_before_it_deletes(daemon, private_state):
     kinds = [r.get("refused", {}).get("kind") or ("agreed" if r.get("agreed") else "differed")
              for r in _records(private_state)]
     assert kinds == ["changed", "agreed"]
+
+
+def test_an_answer_that_differs_stops_the_remaining_refs(daemon, private_state):
+    """Predicted on a read that went stale: the first answer differs, so the refs after it are never sent."""
+    from model.commands.perform import CLI, perform
+    from model.engine.plan import RMI, Request, make_plan
+    client = daemon.client()
+    builders.import_image(client, "a:1")
+    builders.import_image(client, "b:1", {"b": b"2"})
+    stale = read_snapshot(client)
+    client.api.tag("a:1", "a", "9")                    # another client tags a:1's image meanwhile
+    done = perform(client, make_plan(stale, Request(RMI, ("a:1", "b:1"))), DeleteLog(), CLI)
+    assert done.sent == ["DELETE /images/a:1 force=False noprune=False"]
+    assert done.actual == [{"ref": "a:1", "response": [{"Untagged": "a:1"}]}]
+    assert done.differences and not done.matched
+    assert {"b:1"} <= {t for _, tags in image_state(client) for t in tags}       # never sent
+    [record] = _records(private_state)
+    assert record["agreed"] is False and record["differences"]

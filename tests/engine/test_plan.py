@@ -8,7 +8,7 @@ from model.engine.plan import PRUNE, RMI, Request, make_plan, plan_prune, plan_r
 from model.engine.simulate import prune, rmi
 from model.core.snapshot import Container, Snapshot
 
-DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "tutorial.json"
+DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "tutorial.json"
 
 
 def _demo() -> Snapshot:

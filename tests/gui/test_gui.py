@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -17,7 +17,6 @@ from gui.mainwindow import MainWindow, WindowOptions
 from gui.tablemodel import IMAGE_ID_ROLE, SORT_ROLE
 from model.engine.simulate import rmi
 from model.core.snapshot import Snapshot
-from model.daemon.source import connect, read_snapshot
 
 LOAD_TIMEOUT = 60_000
 
@@ -38,16 +37,6 @@ def tutorial_daemon(private_daemon):
     yield private_daemon, ids
     if private_daemon.proc is None or private_daemon.proc.poll() is not None:
         private_daemon.start()
-
-
-@pytest.fixture(scope="module")
-def tutorial_file(tutorial_daemon, tmp_path_factory):
-    """The tutorial read from the daemon and saved as a snapshot file."""
-    daemon, _ = tutorial_daemon
-    snap = read_snapshot(connect(daemon.url))
-    path = tmp_path_factory.mktemp("snap") / "tutorial.json"
-    snap.save(path)
-    return path
 
 
 def _window(qtbot, **options) -> MainWindow:
@@ -81,9 +70,9 @@ def test_gui_reads_daemon_and_shows_tutorial(qtbot, tutorial_daemon):
     assert daemon.url in window.windowTitle()
 
 
-def test_gui_table_and_graph_selection_follow_each_other(qtbot, tutorial_daemon, tutorial_file):
+def test_gui_table_and_graph_selection_follow_each_other(qtbot, tutorial_ids, tutorial_file):
     """Selecting a table row selects the badge in the graph; clicking a badge selects the row and details."""
-    _, ids = tutorial_daemon
+    ids = tutorial_ids
     window = _window(qtbot, snapshot=str(tutorial_file))
     _start(qtbot, window)
     proxy = window.images_proxy
@@ -369,7 +358,7 @@ def test_gui_demo_opens_fitted_intermediates_hidden_legend_outside(qtbot, temp_s
     assert again.act_intermediates.isChecked() and again.images_proxy.show_intermediates
 
 
-def test_gui_public_hooks_for_extras(qtbot, tutorial_file):
+def test_gui_public_hooks(qtbot, tutorial_file):
     """current_snapshot, apply_snapshot (keeps zoom and selection, lights up changes), scene, figure, menus."""
     window = _window(qtbot, snapshot=str(tutorial_file))
     _start(qtbot, window)
@@ -382,7 +371,7 @@ def test_gui_public_hooks_for_extras(qtbot, tutorial_file):
         window.menu("Nope")
     ubuntu = next(i for i in snap.images if "ubuntu:18.04" in i.repo_tags)
     edu = next(i for i in snap.images if "iscreamedu_apache:latest" in i.repo_tags)
-    window._on_image_selected(ubuntu.id, "table", ref="ubuntu:18.04")
+    window.selection.select_image(ubuntu.id, "table", ref="ubuntu:18.04")
     window.graph_view.zoom_to(0.9)
     # a newer state: iscreamedu_apache gone, ubuntu re-tagged
     retagged = dataclasses.replace(ubuntu, repo_tags=("ubuntu:18.04", "ubuntu:bionic"))

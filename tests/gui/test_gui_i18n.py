@@ -10,16 +10,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QSettings, Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from gui import extras as extras_mod
 from gui import i18n
 from gui.app import make_window
+from gui.languagemenu import LanguageController
 from gui.mainwindow import MainWindow, WindowOptions, open_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TS = i18n.ts_path("ko")
 LOAD_TIMEOUT = 60_000
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -54,14 +54,13 @@ def set_language_setting(code: str) -> None:
     s.sync()
 
 
-def open_window(qtbot, **options) -> tuple[MainWindow, extras_mod.Extras]:
+def open_window(qtbot, **options) -> tuple[MainWindow, LanguageController]:
     window = make_window(None)
     window.options = WindowOptions(**options)
     qtbot.addWidget(window)
     window.resize(1300, 850)
     window.show()
-    ext = getattr(window, "extras", None) or extras_mod.install(window)
-    return window, ext
+    return window, window.language
 
 
 def menu_titles(window: MainWindow) -> list[str]:
@@ -175,12 +174,11 @@ def test_korean_system_locale_gives_korean_window(tmp_path):
         "QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])\n"
         "app = QApplication([])\n"
         "from gui.app import make_window\n"
-        "from gui import extras\n"
-        "w = make_window(None); ext = getattr(w, 'extras', None) or extras.install(w)\n"
+        "w = make_window(None)\n"
         "print(QLocale.system().name())\n"
         "print('|'.join(a.text() for a in w.menuBar().actions()))\n"
-        "print(ext.translations.language)\n"
-        "ext.shutdown()\n")
+        "print(w.language.translations.language)\n"
+        "w.live_updates.shutdown()\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LC_") and k != "LANGUAGE"}
     env.update(LANG="ko_KR.UTF-8", QT_QPA_PLATFORM="offscreen", LAYERSCOPE_CACHE=str(tmp_path / "cache"))
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "s")], cwd=ROOT, env=env,
@@ -212,7 +210,7 @@ def test_window_shows_korean_everywhere(qtbot):
     assert HANGUL.search(window.counts_label.text())
     assert all(HANGUL.search(window.tabs.tabText(i)) or KEEP.match(window.tabs.tabText(i))
                for i in range(window.tabs.count()))
-    assert HANGUL.search(ext.live.indicator.text())
+    assert HANGUL.search(window.live_updates.live.indicator.text())
     # Korean renders: the UI font has every glyph of the menu texts (no tofu boxes)
     font = window.menuBar().font()
     metrics = QFontMetricsF(font)
@@ -228,7 +226,7 @@ def test_switching_language_applies_without_restart(qtbot, tmp_path):
     window, ext = open_window(qtbot, demo=True)
     with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
         window.start()
-    snap = extras_mod.current_snapshot(window)
+    snap = window.current_snapshot()
     loads: list[int] = []
     window.loaded.connect(lambda: loads.append(1))
     assert "&File" in menu_titles(window) and ext.translations.language == "en"
@@ -245,9 +243,9 @@ def test_switching_language_applies_without_restart(qtbot, tmp_path):
     ext.language_actions["ko"].trigger()
     assert ext.translations.language == "ko" and ext.language_actions["ko"].isChecked()
     assert "파일(&F)" in menu_titles(window) and "&File" not in menu_titles(window)
-    assert ext.export_menu.title() == "내보내기(&E)" and ext.act_live.text() == "실시간 반영(&V)"
+    assert window.exporter.export_menu.title() == "내보내기(&E)" and window.act_live.text() == "실시간 반영(&V)"
     assert HANGUL.search(window.counts_label.text())
-    assert extras_mod.current_snapshot(window) is snap and not loads      # no reload, the same snapshot
+    assert window.current_snapshot() is snap and not loads      # no reload, the same snapshot
     assert open_settings().value("ui/language") == "ko"
     # the graph's own texts follow too, with the preview marks, the selection and the zoom kept
     shared = next(it for it in view.layer_items.values() if it.holders > 1)
@@ -256,15 +254,15 @@ def test_switching_language_applies_without_restart(qtbot, tmp_path):
     assert view.selected_ids() == [apache.id] and view.current_scale() == pytest.approx(scale)
 
     # a second window (e.g. after a restart) starts in the remembered language
-    other, other_ext = open_window(qtbot)
+    other, _ = open_window(qtbot)
     assert "파일(&F)" in menu_titles(other)
-    other_ext.shutdown()
+    other.live_updates.shutdown()
 
     ext.language_actions["en"].trigger()
-    assert "&File" in menu_titles(window) and ext.export_menu.title() == "&Export"
+    assert "&File" in menu_titles(window) and window.exporter.export_menu.title() == "&Export"
     assert "tagged" in view.image_items[apache.id].detail
     assert "images" in window.counts_label.text()
-    assert extras_mod.current_snapshot(window) is snap and not loads
+    assert window.current_snapshot() is snap and not loads
     ext.language_actions["system"].trigger()
     assert ext.translations.language == i18n.system_language()
     assert open_settings().value("ui/language") == "system"

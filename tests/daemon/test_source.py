@@ -18,7 +18,7 @@ from model.core.graph import EDGE_PARENT, EDGE_TOP, IMAGE, LAYER, lineage
 from model.daemon.imagecache import ImageCache
 from model.daemon.source import DaemonError, connect, read_snapshot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def layerdb(daemon) -> dict[str, int]:
@@ -74,7 +74,7 @@ def random_state(client, seed: int) -> None:
         builders.import_image(client, ref, {f"opt/b{n}": builders.noise(rng.randint(1000, 50_000), seed * 10 + n)})
         bases.append(ref)
     if rng.random() < 0.7:
-        client.api.tag(bases[0], f"mirror.local:5000/team/base0", f"s{seed}")
+        client.api.tag(bases[0], "mirror.local:5000/team/base0", f"s{seed}")
     if rng.random() < 0.7:          # a pulled-like image: built, then saved and loaded (no parent chain)
         builders.build(client, f"FROM {bases[0]}\nRUN echo {seed} > /p\nENV P=1\nRUN mkdir /q\n", tag="pulled:1")
         builders.save_load(client, ["pulled:1"])

@@ -1,7 +1,8 @@
 """Every reason the simulator gives for "cannot be predicted exactly", and the guard that refuses each one.
 
 One case per reason: a snapshot and a request that end in it.  Offline, each case must
-give its reason, and every reason written in model/simulate.py must be given by some case
+give its reason, and every reason written in the engine's store and filter modules (model/engine/)
+must be given by some case
 (so a new reason cannot appear without a case).  On the private dockerd, each case's plan
 goes through model.perform — the path the command line and the window share — with refs
 that name images the daemon really holds: it must be refused, send nothing, and leave the
@@ -24,7 +25,8 @@ from model.commands.perform import CLI, UNPREDICTABLE, perform
 from model.engine.plan import PRUNE, RMI, Request, make_plan
 from model.core.snapshot import STORE_CONTAINERD, STORE_PODMAN, Container, HistoryRow
 
-SIMULATOR = Path(__file__).resolve().parent.parent / "model" / "simulate.py"
+ENGINE = Path(__file__).resolve().parents[2] / "model" / "engine"
+NOT_SIMULATOR = ("__init__.py", "plan.py", "whatif.py")     # the engine's modules that give no reasons of their own
 PODMAN, CTRD = dict(store=STORE_PODMAN, version="4.3.1"), dict(store=STORE_CONTAINERD, version="29.7.2")
 GHOST = Container(id="9" * 64, names=("/ghost",), image="gone:1", image_id="sha256:" + "e" * 64, state="exited")
 
@@ -136,18 +138,22 @@ def test_each_case_gives_its_reason(case):
     assert reasons and any(case in r for r in reasons), reasons
 
 
+def _simulator_modules() -> list[Path]:
+    """model/engine/*.py but plan, whatif and __init__: the facade, outcome, filters and the stores."""
+    return sorted(p for p in ENGINE.glob("*.py") if p.name not in NOT_SIMULATOR)
+
+
 def _literal_fragments() -> list[str]:
-    """The longest literal piece of each reason written in simulate.py (Unpredictable(...), unpredictable=…)."""
-    tree = ast.parse(SIMULATOR.read_text())
+    """The longest literal piece of each reason written in the simulator (Unpredictable(...), unpredictable=…)."""
     texts: list[ast.expr] = []
-    for node in ast.walk(tree):
+    for node in (n for path in _simulator_modules() for n in ast.walk(ast.parse(path.read_text()))):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Unpredictable" and node.args:
             texts.append(node.args[0])
         if isinstance(node, ast.Call):
             texts.extend(k.value for k in node.keywords if k.arg == "unpredictable")
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "why" for t in node.targets):
             texts.append(node.value)
-        if isinstance(node, ast.FunctionDef) and node.name in ("_podman_unmodelled", "_check_parents"):
+        if isinstance(node, ast.FunctionDef) and node.name in ("unmodelled", "_check_parents"):
             texts.extend(r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None)
     out = []
     for expr in texts:

@@ -21,7 +21,7 @@ from model.daemon.imagecache import ImageCache
 from model.core.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
 from model.daemon.source import read_snapshot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo" / "tutorial.json"
 FORMATS = ("svg", "png", "pdf", "graphml", "dot", "json", "chart-png", "chart-svg")
 QT_NAMES = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "backend_qt")

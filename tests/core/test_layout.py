@@ -10,7 +10,7 @@ from model.core.graph import lineage
 from model.core.layout import COLLAPSED, IMAGE, LAYER, layout_forest
 from model.core.snapshot import DaemonInfo, HistoryRow, Image, Snapshot
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 
 def _image(name: str, diffs: list[str], tags: tuple[str, ...] = ()) -> Image:

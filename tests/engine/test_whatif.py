@@ -7,6 +7,7 @@ import builders
 from model.core.chain import chain_ids
 from model.daemon.imagecache import ImageCache
 from model.daemon.source import read_snapshot
+from model.engine.plan import PRUNE, RMI, UNTAG, Request
 from model.engine.whatif import DO, REDO, RESET, UNDO, WhatIf
 
 
@@ -38,21 +39,21 @@ def test_tutorial_sandbox_then_real(daemon):
     assert not sandbox.can_undo and not sandbox.can_redo and sandbox.current is original
 
     # 1. the base is a parent: rmi only untags it
-    [untag] = sandbox.do_rmi(["ubuntu:18.04"])
+    [untag] = sandbox.do(Request(RMI, ("ubuntu:18.04",))).outcomes
     assert untag.ok and list(untag.response) == [{"Untagged": "ubuntu:18.04"}]
     assert {i.id for i in sandbox.current.images} == set(ids.values())
     assert sandbox.current.by_id[ids["ubuntu:18.04"]].repo_tags == ()
     # 2. the top image: itself and its one layer
-    [top] = sandbox.do_rmi(["iscreamedu_apache"])
+    [top] = sandbox.do(Request(RMI, ("iscreamedu_apache",))).outcomes
     assert list(top.response) == [{"Untagged": "iscreamedu_apache:latest"},
                                   {"Deleted": ids["iscreamedu_apache:latest"]}, {"Deleted": page_layers[-1]}]
     # 3. the middle image: itself, its layer, the untagged base and the base's layers
-    [rest] = sandbox.do_rmi(["ubuntu_apache"])
+    [rest] = sandbox.do(Request(RMI, ("ubuntu_apache",))).outcomes
     assert list(rest.response) == ([{"Untagged": "ubuntu_apache:latest"}, {"Deleted": ids["ubuntu_apache:latest"]},
                                     {"Deleted": apache_layers[-1]}, {"Deleted": ids["ubuntu:18.04"]}]
                                    + [{"Deleted": c} for c in reversed(base_layers)])
     assert sandbox.current.images == () and sandbox.current.source == "what-if"
-    assert [label for label, _ in sandbox.history] == [
+    assert sandbox.labels == [
         "docker rmi ubuntu:18.04", "docker rmi iscreamedu_apache", "docker rmi ubuntu_apache"]
     after_three = [s.after for s in sandbox.steps]
 
@@ -76,13 +77,13 @@ def test_tutorial_sandbox_then_real(daemon):
 
     # a new command after undo drops the redo stack
     sandbox.undo()
-    sandbox.do_untag("ubuntu_apache")
-    assert not sandbox.can_redo and sandbox.history[-1][0] == "untag ubuntu_apache"
+    sandbox.do(Request(UNTAG, ("ubuntu_apache",)))
+    assert not sandbox.can_redo and sandbox.labels[-1] == "untag ubuntu_apache"
     sandbox.undo()
     sandbox.redo()
     unsubscribe()
     n = len(changes)
-    assert sandbox.reset() == original and sandbox.current == original and sandbox.history == []
+    assert sandbox.reset() == original and sandbox.current == original and sandbox.labels == []
     assert len(changes) == n                        # unsubscribed: no more notifications
     assert image_list(client) == before
 
@@ -105,13 +106,13 @@ def test_untag_of_one_of_two_tags_and_prune(daemon):
     seen = []
     sandbox.subscribe(lambda change: seen.append((change.kind, len(change.current.images))))
 
-    out = sandbox.do_untag("base:2")
+    [out] = sandbox.do(Request(UNTAG, ("base:2",))).outcomes
     assert list(out.response) == [{"Untagged": "base:2"}]
     assert len(sandbox.current.images) == len(snap.images)
-    result = sandbox.do_prune()
+    result = sandbox.do(Request(PRUNE)).prune
     assert result.unpredictable == "" and result.status == 200
     assert len(sandbox.current.images) == len(snap.images) - 1      # the dangling first app:1
-    assert sandbox.history[-1][0] == "docker image prune"
+    assert sandbox.labels[-1] == "docker image prune"
     assert seen == [(DO, len(snap.images)), (DO, len(snap.images) - 1)]
     assert image_list(client) == before
 

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 import builders
 import gui.workers
-from gui import extras as extras_mod
 from gui.app import make_window
 from gui.live import LIVE, OFF, PAUSED, RECONNECTING, changed_ids
+from gui.liveupdates import LiveUpdatesController
 from gui.mainwindow import MainWindow, WindowOptions, open_settings
 from model.core.snapshot import Snapshot
 
@@ -54,14 +54,14 @@ def live_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name in ("ls-events", "ls-apply") and t.is_alive()]
 
 
-def open_window(qtbot, reloads: list[str] | None = None, **options) -> tuple[MainWindow, extras_mod.Extras]:
-    """A real window with the extras installed (by MainWindow itself, or here while it does not yet)."""
+def open_window(qtbot, reloads: list[str] | None = None, **options) -> tuple[MainWindow, LiveUpdatesController]:
+    """A real window and its live-updates room."""
     window = make_window(None)
     window.options = WindowOptions(**options)
     qtbot.addWidget(window)
     window.resize(1300, 850)
     window.show()
-    ext = getattr(window, "extras", None) or extras_mod.install(window)
+    ext = window.live_updates
     if reloads is not None:                      # the window's own reload path, instrumented on the instance
         for name in ("load_daemon", "load_file", "load_demo"):
             real = getattr(window, name)
@@ -98,7 +98,7 @@ def graph_tags(window: MainWindow) -> set[str]:
 
 
 def shown(window: MainWindow) -> Snapshot:
-    return extras_mod.current_snapshot(window)
+    return window.current_snapshot()
 
 
 def test_live_follows_sdk_changes_without_reload(qtbot, daemon, reloads):
@@ -194,11 +194,11 @@ def test_live_update_while_in_whatif_waits_for_leaving(qtbot, daemon, reloads):
     if not hasattr(window, "enter_whatif"):
         pytest.fail("the window has no what-if mode")
     window.enter_whatif()
-    sandbox = extras_mod.current_snapshot(window)
+    sandbox = window.current_snapshot()
     client.api.tag(ids["ubuntu:18.04"], "during", "whatif")
-    wait_for(lambda: "during:whatif" in extras_mod.real_snapshot(window).by_id[ids["ubuntu:18.04"]].repo_tags)
+    wait_for(lambda: "during:whatif" in window.real_snapshot().by_id[ids["ubuntu:18.04"]].repo_tags)
     assert "during:whatif" not in table_refs(window)              # the sandbox is still what is shown
-    assert window.whatif is not None and extras_mod.current_snapshot(window) is not None
+    assert window.whatif is not None and window.current_snapshot() is not None
     assert "during:whatif" not in sandbox.by_id[ids["ubuntu:18.04"]].repo_tags
     window.leave_whatif()
     assert "during:whatif" in table_refs(window) and "during:whatif" in graph_tags(window)

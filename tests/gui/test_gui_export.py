@@ -14,17 +14,16 @@ import networkx as nx
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-import builders
 from gui import exporting
-from gui import extras as extras_mod
 from gui.app import make_window
+from gui.exportmenu import ExportController
 from gui.mainwindow import MainWindow, WindowOptions, open_settings
 from model.core.snapshot import Snapshot
-from model.daemon.source import connect, read_snapshot
+from resources import DEMO_SNAPSHOT
 
 LOAD_TIMEOUT = 60_000
 SVG = "{http://www.w3.org/2000/svg}"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -33,27 +32,19 @@ def _isolated(temp_settings):
     return temp_settings
 
 
-@pytest.fixture(scope="module")
-def tutorial_file(private_daemon, tmp_path_factory) -> Path:
-    """The tutorial replayed on the private daemon, saved as a snapshot file (one image has a container)."""
-    if private_daemon.proc is None or private_daemon.proc.poll() is not None:
-        private_daemon.start()
-    private_daemon.wipe()
-    client = private_daemon.client()
-    builders.tutorial(client)
-    builders.run_container(client, "iscreamedu_apache:latest", name="web", running=False)
-    path = tmp_path_factory.mktemp("export") / "tutorial.json"
-    read_snapshot(connect(private_daemon.url)).save(path)
-    return path
+@pytest.fixture
+def tutorial_file() -> Path:
+    """The bundled demo (the whole tutorial recorded from a real dockerd; one image has a container)."""
+    return DEMO_SNAPSHOT
 
 
-def open_window(qtbot, **options) -> tuple[MainWindow, extras_mod.Extras]:
+def open_window(qtbot, **options) -> tuple[MainWindow, ExportController]:
     window = make_window(None)
     window.options = WindowOptions(**options)
     qtbot.addWidget(window)
     window.resize(1300, 850)
     window.show()
-    ext = getattr(window, "extras", None) or extras_mod.install(window)
+    ext = window.exporter
     with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
         window.start()
     return window, ext
@@ -85,8 +76,8 @@ def pdf_boxes(path: Path) -> list[tuple[float, float]]:
 def test_export_every_format_from_window(qtbot, tutorial_file, tmp_path):
     """All eleven exports of File → Export from a window showing the tutorial: each file is valid and complete."""
     window, ext = open_window(qtbot, snapshot=str(tutorial_file))
-    snap = extras_mod.current_snapshot(window)
-    analysis = extras_mod.current_analysis(window)
+    snap = window.current_snapshot()
+    analysis = window.current.analysis
     view = window.graph_view
     tagged = [i for i in snap.images if i.repo_tags]
     # on screen: 100% zoom centred on iscreamedu_apache, so its badge and label are in the current view
@@ -125,13 +116,15 @@ def test_export_every_format_from_window(qtbot, tutorial_file, tmp_path):
     assert set(g.nodes) == set(analysis.graph.nodes)
     assert g.number_of_edges() == analysis.graph.number_of_edges()
     assert g.nodes[edu.id]["kind"] == "image" and "iscreamedu_apache:latest" in g.nodes[edu.id]["tags"]
-    assert g.nodes[edu.id]["in_use"] in (True, "true", "True")            # the container "web" uses it
+    assert g.nodes[edu.id]["in_use"] in (False, "false", "False")
+    web = next(i for i in snap.images if "apache-ubuntu:1" in i.repo_tags)
+    assert g.nodes[web.id]["in_use"] in (True, "true", "True")            # the demo's container uses it
     dot = out["dot"].read_text(encoding="utf-8")
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
     assert all(f'"{i.id}"' in dot for i in snap.images)
 
     # the storage chart as the window's figure draws it
-    fig = extras_mod.chart_figure(window)
+    fig = window.chart_figure()
     fw, fh = (round(v * 150) for v in fig.get_size_inches())
     cw, ch = png_size(out["chart-png"])
     assert abs(cw - fw) <= 2 and abs(ch - fh) <= 2
@@ -146,7 +139,7 @@ def test_export_every_format_from_window(qtbot, tutorial_file, tmp_path):
 def test_export_menu_writes_the_chosen_file(qtbot, tutorial_file, tmp_path, monkeypatch):
     """File → Export lists every export; choosing one asks where (dialog answered here) and writes it there."""
     window, ext = open_window(qtbot, snapshot=str(tutorial_file))
-    file_menu = extras_mod.find_menu(window, "File")
+    file_menu = window.menu("File")
     assert ext.export_menu.menuAction() in file_menu.actions()
     labels = [a.text() for a in ext.export_menu.actions() if not a.isSeparator()]
     assert len(labels) == len(exporting.KINDS) == 11
@@ -184,9 +177,9 @@ def test_export_large_host_stays_within_limits(qtbot, tmp_path):
     qtbot.addWidget(window)
     window.resize(1300, 850)
     window.show()
-    ext = getattr(window, "extras", None) or extras_mod.install(window)
+    ext = window.exporter
     window.show_snapshot(snap, origin="file")
-    scene = extras_mod.graph_scene(window)
+    scene = window.graph_scene()
     ext.export("scene-png", tmp_path / "big.png")
     w, h = png_size(tmp_path / "big.png")
     assert max(w, h) <= exporting.MAX_PNG_SIDE and w * h <= exporting.MAX_PNG_PIXELS

@@ -14,7 +14,7 @@ from model.engine.plan import RMI, Request
 from model.core.snapshot import Snapshot
 
 LOAD_TIMEOUT = 60_000
-DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "tutorial.json"
+DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "tutorial.json"
 
 
 @pytest.fixture(autouse=True)
@@ -129,7 +129,7 @@ def test_presentation_steps_images_and_whatif(qtbot):
     from gui import theme
     window = _open(qtbot, demo=True)
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert window.presenting and theme.high_contrast and not window.tabs.isVisible()
+    assert window.presenting and theme.is_high_contrast() and not window.tabs.isVisible()
     assert window.act_next.isEnabled()
     order = window.presentation_order()
     qtbot.keyClick(window.graph_view, Qt.Key.Key_Right)
@@ -146,13 +146,13 @@ def test_presentation_steps_images_and_whatif(qtbot):
     window.whatif.undo()
     window.whatif.undo()
     qtbot.keyClick(window.graph_view, Qt.Key.Key_Right)
-    assert len(window.whatif.history) == 1 and "step 1" in window.caption.text()
+    assert len(window.whatif.labels) == 1 and "step 1" in window.caption.text()
     qtbot.keyClick(window.graph_view, Qt.Key.Key_Right)
-    assert len(window.whatif.history) == 2
+    assert len(window.whatif.labels) == 2
     qtbot.keyClick(window.graph_view, Qt.Key.Key_Left)
-    assert len(window.whatif.history) == 1
+    assert len(window.whatif.labels) == 1
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert not window.presenting and not theme.high_contrast and window.tabs.isVisible()
+    assert not window.presenting and not theme.is_high_contrast() and window.tabs.isVisible()
     assert not window.act_next.isEnabled()
 
 

@@ -309,3 +309,27 @@ def test_help_delete_history_lists_the_log_newest_first(qtbot, private_state):
                     ["2026-11-29T10:00:00+00:00", "cli", "docker rmi a:1", "performed, as predicted"]]
     assert "1 unreadable line(s) skipped" in dialog.path_label.text() and str(log.path) in dialog.path_label.text()
     assert '"unpredictable"' in dialog.detail.toPlainText()
+
+
+def test_cli_and_window_delete_through_the_same_command(qtbot, daemon, monkeypatch):
+    """`main.py rmi` and the window's Remove both reach the daemon through DeleteCommand.perform, nothing else."""
+    from main import main
+    from model.commands import command, perform
+    calls: list[str] = []
+    original = command.DeleteCommand.perform
+
+    def spy(self, client, fresh=None):
+        calls.append(self.front_end)
+        return original(self, client, fresh)
+
+    monkeypatch.setattr(command.DeleteCommand, "perform", spy)
+    client = daemon.client()
+    builders.import_image(client, "by-cli:1")
+    builders.import_image(client, "by-window:1", {"w": b"1"})
+    assert main(["rmi", "--host", daemon.url, "by-cli:1"]) == 0
+    window = _window(qtbot, daemon, Scripted())
+    _select_row(window, "by-window:1")
+    result = _perform(qtbot, window, window.act_remove.trigger)
+    assert result.matched, result.differences
+    assert calls == [perform.CLI, perform.WINDOW]
+    assert daemon_images(client) == set()

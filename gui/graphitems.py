@@ -1,0 +1,382 @@
+"""The graph's items: layer boxes and image badges painted by level of detail, the far-out overview, their texts."""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Iterable
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+
+from model.core.analysis import Analysis
+from model.core.chain import short_id
+from model.core.layout import COLLAPSED, LayoutNode
+from model.core.sizes import human
+
+from . import theme
+
+# Level-of-detail tiers (after Qt's "40000 Chips" example): below LOD_BLOCK a
+# node is one fillRect, below LOD_TEXT it is a box without text, from LOD_TEXT
+# on it carries its labels.  Zoomed far out the forest is a field of coloured
+# blocks; zoomed in, each box reads like a row of `docker history`.
+LOD_BLOCK = 0.18
+LOD_TEXT = 0.42
+
+MARK_DELETED = "deleted"       # rmi preview: this image / layer would be deleted
+MARK_UNTAGGED = "untagged"     # rmi preview: a tag of this image would be removed
+MARK_KEPT = "kept"             # rmi preview active, this item survives
+
+
+def tr(text: str) -> str:
+    """Translate ``text`` in the GraphView context (graph items are not QObjects)."""
+    return QCoreApplication.translate("GraphView", text)
+
+
+# image statuses as shown (translated with tr(status) where they are displayed)
+STATUS_NAMES = (QT_TRANSLATE_NOOP("GraphView", "tagged"), QT_TRANSLATE_NOOP("GraphView", "untagged"),
+                QT_TRANSLATE_NOOP("GraphView", "intermediate"), QT_TRANSLATE_NOOP("GraphView", "dangling"))
+
+
+def short_created_by(text: str) -> str:
+    """CREATED BY without the shell prefix, the way a reader scans `docker history`."""
+    text = " ".join(text.split())
+    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c ", "|"):
+        if text.startswith(prefix):
+            text = text[len(prefix):].strip()
+    if text.startswith("|") or (text[:1].isdigit() and " " in text and text.split(" ", 1)[0].isdigit()):
+        text = text.split(" ", 1)[-1]       # BuildKit "|2 ARG=.. /bin/sh -c" form
+        text = text.replace("/bin/sh -c ", "")
+    return text or tr("(no CREATED BY)")
+
+
+@functools.cache
+def layer_fonts() -> tuple[QFont, QFont, QFontMetricsF]:
+    """A layer box's title font, its detail font, and the title's metrics (made once, when first drawn)."""
+    title = theme.font(8.5)
+    return title, theme.font(7.5), QFontMetricsF(title)
+
+
+@functools.cache
+def image_fonts() -> tuple[QFont, QFont, QFontMetricsF]:
+    """An image badge's tag font, its detail font, and the tag's metrics (made once, when first drawn)."""
+    tag = theme.font(9, bold=True)
+    return tag, theme.font(7.5), QFontMetricsF(tag)
+
+
+class NodeItem(QGraphicsItem):
+    """Common base: a cached rect, selection, preview marks and dimming; painting by level of detail."""
+
+    def __init__(self, rect: QRectF, node_id: str) -> None:
+        super().__init__()
+        self.rect = rect
+        self.node_id = node_id
+        self.mark: str | None = None
+        self.flash = False                  # briefly highlighted: new or changed in apply_snapshot
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(False)
+
+    def block_color(self, selected: bool) -> QColor:
+        """The one colour of this node when zoomed far out."""
+        pal = theme.palette()
+        if selected or self.flash:
+            return pal.selected
+        if self.mark == MARK_DELETED:
+            return pal.deleted
+        return self.own_color(pal)
+
+    def own_color(self, pal: theme.Palette) -> QColor:
+        """The block colour when the node is not selected, lit up or marked for deletion."""
+        return pal.edge
+
+    def draw_outline(self, painter: QPainter) -> None:
+        """Draw the node's outline with the painter's pen and brush."""
+        painter.drawRoundedRect(self.rect, 6, 6)
+
+    def paint_rings(self, painter: QPainter, selected: bool, width: float) -> None:
+        """The wide rings under the node: the highlight of a change (2 wider) and the selection."""
+        pal = theme.palette()
+        for on, color, pen_width in ((self.flash, pal.flash, width + 2), (selected, pal.selected, width)):
+            if on:
+                painter.setPen(theme.pen(color, pen_width))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                self.draw_outline(painter)
+
+    # Qt overrides
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self.rect.adjusted(-4, -4, 4, 4)
+
+    def shape(self) -> QPainterPath:
+        """Where the node is hit: the box itself, without the rings around it."""
+        path = QPainterPath()
+        path.addRect(self.rect)
+        return path
+
+
+class LayerItem(NodeItem):
+    """A layer (or a collapsed run of layers): created-by, size, "shared by N images"."""
+
+    def __init__(self, rect: QRectF, node_id: str, members: tuple[str, ...], title: str, detail: str,
+                 holders: int, collapsed: bool) -> None:
+        super().__init__(rect, node_id)
+        self.members = members
+        self.title = title
+        self.detail = detail
+        self.holders = holders
+        self.collapsed = collapsed
+        self.title_elided: str | None = None      # elided on first paint with text (most items never are)
+        self.fonts = layer_fonts()
+
+    def own_color(self, pal: theme.Palette) -> QColor:
+        """The box's block colour when it is not selected, lit up or marked for deletion."""
+        return pal.layer_shared_edge if self.holders > 1 else pal.layer_unique.darker(125)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """Paint by level of detail: block, box, or box with labels."""
+        pal = theme.palette()
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        shared = self.holders > 1
+        if self.mark == MARK_DELETED:
+            fill, edge = pal.deleted_fill, pal.deleted
+        elif self.collapsed:
+            fill, edge = pal.layer_collapsed, pal.layer_shared_edge if shared else pal.layer_unique_edge
+        elif shared:
+            fill, edge = pal.layer_shared, pal.layer_shared_edge
+        else:
+            fill, edge = pal.layer_unique, pal.layer_unique_edge
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if lod < LOD_BLOCK:
+            painter.fillRect(self.rect, self.block_color(selected))
+            return
+        self.paint_rings(painter, selected, 6)
+        style = Qt.PenStyle.DashLine if self.collapsed else Qt.PenStyle.SolidLine
+        painter.setPen(theme.pen(edge, 2.2 if shared else 1.2, style))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(self.rect, 6, 6)
+        if shared:
+            # a band on the left edge: shared layers read as "load-bearing"
+            painter.fillRect(QRectF(self.rect.left() + 1, self.rect.top() + 4, 5, self.rect.height() - 8), edge)
+        if self.mark == MARK_DELETED:
+            painter.setPen(theme.pen(pal.deleted, 2))
+            painter.drawLine(self.rect.topLeft() + QPointF(8, 6), self.rect.bottomRight() - QPointF(8, 6))
+        if lod < LOD_TEXT:
+            return
+        font, small, metrics = self.fonts
+        if self.title_elided is None:
+            self.title_elided = metrics.elidedText(self.title, Qt.TextElideMode.ElideRight,
+                                                             self.rect.width() - 14)
+        painter.setPen(pal.text if self.mark != MARK_KEPT else pal.text_dim)
+        painter.setFont(font)
+        r = self.rect.adjusted(10, 3, -6, -self.rect.height() / 2)
+        painter.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title_elided)
+        painter.setFont(small)
+        painter.setPen(pal.layer_shared_edge if shared else pal.text_dim)
+        r = self.rect.adjusted(10, self.rect.height() / 2, -6, -3)
+        painter.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.detail)
+
+
+class ImageItem(NodeItem):
+    """An image badge: tags (or <none>), short ID, status; shape and colour tell the status."""
+
+    def __init__(self, rect: QRectF, image_id: str, tags: tuple[str, ...], status: str, in_use: bool,
+                 running: bool, size: int) -> None:
+        super().__init__(rect, image_id)
+        self.untagged_refs: set[str] = set()
+        self.fonts = image_fonts()
+        self.set_label(tags, status, in_use, running, size)
+
+    def set_label(self, tags: tuple[str, ...], status: str, in_use: bool, running: bool, size: int) -> None:
+        """Set what the badge says and its shape (at creation, and when a live update retags it)."""
+        self.tags, self.status, self.in_use, self.running = tags, status, in_use, running
+        self.label: str | None = None              # elided on first paint with text
+        use = tr("  ▶ running") if running else tr("  ● in use") if in_use else ""
+        self.detail = "{id} · {status} · {size}{use}".format(id=short_id(self.node_id), status=tr(status),
+                                                              size=human(size), use=use)
+        self._outline = self._make_outline()
+        self.update()
+
+    # Shape by status: tagged images are rounded badges, intermediates plain
+    # rectangles, dangling images a notched "tag" shape (the thing to clean up).
+    def _make_outline(self) -> QPainterPath:
+        r = self.rect
+        path = QPainterPath()
+        if self.status == "dangling":
+            n = 10.0
+            path.addPolygon(QPolygonF([QPointF(r.left() + n, r.top()), QPointF(r.right(), r.top()),
+                                       QPointF(r.right(), r.bottom()), QPointF(r.left() + n, r.bottom()),
+                                       QPointF(r.left(), r.center().y()), QPointF(r.left() + n, r.top())]))
+        elif self.status == "intermediate":
+            path.addRect(r)
+        else:
+            path.addRoundedRect(r, r.height() / 2.6, r.height() / 2.6)
+        return path
+
+    def draw_outline(self, painter: QPainter) -> None:
+        """Draw the badge's status shape with the painter's pen and brush."""
+        painter.drawPath(self._outline)
+
+    def own_color(self, pal: theme.Palette) -> QColor:
+        """The badge's block colour when it is not selected, lit up or marked for deletion."""
+        fill = pal.image_fill(self.status)
+        return QColor(fill).lighter(150) if self.mark == MARK_KEPT else fill
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """Paint by level of detail: block, badge, or badge with tag and status."""
+        pal = theme.palette()
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        fill = pal.image_fill(self.status)
+        if self.mark == MARK_DELETED:
+            fill = pal.deleted
+        elif self.mark == MARK_KEPT:
+            fill = QColor(fill).lighter(150)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if lod < LOD_BLOCK:
+            painter.fillRect(self.rect, self.block_color(selected))
+            return
+        self.paint_rings(painter, selected, 7)
+        outline = pal.in_use if self.in_use else fill.darker(130)
+        if self.mark == MARK_UNTAGGED:
+            outline = pal.untagged_mark
+        painter.setPen(theme.pen(outline, 3.5 if (self.in_use or self.mark == MARK_UNTAGGED) else 1.2,
+                                 Qt.PenStyle.DashLine if self.status == "intermediate" else Qt.PenStyle.SolidLine))
+        painter.setBrush(fill)
+        painter.drawPath(self._outline)
+        if self.in_use:
+            dot = QRectF(self.rect.right() - 15, self.rect.top() + 5, 9, 9)
+            painter.setPen(theme.pen(pal.image_text, 1.5))
+            painter.setBrush(pal.in_use)
+            painter.drawEllipse(dot)
+        if lod < LOD_TEXT:
+            return
+        font, small, metrics = self.fonts
+        if self.label is None:
+            label = self.tags[0] if self.tags else "<none>"
+            if len(self.tags) > 1:
+                label += f"  +{len(self.tags) - 1}"
+            self.label = metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, self.rect.width() - 22)
+        painter.setPen(pal.image_text)
+        painter.setFont(font)
+        left = 14 if self.status != "dangling" else 16
+        top = self.rect.adjusted(left, 3, -18, -self.rect.height() / 2 + 2)
+        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)
+        if self.mark == MARK_UNTAGGED or self.mark == MARK_DELETED:
+            # strike the tag through: `docker rmi` would print "Untagged: ..." for it
+            y = top.center().y() + 1
+            w = metrics.horizontalAdvance(self.label)
+            painter.setPen(theme.pen(QColor("#ffe08a") if self.mark == MARK_UNTAGGED else pal.image_text, 2))
+            painter.drawLine(QPointF(top.left(), y), QPointF(top.left() + w, y))
+        painter.setPen(pal.image_text)
+        painter.setFont(small)
+        bottom = self.rect.adjusted(left, self.rect.height() / 2, -8, -3)
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.detail)
+
+
+# Full-overview painting.  Far out (below OVERVIEW_SCALE) each box is a few
+# pixels, yet painting 3,600 items still costs one Python paint() call each.
+# Instead the view raises the scene's minimum render size so Qt skips every
+# node item without calling it, and one OverviewItem draws all boxes as
+# coloured blocks: one drawRects() call per colour.  Its colour batches are
+# rebuilt only when marks, selection, focus or highlights change.  The node
+# items stay in the scene, so selection, clicks and tooltips keep working.
+class OverviewItem(QGraphicsItem):
+    """Every node as a block, batched by colour (shown only when zoomed far out)."""
+
+    PAD = 4000.0        # keeps this item larger than the minimum render size at any zoom
+
+    def __init__(self, rect: QRectF, nodes: Callable[[], Iterable[NodeItem]]) -> None:
+        super().__init__()
+        self._nodes = nodes
+        self._rect = rect.adjusted(-self.PAD, -self.PAD, self.PAD, self.PAD)
+        self._batches: list[tuple[QColor, list[QRectF]]] | None = None
+        self.setZValue(-0.5)                # under the (unpainted) nodes: itemAt() still finds them
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+        self.setVisible(False)
+
+    def invalidate(self) -> None:
+        """Rebuild the colour batches at the next paint."""
+        self._batches = None
+        if self.isVisible():
+            self.update()
+
+    def _build(self) -> list[tuple[QColor, list[QRectF]]]:
+        groups: dict[int, tuple[QColor, list[QRectF]]] = {}
+        for item in self._nodes():
+            color = item.block_color(item.isSelected())
+            if item.opacity() < 1.0:
+                color = QColor(color).lighter(170)
+            groups.setdefault(color.rgba(), (color, []))[1].append(item.rect)
+        return list(groups.values())
+
+    # Qt overrides
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """All blocks, one drawRects call per colour."""
+        if self._batches is None:
+            self._batches = self._build()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for color, rects in self._batches:
+            painter.setBrush(color)
+            painter.drawRects(rects)
+
+
+# -- what the items say -----------------------------------------------------------------------------
+def image_label(analysis: Analysis, image_id: str) -> tuple:
+    """ImageItem's (tags, status, in_use, running, size) for one image."""
+    st = analysis.status[image_id]
+    return (analysis.snapshot.by_id[image_id].repo_tags, st.status, st.in_use, bool(st.running),
+            analysis.image_sizes[image_id].size)
+
+
+def layer_label(analysis: Analysis, node: LayoutNode) -> tuple[str, str, int]:
+    """LayerItem's (title, detail, holders) for a layer or a collapsed run."""
+    graph, use = analysis.graph, analysis.layer_use
+    top = node.members[-1]
+    # "shared by N images" counts the images `docker images` lists, as the class sees them
+    holders = len(use[top].listed_images) if top in use else 1
+    data = graph.nodes[node.members[0]]
+    if node.kind == COLLAPSED:
+        total = sum((graph.nodes[m]["size"] or 0) for m in node.members)
+        title = tr("⋯ {n} layers").format(n=len(node.members))
+        detail = tr("{size} · hover to see them").format(size=human(total))
+    else:
+        title = short_created_by(data["created_by"]) if data["created_by"] else \
+            tr("layer {id}").format(id=short_id(node.id))
+        detail = human(data["size"])
+    if holders > 1:
+        detail += tr(" · shared by {n} images").format(n=holders)
+    return title, detail, holders
+
+
+def image_tooltip(analysis: Analysis, image_id: str) -> str:
+    """The tooltip of an image badge."""
+    a = analysis
+    img = a.snapshot.by_id[image_id]
+    st, sz = a.status[image_id], a.image_sizes[image_id]
+    tags = "<br>".join(img.repo_tags) or "&lt;none&gt;"
+    ctrs = ", ".join("{} ({})".format(c.name, c.state) for c in st.containers) or tr("none")
+    return tr("<b>{tags}</b><br>IMAGE ID {id} · {status}<br>SIZE {size} · SHARED {shared} · UNIQUE {unique}"
+              "<br>{n} layers · containers: {ctrs}").format(
+        tags=tags, id=img.short_id, status=tr(st.status), size=human(sz.size), shared=human(sz.shared_size),
+        unique=human(sz.unique_size), n=len(img.diff_ids), ctrs=ctrs)
+
+
+def layer_tooltip(analysis: Analysis, members: tuple[str, ...]) -> str:
+    """The tooltip of a layer box (or a collapsed run): its layers and the images holding them."""
+    a = analysis
+    lines = []
+    for chain_id in members[:12]:
+        node = a.graph.nodes[chain_id]
+        lines.append(f"{short_id(chain_id)} · {human(node['size'])} · "
+                     f"{short_created_by(node['created_by'])[:70]}")
+    if len(members) > 12:
+        lines.append(tr("… {n} more").format(n=len(members) - 12))
+    holders = a.layer_use[members[-1]].images
+    names = [(a.snapshot.by_id[i].repo_tags or ("<none> " + short_id(i),))[0] for i in holders[:8]]
+    more = f" … +{len(holders) - 8}" if len(holders) > 8 else ""
+    head = tr("layer") if len(members) == 1 else tr("{n} layers").format(n=len(members))
+    body = "<br>".join(line.replace("<", "&lt;") for line in lines)
+    held = tr("held by {n} image(s):").format(n=len(holders))
+    return (f"<b>{head}</b> " + tr("(chain ID)") + "<br>" + body + "<br>" + held + " "
+            + ", ".join(n.replace("<", "&lt;") for n in names) + more)

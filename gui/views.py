@@ -1,0 +1,153 @@
+"""What is on screen: one Loaded shown in every view (graph, table, details, chart), the status line, the title."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+from model.core.sizes import human
+
+from .chart import StorageChart
+from .details import DetailsPanel
+from .graphview import GraphView
+from .imagesbox import ImagesBox
+from .legend import Legend
+from .previewing import PreviewController
+from .selection import SelectionController
+from .session import Mode, Origin, Session
+from .settings import Settings
+from .workers import Loaded, layout_for
+
+APP_TITLE = "Layerscope"
+
+
+class ViewsController(QObject):
+    """Swaps the shown state into every view and keeps the status line and the window title current."""
+
+    def __init__(self, window: QMainWindow, session: Session, settings: Settings, graph_view: GraphView,
+                 images: ImagesBox, details: DetailsPanel, chart: StorageChart, legend: Legend,
+                 preview: PreviewController, selection: SelectionController, labels: dict[str, QLabel]) -> None:
+        super().__init__(window)
+        self.window, self.session, self.settings = window, session, settings
+        self.graph_view, self.images, self.details, self.chart, self.legend = graph_view, images, details, chart, legend
+        self.preview, self.selection = preview, selection
+        self.counts_label, self.totals_label = labels["counts"], labels["totals"]
+        self.mode_label, self.zoom_label = labels["mode"], labels["zoom"]
+
+    # Swap the shown state.  keep_view keeps zoom, scroll position and the
+    # selected image (when it still exists); changed IDs light up briefly.
+    def show(self, loaded: Loaded, keep_view: bool, changed: set[str] | None = None) -> None:
+        """Show ``loaded`` in every view (see the comment above)."""
+        view, s = self.graph_view, self.session
+        transform, center = view.transform(), view.mapToScene(view.viewport().rect().center())
+        keep_image = s.current_image if keep_view else None
+        keep_ref = s.current_ref if keep_view else None
+        s.current = loaded
+        self.preview.forget()
+        self.selection.reset()
+        a = loaded.analysis
+        view.set_data(a, loaded.layout)
+        self.images.model.set_analysis(a)
+        if not keep_view:
+            self.images.table.resizeColumnsToContents()
+        self.details.set_analysis(a)
+        self.chart.set_analysis(a)
+        if keep_view:
+            view.setTransform(transform)
+            view.centerOn(center)
+            if keep_image and keep_image in a.snapshot.by_id:
+                tags = a.snapshot.by_id[keep_image].repo_tags
+                self.selection.select_image(keep_image, "keep", ref=keep_ref if keep_ref in tags else None)
+        if changed:
+            view.flash(changed)
+        self.update_status()
+        s.notify()
+
+    def show_fresh(self, loaded: Loaded) -> None:
+        """A fresh snapshot on screen: fitted view, selection cleared."""
+        self.session.origin = Origin(loaded.origin)
+        self.show(loaded, keep_view=False)
+        QTimer.singleShot(0, self.graph_view.show_readable)
+
+    # -- what the view asks of a layout ----------------------------------------------------
+    def graph_aspect(self) -> float:
+        """Width / height of the graph's viewport (clamped): separate trees are packed to fill it."""
+        vp = self.graph_view.viewport()
+        if vp.height() < 50 or vp.width() < 50:
+            return 1.9
+        return max(1.0, min(3.5, vp.width() / vp.height()))
+
+    @property
+    def show_intermediates(self) -> bool:
+        """True when intermediate images are shown (`docker images -a`)."""
+        return self.images.proxy.show_intermediates
+
+    # -- View menu -------------------------------------------------------------------------
+    def set_intermediates(self, on: bool) -> None:
+        """View → Show intermediate images: the table's filter and the graph's layout follow (remembered)."""
+        self.settings.intermediates = on
+        self.images.proxy.set_show_intermediates(on)
+        current = self.session.current
+        if current is not None:
+            current.layout = layout_for(current.analysis, on, self.graph_aspect())
+            self.show(current, keep_view=False)
+            self.graph_view.show_readable()
+
+    def set_legend(self, on: bool) -> None:
+        """View → Legend (remembered)."""
+        self.legend.setVisible(on)
+        self.settings.legend = on
+
+    def fit(self) -> None:
+        """View → Fit graph: the whole forest, no lineage focus."""
+        self.graph_view.clear_focus()
+        self.graph_view.fit_all()
+
+    def on_zoom_changed(self, scale: float) -> None:
+        """Say the graph's zoom in the status bar."""
+        pct = f"{scale * 100:.0f}%" if scale >= 0.1 else f"{scale * 100:.2g}%"
+        self.zoom_label.setText(self.tr("zoom {pct}").format(pct=pct))
+
+    # -- status line and title -------------------------------------------------------------
+    def update_status(self) -> None:
+        """Counts, totals and the mode badge of the shown state ("no snapshot" before the first)."""
+        if self.session.current is None:
+            self.counts_label.setText(self.tr("no snapshot"))
+            return
+        a = self.session.current.analysis
+        statuses = [s.status for s in a.status.values()]
+        self.counts_label.setText(
+            self.tr("{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers").format(
+                n=len(statuses), t=statuses.count("tagged"), d=statuses.count("dangling"),
+                i=statuses.count("intermediate"), l=len(a.layer_use)))
+        t = a.totals
+        self.totals_label.setText(self.tr("Σ image sizes {naive} · on disk {actual}").format(
+            naive=human(t.naive_bytes), actual=human(t.actual_bytes)))
+        self.totals_label.setToolTip(self.tr("The naive sum of `docker images` SIZE against the bytes stored, "
+                                             "counting each shared layer once"))
+        mode = "whatif" if self.session.mode is Mode.WHATIF else str(self.session.origin)
+        self.mode_label.setText({"demo": self.tr("DEMO"), "file": self.tr("FILE"), "daemon": self.tr("LIVE"),
+                                 "whatif": self.tr("WHAT-IF")}.get(mode, ""))
+        self.mode_label.setProperty("mode", mode)
+        self.mode_label.style().unpolish(self.mode_label)
+        self.mode_label.style().polish(self.mode_label)
+
+    def update_title(self) -> None:
+        """The window title: where the snapshot came from, [read-only], [WHAT-IF]."""
+        s = self.session
+        if s.current is None:
+            self.window.setWindowTitle(APP_TITLE)
+            return
+        snap = s.real_snapshot()
+        if s.origin == Origin.DEMO:
+            where = self.tr("DEMO — bundled tutorial snapshot")
+        elif s.origin == Origin.FILE:
+            where = self.tr("snapshot {name} (taken {when})").format(
+                name=Path(s.file_path).name if s.file_path else "", when=snap.taken_at)
+        else:
+            where = self.tr("{engine} {version} at {host}").format(
+                engine=snap.info.engine, version=snap.info.version, host=snap.info.host)
+        extra = (" " + self.tr("[read-only]") if s.read_only else "") + \
+            (" " + self.tr("[WHAT-IF]") if s.mode is Mode.WHATIF else "")
+        self.window.setWindowTitle(f"{APP_TITLE} — {where}{extra}")

@@ -1,0 +1,339 @@
+"""The classic (graphdriver) image store of dockerd 20.10 … 28: ``docker rmi`` and ``docker image prune``.
+
+Ported from moby ``daemon/images/image_delete.go``, ``image_prune.go``, ``reference/store.go`` and
+``layer/layer_store.go``; checked against dockerd 20.10 by tests/test_differential.py.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from ..core.reference import (Ambiguous, DigestSet, InvalidReference, Reference, is_image_id_prefix, parse_any,
+                              parse_normalized_named, path_is_clean)
+from ..core.snapshot import Container, Image, Snapshot
+from .filters import Keep, image_prune_filters
+from .outcome import (ACTIVE_REF, CHILD, HARD, RUNNING, SOFT, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable,
+                      not_found, replace_image, short_id)
+
+
+class _Conflict:
+    """imageDeleteConflict: hard/soft, whether a container is the cause, possible messages."""
+
+    def __init__(self, image_id: str, hard: bool, used: bool, texts: list[str]) -> None:
+        self.hard, self.used = hard, used
+        force = "cannot be forced" if hard else "must be forced"
+        self.messages = [f"conflict: unable to delete {short_id(image_id)} ({force}) - {t}" for t in texts]
+
+    def error(self) -> DaemonRefusal:
+        return DaemonRefusal(409, self.messages[0], self.messages)
+
+
+class GraphdriverStore:
+    """Mutable working copy of the classic store: refstore, image store (parents), layer store."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.images: dict[str, Image] = dict(snap.by_id)
+        self.refs: dict[str, dict[str, Reference]] = {}        # image ID → {full ref string: ref}
+        self.refstore: dict[str, str] = {}                     # full ref string → image ID
+        for img in snap.images:
+            for text in img.repo_tags + img.repo_digests:
+                ref = parse_normalized_named(text).tag_name_only()
+                self.refs.setdefault(img.id, {})[str(ref)] = ref
+                self.refstore[str(ref)] = img.id
+        self.parent = {i.id: i.parent for i in snap.images if i.parent}
+        self.missing_parents = {p for p in self.parent.values() if p not in self.images}
+        self.children: dict[str, set[str]] = {}
+        for child, par in self.parent.items():
+            self.children.setdefault(par, set()).add(child)
+        self.ids = DigestSet([i.id for i in snap.images])
+        self.containers = list(snap.containers)
+        self.users: dict[str, list[Container]] = {}
+        for ctr in snap.containers:
+            self.users.setdefault(ctr.image_id, []).append(ctr)
+        # layer store: reference counts = images on top + child layers + container RW layers
+        self.layer_parent: dict[str, str | None] = {}
+        self.layer_kids: dict[str, set[str]] = {}
+        self.layer_tops: Counter = Counter()
+        self.layer_pins: Counter = Counter()
+        self.unknown_pins: list[str] = []
+        for img in snap.images:
+            self._add_chain(img.chain_ids)
+            if img.top_layer:
+                self.layer_tops[img.top_layer] += 1
+        # A container pins its image's top layer; one whose image was force-removed pins
+        # the chain the snapshot recorded for it (Container.layer_chain), or an unknown one.
+        for ctr in snap.containers:
+            chain = self.images[ctr.image_id].chain_ids if ctr.image_id in self.images else ctr.layer_chain
+            if chain is None:
+                self.unknown_pins.append(ctr.id)
+                continue
+            self._add_chain(chain)
+            if chain:
+                self.layer_pins[chain[-1]] += 1
+        self.layers_before = set(self.layer_parent)
+
+    def _add_chain(self, chain: tuple[str, ...]) -> None:
+        prev = None
+        for cid in chain:
+            if cid not in self.layer_parent:
+                self.layer_parent[cid] = prev
+                if prev:
+                    self.layer_kids.setdefault(prev, set()).add(cid)
+            prev = cid
+
+    # -- the store protocol (model.engine.simulate) ---------------------------
+    @staticmethod
+    def unmodelled(snapshot: Snapshot) -> str:
+        """Why this engine's answers are not modelled: "" (dockerd 20.10 … 28 answer alike)."""
+        return ""
+
+    def delete(self, arg: str, force: bool, prune_parents: bool) -> list[Item]:
+        """One ``DELETE /images/{arg}``: the response list, or DaemonRefusal (changes made stay made)."""
+        return _gd_delete(self, arg, force, prune_parents)
+
+    @staticmethod
+    def prune(snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
+              sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
+        """``POST /images/prune``: the answer and the state after."""
+        dangling, keep = image_prune_filters(snapshot, filters, all_, now_ns)
+        return _gd_prune(snapshot, dangling, keep, sizes)
+
+    # -- lookups ------------------------------------------------------------
+    def references(self, image_id: str) -> list[Reference]:
+        """refstore.References: sorted by the full normalised string."""
+        return [r for _, r in sorted(self.refs.get(image_id, {}).items())]
+
+    def get_image(self, arg: str) -> str:
+        """daemon.GetImage: digest → exact ID; name → refstore; else a unique ID prefix."""
+        try:
+            ref = parse_any(arg)
+        except InvalidReference as exc:
+            raise DaemonRefusal(400, str(exc)) from None
+        if not ref.is_named:
+            if ref.digest in self.images:
+                return ref.digest
+            raise DaemonRefusal(404, f"No such image: {ref.digest}")
+        key = str(ref.trim_tag_if_digest() if ref.digest else ref.tag_name_only())
+        if key in self.refstore:
+            return self.refstore[key]
+        try:
+            found = self.ids.lookup(arg)
+        except Ambiguous:
+            found = None            # GetImage turns every Search error into "No such image"
+        if found:
+            return found
+        raise not_found(ref)
+
+    def conflict(self, image_id: str, mask: int) -> _Conflict | None:
+        """checkImageDeleteConflict, in the daemon's order."""
+        if mask & CHILD and self.children.get(image_id):
+            return _Conflict(image_id, True, False, ["image has dependent child images"])
+        users = self.users.get(image_id, [])
+        running = [c for c in users if c.running]
+        if mask & RUNNING and running:
+            return _Conflict(image_id, True, True,
+                             [f"image is being used by running container {c.id[:12]}" for c in running])
+        if mask & ACTIVE_REF and self.refs.get(image_id):
+            return _Conflict(image_id, False, False, ["image is referenced in multiple repositories"])
+        stopped = [c for c in users if not c.running]
+        if mask & STOPPED and stopped:
+            return _Conflict(image_id, False, True,
+                             [f"image is being used by stopped container {c.id[:12]}" for c in stopped])
+        return None
+
+    def dangling(self, image_id: str) -> bool:
+        """No references and no child images."""
+        return not self.refs.get(image_id) and not self.children.get(image_id)
+
+    # -- mutations ----------------------------------------------------------
+    def untag(self, ref: Reference) -> Reference:
+        """removeImageRef: TagNameOnly, then delete (name:tag@digest deletes name@digest)."""
+        ref = ref.tag_name_only()
+        key = str(ref.trim_tag_if_digest())
+        image_id = self.refstore.pop(key, None)
+        if image_id is None:
+            raise DaemonRefusal(500, "reference does not exist")
+        self.refs[image_id].pop(key, None)
+        if not self.refs[image_id]:
+            del self.refs[image_id]
+        return ref
+
+    def delete_image(self, image_id: str) -> list[str]:
+        """imageStore.Delete + layerStore.Release: the released chain IDs, top first."""
+        img = self.images.pop(image_id)
+        self.ids.remove(image_id)
+        for kid in self.children.pop(image_id, ()):
+            self.parent.pop(kid, None)
+        par = self.parent.pop(image_id, None)
+        if par and par in self.children:
+            self.children[par].discard(image_id)
+        top = img.top_layer
+        if not top:
+            return []
+        self.layer_tops[top] -= 1
+        removed: list[str] = []
+        layer: str | None = top
+        while layer is not None:
+            if self.layer_tops[layer] > 0 or self.layer_kids.get(layer) or self.layer_pins[layer] > 0:
+                break
+            removed.append(layer)
+            parent = self.layer_parent.pop(layer)
+            self.layer_kids.pop(layer, None)
+            if parent:
+                self.layer_kids[parent].discard(layer)
+            layer = parent
+        if removed and self.unknown_pins:
+            raise Unpredictable(f"container {self.unknown_pins[0][:12]} uses a removed image whose layers the "
+                                "daemon does not name; it may keep layers of this image alive")
+        return removed
+
+    def to_snapshot(self) -> Snapshot:
+        """The state after the steps, as a snapshot (source "what-if")."""
+        images = []
+        for img in self.snap.images:
+            if img.id not in self.images:
+                continue
+            refs = self.references(img.id)
+            tags = tuple(r.familiar() for r in refs if r.tag)
+            digests = tuple(r.familiar() for r in refs if r.digest)
+            parent = self.parent.get(img.id, "")
+            if (tags, digests, parent) != (img.repo_tags, img.repo_digests, img.parent):
+                img = replace_image(img, repo_tags=tags, repo_digests=digests, parent=parent)
+            images.append(img)
+        # containers whose image went (rmi -f) keep its layers: record which, for the next step
+        containers = tuple(
+            dataclasses.replace(c, layer_chain=self.snap.by_id[c.image_id].chain_ids)
+            if c.image_id in self.snap.by_id and c.image_id not in self.images else c
+            for c in self.snap.containers)
+        return self.snap.replace(images=tuple(images), containers=containers, source="what-if")
+
+
+# ImageDelete (image_delete.go), graphdriver:
+#   img = GetImage(arg); refs = References(img) sorted by full string
+#   by name: unless force, a single reference used by any container → 409 "must force";
+#            untag it (+ the repo's digest refs when its last tag goes); refs left → done;
+#            else helper(quiet) — conflicts then end it silently
+#   by ID:   single reference → check HARD (+STOPPED unless force), untag all refs;
+#            helper(loud) — any conflict is the error
+#   helper:  conflict HARD (+SOFT unless force); untag what is left; Deleted(id);
+#            Deleted(chain) per released layer top→bottom; then, unless noprune,
+#            helper(parent, force=False, quiet) — the untagged parents without other children.
+def _gd_delete(g: GraphdriverStore, arg: str, force: bool, prune_parents: bool) -> list[Item]:
+    if not arg.strip():
+        raise DaemonRefusal(400, "image name cannot be blank")
+    if not path_is_clean(arg):
+        raise Unpredictable(f"the API router rewrites the path /images/{arg} before the daemon sees it")
+    image_id = g.get_image(arg)
+    refs = g.references(image_id)
+    out: list[Item] = []
+    if not is_image_id_prefix(image_id, arg):
+        if not force and _single_reference(refs):
+            users = g.users.get(image_id, [])
+            if users:
+                msgs = [f'conflict: unable to remove repository reference "{arg}" (must force) - container '
+                        f"{c.id[:12]} is using its referenced image {short_id(image_id)}" for c in users]
+                raise DaemonRefusal(409, msgs[0], msgs)
+        parsed = parse_normalized_named(arg)
+        removed = g.untag(parsed)
+        out.append({"Untagged": removed.familiar()})
+        refs = g.references(image_id)
+        if not removed.digest and not any(r.name == removed.name and not r.digest for r in refs):
+            for r in refs:
+                if r.digest and r.name == removed.name:
+                    g.untag(r)
+                    out.append({"Untagged": r.familiar()})
+            refs = g.references(image_id)
+        if refs:
+            return out
+        quiet = True
+    else:
+        quiet = False
+        if _single_reference(refs):
+            c = g.conflict(image_id, HARD | (0 if force else STOPPED))
+            if c:
+                raise c.error()
+            for r in refs:
+                out.append({"Untagged": g.untag(r).familiar()})
+    _gd_helper(g, image_id, out, force, prune_parents, quiet)
+    return out
+
+
+def _gd_helper(g: GraphdriverStore, image_id: str, out: list[Item], force: bool, prune_parents: bool,
+               quiet: bool) -> None:
+    if image_id in g.missing_parents:
+        raise Unpredictable(f"parent image {short_id(image_id)} is not in the snapshot")
+    c = g.conflict(image_id, HARD | (0 if force else SOFT))
+    if c:
+        if quiet and (not g.dangling(image_id) or c.used):
+            return
+        raise c.error()
+    parent = g.parent.get(image_id, "")
+    for r in g.references(image_id):
+        out.append({"Untagged": g.untag(r).familiar()})
+    layers = g.delete_image(image_id)
+    out.append({"Deleted": image_id})
+    out.extend({"Deleted": cid} for cid in layers)
+    if prune_parents and parent:
+        _gd_helper(g, parent, out, False, True, True)
+
+
+def _single_reference(refs: list[Reference]) -> bool:
+    """isSingleReference: one ref, or ≤1 tag and all digest refs in that one repository."""
+    if len(refs) <= 1:
+        return len(refs) == 1
+    single: Reference | None = None
+    digest_repos: set[str] = set()
+    for r in refs:
+        if r.digest:
+            digest_repos.add(r.name)
+        elif single is None:
+            single = r
+        else:
+            return False
+    if single is None:
+        single = refs[0]
+    return len(digest_repos) == 1 and single.name in digest_repos
+
+
+# ImagesPrune (image_prune.go), graphdriver:
+#   cands = dangling ? Heads() (no children) : Map() (all)
+#   drop untagged images with children, then apply until (config Created) and labels
+#   for each candidate (Go map order = random):
+#     refs → (all, or dangling and none is a tag) ImageDelete(ref.String(), force=False, prune=True) per ref
+#     none → ImageDelete(hex ID, …);  every error is skipped (images in use survive)
+#   SpaceReclaimed = Σ DiffSize of pre-existing layers listed as Deleted.
+# The final state and the multiset of entries do not depend on the order; we
+# process candidates by ID and keep each one's entries as a group.
+def _gd_prune(snap: Snapshot, dangling: bool, keep: Keep, sizes: dict[str, int] | None
+              ) -> tuple[PruneResult, Snapshot]:
+    g = GraphdriverStore(snap)
+    cands = [i for i in snap.images if not dangling or not g.children.get(i.id)]
+    top = [i for i in cands if not (not g.refs.get(i.id) and g.children.get(i.id)) and keep(i)]
+    groups: list[tuple[Item, ...]] = []
+    for img in sorted(top, key=lambda i: i.id):
+        group: list[Item] = []
+        refs = g.references(img.id)
+        if refs:
+            if not dangling or not any(r.tag for r in refs):
+                for r in refs:
+                    group += _try_delete(g, str(r))
+        else:
+            group += _try_delete(g, img.id.split(":", 1)[1])
+        if group:
+            groups.append(tuple(group))
+    if sizes is None:
+        from ..core.history import layer_sizes
+        sizes = layer_sizes(snap)
+    gone = [i["Deleted"] for grp in groups for i in grp if i.get("Deleted") in g.layers_before]
+    unknown = [cid for cid in gone if cid not in sizes]
+    space = None if unknown else sum(sizes[cid] for cid in gone)
+    why = f"size of layer {unknown[0]} is unknown" if unknown else ""
+    return PruneResult(groups=tuple(groups), space_reclaimed=space, unpredictable=why), g.to_snapshot()
+
+
+def _try_delete(g: GraphdriverStore, arg: str) -> list[Item]:
+    try:
+        return _gd_delete(g, arg, force=False, prune_parents=True)
+    except DaemonRefusal:
+        return []

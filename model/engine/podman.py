@@ -1,0 +1,433 @@
+"""Podman 4.3 (Docker-compatible API over libimage / containers-storage): ``docker rmi`` and ``docker image prune``.
+
+Ported from libimage (``image.go`` removeRecursive, ``layer_tree.go``, ``runtime.go`` RemoveImages) and
+the compat handlers; checked against a real Podman 4.3.1 by tests/test_podman.py.
+"""
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import Callable
+
+from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, InvalidReference, parse, parse_normalized_named,
+                              path_is_clean)
+from ..core.snapshot import Container, Image, Snapshot
+from .filters import CLOCK_MARGIN_NS, BadTime, match_kv, rfc3339_ns, until_ns
+from .outcome import DaemonRefusal, Item, PruneResult, Unpredictable, replace_image, short_id
+
+# Podman keeps no parent pointers: libimage derives them on every call from the
+# layer tree (layer_tree.go).  Y is a parent of X when areParentAndChild(Y, X):
+#   Y's diff IDs are a prefix of X's, X has exactly one history entry more, and
+#   the shared history entries are equal (Created to the ns, CreatedBy, Author,
+#   Comment, EmptyLayer).
+#   parent(X)    = first image, in store order, on X's top-layer node or on the
+#                  node of X's parent layer, that is a parent of X;
+#   children(P)  = images on P's node or on a child node of it of which P is a parent;
+#   dangling(P)  = no names and no children.
+# A snapshot holds history rows with Created in seconds and without Author or
+# EmptyLayer, so the relation is recomputed from those and then checked against
+# the parent Podman itself reported for every image: if they disagree the
+# snapshot cannot tell, and every prediction says so.
+PODMAN_MODELLED = ("4.3",)      # major.minor versions whose compat answers were checked (4.3.1)
+PODMAN_IN_USE = "image is in use by a container: consider listing external containers and force-removing image"
+
+
+class PodmanStore:
+    """Mutable working copy of Podman's store: images in store order, their names, the containers."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        created = {}
+        for img in snap.images:
+            try:
+                created[img.id] = rfc3339_ns(img.created)
+            except ValueError:
+                created[img.id] = 0
+        # store order = creation order (images.json appends); the config Created stands in for it
+        self.order = [i.id for i in sorted(snap.images, key=lambda i: (created[i.id], i.id))]
+        self.images: dict[str, Image] = dict(snap.by_id)
+        self.names: dict[str, list[str]] = {i.id: [str(parse_normalized_named(t)) for t in i.repo_tags]
+                                            for i in snap.images}
+        self.containers: list[Container] = list(snap.containers)
+        self._hist = {i.id: tuple((h.created, h.created_by, h.comment) for h in reversed(i.history))
+                      for i in snap.images}
+        # layer-tree nodes: images by top layer, and by the layer under their top layer (store order)
+        self.on_top: dict[str, list[str]] = {}
+        self.on_below: dict[str, list[str]] = {}
+        for image_id in self.order:
+            chain = self.images[image_id].chain_ids
+            if chain:
+                self.on_top.setdefault(chain[-1], []).append(image_id)
+            if len(chain) > 1:
+                self.on_below.setdefault(chain[-2], []).append(image_id)
+        self.doubt = self._check_parents()
+
+    # -- the store protocol (model.engine.simulate) -----------------------------
+    @staticmethod
+    def unmodelled(snapshot: Snapshot) -> str:
+        """Why this Podman's answers are not modelled ("" when they are): other versions changed
+        the compat handlers (prune's dangling handling, rmi -f and containers, message texts)."""
+        version = snapshot.info.version
+        if ".".join(version.split(".")[:2]) in PODMAN_MODELLED:
+            return ""
+        return (f"Podman {version or '(version unknown)'}: only Podman {', '.join(PODMAN_MODELLED)} is modelled "
+                "(checked against 4.3.1); other versions changed the compat rmi/prune handlers")
+
+    def delete(self, arg: str, force: bool, prune_parents: bool) -> list[Item]:
+        """One ``DELETE /images/{arg}``: the response list, or DaemonRefusal; prune_parents (noprune) is ignored."""
+        return _podman_delete(self, arg, force)
+
+    @staticmethod
+    def prune(snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
+              sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
+        """``POST /images/prune`` (sizes are not used: SpaceReclaimed is the images' Size)."""
+        return _podman_prune(snapshot, filters, all_, now_ns)
+
+    # -- the layer tree ---------------------------------------------------------
+    def is_parent(self, p: str, x: str) -> bool:
+        """areParentAndChild(p, x) from what the snapshot holds."""
+        pi, xi = self.images[p], self.images[x]
+        hp, hx = self._hist[p], self._hist[x]
+        return (len(pi.diff_ids) <= len(xi.diff_ids) and xi.diff_ids[:len(pi.diff_ids)] == pi.diff_ids
+                and len(hp) + 1 == len(hx) and hx[:len(hp)] == hp)
+
+    def _live(self) -> list[str]:
+        return [i for i in self.order if i in self.images]
+
+    def parent(self, x: str) -> str | None:
+        """layerTree.parent: same top layer first, then the parent layer's images, each in store order."""
+        img = self.images[x]
+        if not img.diff_ids:
+            raise Unpredictable(f"image {img.short_id} has no layers (Podman compares configs of empty images)")
+        chain = img.chain_ids
+        cands = [i for i in self.on_top.get(chain[-1], ()) if i != x]
+        if len(chain) > 1:
+            cands += self.on_top.get(chain[-2], ())
+        return next((c for c in cands if self.is_parent(c, x)), None)
+
+    def has_children(self, p: str) -> bool:
+        """layerTree.children(p) is not empty: on p's node or a child node of it."""
+        top = self.images[p].top_layer
+        if top is None:
+            raise Unpredictable(f"image {self.images[p].short_id} has no layers")
+        return any(x != p and self.is_parent(p, x)
+                   for x in self.on_top.get(top, []) + self.on_below.get(top, []))
+
+    def dangling(self, p: str) -> bool:
+        """Image.IsDangling: no names and no children."""
+        return not self.names[p] and not self.has_children(p)
+
+    def _check_parents(self) -> str:
+        """"" when the snapshot reproduces Podman's view, else why it cannot."""
+        for img in self.snap.images:
+            repos = {parse_normalized_named(t).name for t in img.repo_tags}
+            extra = [d for d in img.repo_digests if parse_normalized_named(d).name not in repos]
+            if extra:
+                # Podman lists a repo@digest per name; one without a tag of its repo is a
+                # digest-only name, which RepoTags does not show (nor dangling-ness)
+                return f"image {img.short_id} has a name Podman does not list as a tag ({extra[0]})"
+            try:
+                mine = self.parent(img.id) or ""
+            except Unpredictable as why:
+                return str(why)
+            if mine != img.parent:
+                return (f"the parent of {img.short_id} derived from the snapshot ({short_id(mine) or 'none'}) is not "
+                        f"the one Podman reports ({short_id(img.parent) or 'none'}): the snapshot's history rows "
+                        "(Created in seconds, no Author/EmptyLayer) cannot decide Podman's layer tree here")
+        return ""
+
+    # -- mutations ---------------------------------------------------------------
+    def users(self, image_id: str) -> list[Container]:
+        """The containers of the image."""
+        return [c for c in self.containers if c.image_id == image_id]
+
+    def delete_image(self, image_id: str) -> list[str]:
+        """store.DeleteImage: refused while a container uses it; returns the names it had."""
+        users = self.users(image_id)
+        if users:
+            raise _PodmanInUse(users)
+        names = self.names.pop(image_id)
+        chain = self.images.pop(image_id).chain_ids
+        if chain:
+            self.on_top[chain[-1]].remove(image_id)
+        if len(chain) > 1:
+            self.on_below[chain[-2]].remove(image_id)
+        return names
+
+    def to_snapshot(self) -> Snapshot:
+        """The state after the steps, as a snapshot (source "what-if"); parents re-derived from the layer tree."""
+        images = tuple(replace_image(img, repo_tags=tuple(self.names[img.id]),
+                                      repo_digests=tuple(d for d in img.repo_digests
+                                                         if any(parse_normalized_named(d).name ==
+                                                                parse_normalized_named(n).name
+                                                                for n in self.names[img.id])),
+                                      parent=self.parent(img.id) or "")
+                       for img in self.snap.images if img.id in self.images)
+        kept = set(c.id for c in self.containers)
+        return self.snap.replace(images=images, containers=tuple(c for c in self.snap.containers if c.id in kept),
+                                 source="what-if")
+
+
+class _PodmanInUse(Exception):
+    """containers-storage refused DeleteImage: ErrImageUsedByContainer (it names the first user)."""
+
+    def __init__(self, users: list[Container]) -> None:
+        super().__init__("image in use")
+        self.users = users
+
+    def texts(self, prefix: str = "") -> list[str]:
+        return [f"{prefix}image used by {c.id}: {PODMAN_IN_USE}" for c in self.users]
+
+
+# removeRecursive (libimage/image.go), one report per visited image:
+#   referencedBy = the resolved name, or the full ID when the arg is an ID (prefix);
+#   several names: by ID without force → error; by name → Untag it, and stop if names remain;
+#   force → remove every container of the image (running ones too);
+#   hasChildren and parent are computed BEFORE the delete; DeleteImage fails while a
+#   container uses the image (409 through the compat handler, earlier deletes stay done);
+#   Untagged += the remaining names; Removed (→ "Deleted") only without children;
+#   then the parent, if it is now dangling, goes the same way (referencedBy "").
+# The compat handler answers every "Deleted" (hex ID) first, then every "Untagged"
+# (full names).  noprune is ignored by Podman 4.3.
+def _podman_remove(s: PodmanStore, image_id: str, referenced_by: str, force: bool,
+                   reports: list[tuple[str, bool, list[str]]]) -> None:
+    names = s.names[image_id]
+    untagged: list[str] = []
+    if referenced_by and len(names) != 1:
+        by_id = image_id.split(":", 1)[1].startswith(referenced_by)
+        if not force and by_id and len(names) > 1:
+            raise DaemonRefusal(500, f'unable to delete image "{image_id.split(":", 1)[1]}" by ID with more than one '
+                                     f"tag ([{' '.join(names)}]): please force removal")
+        if not by_id:
+            names.remove(referenced_by)
+            untagged.append(referenced_by)
+            if names:
+                reports.append((image_id, False, untagged))
+                return
+    if force:
+        s.containers = [c for c in s.containers if c.image_id != image_id]
+    has_children = s.has_children(image_id)
+    parent = s.parent(image_id)
+    report = (image_id, not has_children, untagged)
+    try:
+        untagged += s.delete_image(image_id)
+    except _PodmanInUse:
+        if untagged:
+            reports.append(report)
+        raise
+    reports.append(report)
+    if parent and s.dangling(parent):
+        _podman_remove(s, parent, "", force, reports)
+
+
+# NormalizeToDockerHub + LookupImage (pkg/api/handlers/utils, libimage/runtime.go) for one
+# rmi argument → (image ID, referencedBy) or the compat handler's error:
+#   "sha256:" + not 64 hex                → 500 "<arg>: invalid format: no 64-byte hexadecimal value"
+#   full ID (with or without sha256:) / a unique hex prefix of an ID → that image, by ID
+#   a name → docker.io-normalised, ":latest" added; found → that image by that name
+#   not found → 404 "failed to find image <arg>: <ParseNormalizedNamed(arg)>: image not known",
+#   or 500 when the name does not parse (64 hex: ParseNormalizedNamed's message).
+# Short names may also resolve to "localhost/…", to registries.conf search
+# registries or by repository suffix: when the snapshot holds such a name, unpredictable.
+def _podman_resolve(s: PodmanStore, arg: str) -> tuple[str, str]:
+    norm = "normalizing image: normalizing name for compat API: "
+    if arg.startswith("sha256:"):
+        hexpart = arg[7:]
+        if not IDENTIFIER_HEX.fullmatch(hexpart):
+            raise DaemonRefusal(500, f"{norm}{arg}: invalid format: no 64-byte hexadecimal value")
+        if "sha256:" + hexpart in s.images:
+            return "sha256:" + hexpart, hexpart
+        return _podman_not_found(arg, arg)
+    if IDENTIFIER_HEX.fullmatch(arg):
+        if "sha256:" + arg in s.images:
+            return "sha256:" + arg, arg
+        raise DaemonRefusal(500, f'normalizing image: normalizing name "{arg}" (orig: "{arg}") for compat API: '
+                                 f"invalid repository name ({arg}), cannot specify 64-byte hexadecimal strings")
+    try:
+        parse(arg)
+        ref = parse_normalized_named(arg)
+    except InvalidReference as exc:
+        text = str(exc)
+        if text == ERR_UPPERCASE:
+            raise DaemonRefusal(500, norm + "repository name must be lowercase") from None
+        if text == ERR_INVALID_FORMAT:
+            raise DaemonRefusal(500, norm + text) from None
+        raise Unpredictable(f"Podman's message for the reference {arg!r} ({text}) is not modelled") from None
+    if ref.digest:
+        if any(parse_normalized_named(n).name == ref.name for ns in s.names.values() for n in ns):
+            raise Unpredictable("Podman: repo@digest arguments are not modelled")
+        return _podman_not_found(arg, str(ref))
+    full = str(ref.tag_name_only())
+    owner = {n: image_id for image_id, ns in s.names.items() for n in ns}
+
+    def by_name(name: str) -> tuple[str, str]:
+        image_id = owner[name]
+        if image_id.split(":", 1)[1].startswith(arg):
+            return image_id, image_id.split(":", 1)[1]     # NormalizeToDockerHub: an ID prefix wins
+        return image_id, name
+
+    first = arg.split("/")[0]
+    if "/" in arg and ("." in first or ":" in first or first == "localhost"):
+        if full in owner:                                   # fully qualified: that name or nothing
+            return by_name(full)
+        return _podman_not_found(arg, str(ref))
+    # A short name.  LookupImage tries "localhost/<path>:<tag>", the registries.conf search
+    # registries (unknown to a snapshot) and docker.io, then a (unique) ID prefix, then any
+    # name whose repository ends in "/<path>" with that tag (lookupImageInDigestsAndRepoTags).
+    path, _, tag = arg.rpartition(":") if ":" in arg.split("/")[-1] else (arg, "", "")
+    tag = tag or "latest"
+    parsed = {n: parse_normalized_named(n) for n in owner}
+    exact = [n for n in (f"localhost/{path}:{tag}", full) if n in owner]
+    searchable = [n for n, r in parsed.items() if r.domain not in ("docker.io", "localhost")
+                  and r.path == path and r.tag == tag]
+    hex_hits = [i for i in s.images if i.split(":", 1)[1].startswith(arg)] if re.fullmatch(r"[a-f0-9]+", arg) else []
+    if searchable and (exact or len(hex_hits) == 1):
+        raise Unpredictable(f"Podman may resolve the short name {arg!r} to {searchable[0]} if registries.conf "
+                            "lists that registry for unqualified searches")
+    if len(exact) > 1:
+        raise Unpredictable(f"Podman resolves the short name {arg!r} to localhost/ or docker.io in an order "
+                            "not modelled")
+    if exact:
+        return by_name(exact[0])
+    if len(hex_hits) == 1:
+        return hex_hits[0], hex_hits[0].split(":", 1)[1]
+    # several IDs start with it: containers-storage does not pick one, the lookup goes on
+    suffix = sorted(n for n, r in parsed.items() if r.tag == tag and ("/" + r.name).endswith("/" + path))
+    if len(suffix) > 1:
+        raise Unpredictable(f"Podman matches the short name {arg!r} by repository suffix; {suffix[0]} and "
+                            f"{suffix[1]} both end in /{path} (the first in store order wins)")
+    if suffix:
+        return by_name(suffix[0])
+    return _podman_not_found(arg, str(ref))
+
+
+def _podman_not_found(arg: str, normalized: str) -> tuple[str, str]:
+    if arg.startswith("sha256:"):
+        normalized = str(parse_normalized_named(arg))
+    raise DaemonRefusal(404, f"failed to find image {arg}: {normalized}: image not known")
+
+
+IDENTIFIER_HEX = re.compile(r"[a-f0-9]{64}")
+
+
+def _podman_delete(s: PodmanStore, arg: str, force: bool) -> list[Item]:
+    """One ``DELETE /images/{arg}`` on the working copy: the response list, or DaemonRefusal (changes stay made)."""
+    if s.doubt:
+        raise Unpredictable(s.doubt)
+    if not arg.strip():
+        raise Unpredictable("Podman's answer to a blank name is not modelled")
+    if not path_is_clean(arg):
+        raise Unpredictable(f"the API router rewrites the path /images/{arg} before Podman sees it")
+    image_id, referenced_by = _podman_resolve(s, arg)
+    reports: list[tuple[str, bool, list[str]]] = []
+    try:
+        _podman_remove(s, image_id, referenced_by, force, reports)
+    except _PodmanInUse as err:
+        msgs = err.texts(f"image {arg} is in use: ")
+        raise DaemonRefusal(409, msgs[0], msgs) from None
+    return ([{"Deleted": i.split(":", 1)[1]} for i, removed, _ in reports if removed]
+            + [{"Untagged": n} for _, _, names in reports for n in names])
+
+
+# Prune, compat handler → abi ImageEngine.Prune → libimage RemoveImages(filters):
+#   filters = the client's + "dangling=true" (the compat handler of 4.3 never sets All, so
+#   the CLI's -a, i.e. dangling=false, is refused: "specifying \"dangling\" filter more
+#   than once with different values is not supported"), "containers=false", readonly=false;
+#   unknown keys → 500 'unsupported image filter "<key>"'.
+#   Round: candidates = ListImages(filters) on the current state, in store order; each is
+#   removed with referencedBy "" (parents that become dangling follow, filters or not);
+#   a container on such a parent fails that removal and the prune answers 500 with the
+#   joined errors (after the round).  Rounds repeat until one removes nothing.
+#   ImagesDeleted = {"Deleted": hex} per removed image; SpaceReclaimed = Σ their Size
+#   (libimage Image.Size = the whole chain + config and manifest, the inspect Size).
+PODMAN_PRUNE_FILTERS = ("dangling", "label", "label!", "until")
+_LIBIMAGE_FILTERS = ("after", "since", "before", "containers", "dangling", "id", "intermediate", "label",
+                     "readonly", "manifest", "reference", "until")
+_DANGLING_TWICE = 'specifying "dangling" filter more than once with different values is not supported'
+_GO_BOOLS = MappingProxyType({**dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+                              **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False)})
+
+
+# libimage applyFilters: values of one key are ORed, keys are ANDed; "label!=v" is the
+# negated label filter under the key "label" (so it is ORed with the label=… values);
+# until keeps images whose store time is Before the cut-off (config Created stands in,
+# hence the margin).
+def _podman_keep(f: dict[str, list[str]], now_ns: int) -> Callable[[Image], bool]:
+    """The label/label!/until part of a Podman prune filter, as a predicate on images."""
+    labels = [(v, True) for v in f.get("label", [])] + [(v, False) for v in f.get("label!", [])]
+    try:
+        cutoffs = [until_ns(v, now_ns)[0] for v in f.get("until", [])]
+    except BadTime:
+        raise Unpredictable("Podman's message for an until value it cannot parse is not modelled") from None
+
+    def keep(img: Image) -> bool:
+        if labels and not any(match_kv([v], img.label_map) == want for v, want in labels):
+            return False
+        if cutoffs:
+            created = rfc3339_ns(img.created)
+            for cut in cutoffs:
+                if abs(created - cut) < CLOCK_MARGIN_NS:
+                    raise Unpredictable(f"image {img.short_id} was created within a few seconds of the until "
+                                        "cut-off; Podman compares its store time, not the config's Created")
+            if not any(created < cut for cut in cutoffs):
+                return False
+        return True
+    return keep
+
+
+def _podman_prune(snap: Snapshot, f: dict[str, list[str]], all_: bool, now_ns: int
+                  ) -> tuple[PruneResult, Snapshot]:
+    s = PodmanStore(snap)
+    if s.doubt:
+        raise Unpredictable(s.doubt)
+    if all_:
+        f = dict(f)
+        f["dangling"] = list(f.get("dangling", [])) + ["false"]
+    # compileImageFilters walks the client's filters (a Go map: any order), then the
+    # handler's own "dangling=true"; each dangling value must equal the first and parse as a bool.
+    own_error: DaemonRefusal | None = None
+    seen = ""
+    for value in f.get("dangling", []):
+        if seen and value != seen:
+            own_error = DaemonRefusal(500, _DANGLING_TWICE)
+            break
+        seen = value
+        if value not in _GO_BOOLS:
+            raise Unpredictable(f"Podman's message for dangling={value!r} is not modelled")
+    unknown = [k for k in f if k not in PODMAN_PRUNE_FILTERS]
+    if unknown:
+        if len(unknown) > 1 or own_error is not None or unknown[0] in _LIBIMAGE_FILTERS:
+            raise Unpredictable(f"Podman's handling of the filter {unknown[0]!r} here is not modelled "
+                                "(or its error competes with another in map order)")
+        raise DaemonRefusal(500, f'unsupported image filter "{unknown[0]}"')
+    if own_error is not None:
+        raise own_error
+    if seen and seen != "true":
+        raise DaemonRefusal(500, _DANGLING_TWICE)
+    keep = _podman_keep(f, now_ns)
+    groups: list[tuple[Item, ...]] = []
+    space = 0
+    while True:
+        cands = [i for i in s._live() if s.dangling(i) and not s.users(i) and keep(s.images[i])]
+        errors: list[_PodmanInUse] = []
+        removed_this_round = 0
+        for image_id in cands:
+            if image_id not in s.images:
+                continue                     # went as the dangling parent of an earlier candidate
+            reports: list[tuple[str, bool, list[str]]] = []
+            try:
+                _podman_remove(s, image_id, "", False, reports)
+            except _PodmanInUse as err:
+                errors.append(err)
+            for rid, _, _ in reports:
+                groups.append(({"Deleted": rid.split(":", 1)[1]},))
+                space += snap.by_id[rid].size
+            removed_this_round += len(reports)
+        if errors:
+            if len(errors) > 1 or len(errors[0].users) > 1:
+                raise Unpredictable("Podman's prune failed on images in use; the joined error text names "
+                                    "containers in an order not modelled")
+            return PruneResult(status=500, message=errors[0].texts()[0]), s.to_snapshot()
+        if not removed_this_round:
+            break
+    return PruneResult(groups=tuple(groups), space_reclaimed=space), s.to_snapshot()
