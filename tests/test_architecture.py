@@ -14,7 +14,7 @@ QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "matplotlib.backends.bac
 def test_import_contract_holds():
     """The rooms' import contract (pyproject.toml, import-linter): core ← engine/daemon/render ← commands ← cli, gui."""
     tool = Path(sys.executable).with_name("lint-imports")
-    res = subprocess.run([str(tool), "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
+    res = subprocess.run([str(tool), "--no-cache", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr
     assert "0 broken" in res.stdout and res.stdout.count(" KEPT") >= 7

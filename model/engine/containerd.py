@@ -10,16 +10,17 @@ from collections import Counter
 
 from ..core.reference import InvalidReference, Reference, is_image_id_prefix, parse_any, parse_normalized_named
 from ..core.snapshot import Snapshot
-from .filters import Keep, image_prune_filters
+from .filters import Keep
 from .outcome import (ACTIVE_REF, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable, not_found, replace_image,
                       short_id)
+from .store import Store
 
 DANGLING_PREFIX = "moby-dangling@"
 PARENT_LABEL = "org.mobyproject.image.parent"
 _TRUNCATED_ID = re.compile(r"(sha256:)?([a-f0-9]{4,64})")
 
 
-class ContainerdStore:
+class ContainerdStore(Store):
     """Image records (name → target) as the containerd store keeps them."""
 
     def __init__(self, snap: Snapshot) -> None:
@@ -50,10 +51,9 @@ class ContainerdStore:
         return _ctrd_delete(self, arg, force, prune_parents)
 
     @staticmethod
-    def prune(snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
-              sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
-        """``POST /images/prune``: the answer and the state after (sizes are not used: SpaceReclaimed is unknown)."""
-        dangling, keep = image_prune_filters(snapshot, filters, all_, now_ns)
+    def prune_images(snapshot: Snapshot, dangling: bool, keep: Keep, sizes: dict[str, int] | None
+                     ) -> tuple[PruneResult, Snapshot]:
+        """ImagesPrune of the containerd store (sizes unused: SpaceReclaimed is not in a snapshot)."""
         return _ctrd_prune(snapshot, dangling, keep)
 
     def all_of(self, target: str) -> list[str]:

@@ -11,9 +11,10 @@ from collections import Counter
 from ..core.reference import (Ambiguous, DigestSet, InvalidReference, Reference, is_image_id_prefix, parse_any,
                               parse_normalized_named, path_is_clean)
 from ..core.snapshot import Container, Image, Snapshot
-from .filters import Keep, image_prune_filters
+from .filters import Keep
 from .outcome import (ACTIVE_REF, CHILD, HARD, RUNNING, SOFT, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable,
                       not_found, replace_image, short_id)
+from .store import Store
 
 
 class _Conflict:
@@ -28,7 +29,7 @@ class _Conflict:
         return DaemonRefusal(409, self.messages[0], self.messages)
 
 
-class GraphdriverStore:
+class GraphdriverStore(Store):
     """Mutable working copy of the classic store: refstore, image store (parents), layer store."""
 
     def __init__(self, snap: Snapshot) -> None:
@@ -82,21 +83,15 @@ class GraphdriverStore:
                     self.layer_kids.setdefault(prev, set()).add(cid)
             prev = cid
 
-    # -- the store protocol (model.engine.simulate) ---------------------------
-    @staticmethod
-    def unmodelled(snapshot: Snapshot) -> str:
-        """Why this engine's answers are not modelled: "" (dockerd 20.10 … 28 answer alike)."""
-        return ""
-
+    # -- the store protocol (model.engine.store; dockerd 20.10 … 28 answer alike) ----------
     def delete(self, arg: str, force: bool, prune_parents: bool) -> list[Item]:
         """One ``DELETE /images/{arg}``: the response list, or DaemonRefusal (changes made stay made)."""
         return _gd_delete(self, arg, force, prune_parents)
 
     @staticmethod
-    def prune(snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
-              sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
-        """``POST /images/prune``: the answer and the state after."""
-        dangling, keep = image_prune_filters(snapshot, filters, all_, now_ns)
+    def prune_images(snapshot: Snapshot, dangling: bool, keep: Keep, sizes: dict[str, int] | None
+                     ) -> tuple[PruneResult, Snapshot]:
+        """ImagesPrune of the classic store: the answer and the state after."""
         return _gd_prune(snapshot, dangling, keep, sizes)
 
     # -- lookups ------------------------------------------------------------

@@ -14,6 +14,7 @@ from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, InvalidReferenc
 from ..core.snapshot import Container, Image, Snapshot
 from .filters import CLOCK_MARGIN_NS, BadTime, match_kv, rfc3339_ns, until_ns
 from .outcome import DaemonRefusal, Item, PruneResult, Unpredictable, replace_image, short_id
+from .store import Store
 
 # Podman keeps no parent pointers: libimage derives them on every call from the
 # layer tree (layer_tree.go).  Y is a parent of X when areParentAndChild(Y, X):
@@ -32,7 +33,7 @@ PODMAN_MODELLED = ("4.3",)      # major.minor versions whose compat answers were
 PODMAN_IN_USE = "image is in use by a container: consider listing external containers and force-removing image"
 
 
-class PodmanStore:
+class PodmanStore(Store):
     """Mutable working copy of Podman's store: images in store order, their names, the containers."""
 
     def __init__(self, snap: Snapshot) -> None:
@@ -77,10 +78,10 @@ class PodmanStore:
         """One ``DELETE /images/{arg}``: the response list, or DaemonRefusal; prune_parents (noprune) is ignored."""
         return _podman_delete(self, arg, force)
 
-    @staticmethod
-    def prune(snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
+    @classmethod
+    def prune(cls, snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
               sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
-        """``POST /images/prune`` (sizes are not used: SpaceReclaimed is the images' Size)."""
+        """``POST /images/prune``: Podman's own filter handling (sizes unused: SpaceReclaimed is the images' Size)."""
         return _podman_prune(snapshot, filters, all_, now_ns)
 
     # -- the layer tree ---------------------------------------------------------

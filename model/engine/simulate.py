@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import time
 from types import MappingProxyType
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping
 
 from ..core.snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, Snapshot
 from .containerd import ContainerdStore
@@ -52,30 +52,10 @@ from .filters import filter_values, rfc3339_ns
 from .graphdriver import GraphdriverStore
 from .outcome import DaemonRefusal, Item, PruneResult, RmiOutcome, Unpredictable, multiset
 from .podman import PodmanStore
+from .store import Store
 
 __all__ = ["Item", "PruneResult", "RmiOutcome", "Store", "STORES", "Unpredictable", "multiset", "prune",
            "rfc3339_ns", "rmi"]
-
-
-class Store(Protocol):
-    """One image store: a working copy of a snapshot that ``rmi`` steps change, and its prune."""
-
-    def __init__(self, snapshot: Snapshot) -> None: ...
-
-    @staticmethod
-    def unmodelled(snapshot: Snapshot) -> str:
-        """Why this engine's rmi and prune answers are not modelled ("" when they are)."""
-
-    def delete(self, arg: str, force: bool, prune_parents: bool) -> list[Item]:
-        """One ``DELETE /images/{arg}``: the response list; raises DaemonRefusal or Unpredictable."""
-
-    def to_snapshot(self) -> Snapshot:
-        """The state after the steps so far."""
-
-    @staticmethod
-    def prune(snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
-              sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
-        """``POST /images/prune``: the answer and the state after; raises DaemonRefusal or Unpredictable."""
 
 
 # snapshot.info.image_store → its store
