@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from daemon import DaemonUnavailable, PrivateDaemon  # noqa: E402
+from daemon import DaemonUnavailable, PrivateDaemon, start_private  # noqa: E402
 
 # Tests are marked by what they need, from the fixtures they use (markers: pyproject.toml), so
 # `pytest -m "not daemon and not podman"` runs everything else on any machine, without root.
@@ -37,19 +37,7 @@ def private_state(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def private_daemon():
     """One private dockerd for the whole session; skips (fails under CI=true) when it cannot start."""
-    reason = PrivateDaemon.why_unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but no private dockerd: {reason}")
-        pytest.skip(reason)
-    daemon = PrivateDaemon(tls=True)
-    try:
-        daemon.start()
-    except DaemonUnavailable as exc:
-        daemon.cleanup()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"private dockerd failed to start: {exc}")
-        pytest.skip(f"private dockerd failed to start: {exc}")
+    daemon = start_private(PrivateDaemon(tls=True), DaemonUnavailable)
     yield daemon
     daemon.cleanup()
 

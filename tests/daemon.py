@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import docker
+import pytest
 
 
 class DaemonUnavailable(Exception):
@@ -70,6 +71,24 @@ class PrivateService:
                 except docker.errors.APIError:
                     pass  # children first; the next round gets it
         raise RuntimeError(f"could not wipe the test {self.NAME}")
+
+
+def start_private(service: PrivateService, unavailable: type[Exception]) -> PrivateService:
+    """Start a private engine for a fixture: skip where this machine cannot run one, fail instead under CI=true."""
+    def refuse(why: str) -> None:
+        service.cleanup()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but no private {service.NAME}: {why}")
+        pytest.skip(why)
+
+    reason = service.why_unavailable()
+    if reason:
+        refuse(reason)
+    try:
+        service.start()
+    except unavailable as exc:
+        refuse(f"private {service.NAME} failed to start: {exc}")
+    return service
 
 
 class PrivateDaemon(PrivateService):

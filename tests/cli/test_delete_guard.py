@@ -19,7 +19,7 @@ import pytest
 
 import builders
 from commands import ROOT, cli, image_state
-from daemon import DaemonUnavailable, PrivateDaemon
+from daemon import DaemonUnavailable, PrivateDaemon, start_private
 from model.commands.deletelog import DeleteLog
 from model.daemon.source import read_snapshot
 
@@ -135,17 +135,7 @@ def test_orphaned_container_keeps_every_prediction_exact_on_overlay2(daemon):
 @pytest.fixture(scope="module")
 def vfs_daemon():
     """A private dockerd on the vfs driver, whose inspect data names no layer directories."""
-    reason = PrivateDaemon.why_unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but no private dockerd: {reason}")
-        pytest.skip(reason)
-    dockerd = PrivateDaemon(storage_driver="vfs")
-    try:
-        dockerd.start()
-    except DaemonUnavailable as exc:
-        dockerd.cleanup()
-        pytest.fail(f"private vfs dockerd failed to start: {exc}")
+    dockerd = start_private(PrivateDaemon(storage_driver="vfs"), DaemonUnavailable)
     yield dockerd
     dockerd.cleanup()
 

@@ -22,6 +22,7 @@ from model.core.classify import dangling_ids, listed_ids
 from model.daemon.imagecache import ImageCache
 from model.core.snapshot import STORE_PODMAN
 from model.daemon.source import connect, read_snapshot
+from daemon import start_private
 from podman_service import PodmanService, PodmanUnavailable
 from random_states_podman import import_image, make_state, random_operation
 
@@ -31,19 +32,7 @@ SEEDS = range(100 if os.environ.get("LAYERSCOPE_LONG") == "1" else 10)
 @pytest.fixture(scope="module")
 def podman_service():
     """One private Podman service for the module; skips (fails under CI=true) when it cannot start."""
-    reason = PodmanService.why_unavailable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but no private Podman service: {reason}")
-        pytest.skip(reason)
-    service = PodmanService()
-    try:
-        service.start()
-    except PodmanUnavailable as exc:
-        service.cleanup()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"private Podman service failed to start: {exc}")
-        pytest.skip(f"private Podman service failed to start: {exc}")
+    service = start_private(PodmanService(), PodmanUnavailable)
     yield service
     service.cleanup()
 
