@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any, Callable, TextIO
 
-from model.commands.command import DECLINED, DeleteCommand, Interaction
+from model.commands.command import DECLINED, DeleteCommand, Interaction, read_only_by_environment
 from model.commands.deletelog import DeleteLog, describe_record
 from model.commands.perform import CHANGED, CLI, NO_LOG, NOTHING, UNPREDICTABLE, Performed, predicted_json
 from model.core.sizes import human
@@ -74,7 +73,7 @@ def add_parsers(subparsers: Any) -> None:
 # -- shared ------------------------------------------------------------------
 def _usage_refusal(args: argparse.Namespace) -> int | None:
     """The exit code when the command must not run as asked, else None."""
-    read_only = getattr(args, "read_only", False) or os.environ.get("LAYERSCOPE_READ_ONLY", "") not in ("", "0")
+    read_only = getattr(args, "read_only", False) or read_only_by_environment()
     if not args.dry_run and read_only:
         return fail(EXIT_USAGE, "read-only mode: refusing to change the daemon (use --dry-run)")
     if getattr(args, "snapshot", None) and not args.dry_run:

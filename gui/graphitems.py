@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, Q
 
 from model.core.analysis import Analysis
 from model.core.chain import short_id
+from model.core.classify import DANGLING, INTERMEDIATE
+from model.core.history import short_created_by
 from model.core.layout import COLLAPSED, LayoutNode
 from model.core.sizes import human
 
@@ -35,18 +37,6 @@ def tr(text: str) -> str:
 # image statuses as shown (translated with tr(status) where they are displayed)
 STATUS_NAMES = (QT_TRANSLATE_NOOP("GraphView", "tagged"), QT_TRANSLATE_NOOP("GraphView", "untagged"),
                 QT_TRANSLATE_NOOP("GraphView", "intermediate"), QT_TRANSLATE_NOOP("GraphView", "dangling"))
-
-
-def short_created_by(text: str) -> str:
-    """CREATED BY without the shell prefix, the way a reader scans `docker history`."""
-    text = " ".join(text.split())
-    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c ", "|"):
-        if text.startswith(prefix):
-            text = text[len(prefix):].strip()
-    if text.startswith("|") or (text[:1].isdigit() and " " in text and text.split(" ", 1)[0].isdigit()):
-        text = text.split(" ", 1)[-1]       # BuildKit "|2 ARG=.. /bin/sh -c" form
-        text = text.replace("/bin/sh -c ", "")
-    return text or tr("(no CREATED BY)")
 
 
 @functools.cache
@@ -199,12 +189,12 @@ class ImageItem(NodeItem):
     def _make_outline(self) -> QPainterPath:
         r = self.rect
         path = QPainterPath()
-        if self.status == "dangling":
+        if self.status == DANGLING:
             n = 10.0
             path.addPolygon(QPolygonF([QPointF(r.left() + n, r.top()), QPointF(r.right(), r.top()),
                                        QPointF(r.right(), r.bottom()), QPointF(r.left() + n, r.bottom()),
                                        QPointF(r.left(), r.center().y()), QPointF(r.left() + n, r.top())]))
-        elif self.status == "intermediate":
+        elif self.status == INTERMEDIATE:
             path.addRect(r)
         else:
             path.addRoundedRect(r, r.height() / 2.6, r.height() / 2.6)
@@ -237,7 +227,7 @@ class ImageItem(NodeItem):
         if self.mark == MARK_UNTAGGED:
             outline = pal.untagged_mark
         painter.setPen(theme.pen(outline, 3.5 if (self.in_use or self.mark == MARK_UNTAGGED) else 1.2,
-                                 Qt.PenStyle.DashLine if self.status == "intermediate" else Qt.PenStyle.SolidLine))
+                                 Qt.PenStyle.DashLine if self.status == INTERMEDIATE else Qt.PenStyle.SolidLine))
         painter.setBrush(fill)
         painter.drawPath(self._outline)
         if self.in_use:
@@ -255,7 +245,7 @@ class ImageItem(NodeItem):
             self.label = metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, self.rect.width() - 22)
         painter.setPen(pal.image_text)
         painter.setFont(font)
-        left = 14 if self.status != "dangling" else 16
+        left = 14 if self.status != DANGLING else 16
         top = self.rect.adjusted(left, 3, -18, -self.rect.height() / 2 + 2)
         painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.label)
         if self.mark == MARK_UNTAGGED or self.mark == MARK_DELETED:
@@ -341,8 +331,7 @@ def layer_label(analysis: Analysis, node: LayoutNode) -> tuple[str, str, int]:
         title = tr("⋯ {n} layers").format(n=len(node.members))
         detail = tr("{size} · hover to see them").format(size=human(total))
     else:
-        title = short_created_by(data["created_by"]) if data["created_by"] else \
-            tr("layer {id}").format(id=short_id(node.id))
+        title = short_created_by(data["created_by"] or "") or tr("layer {id}").format(id=short_id(node.id))
         detail = human(data["size"])
     if holders > 1:
         detail += tr(" · shared by {n} images").format(n=holders)
@@ -368,8 +357,8 @@ def layer_tooltip(analysis: Analysis, members: tuple[str, ...]) -> str:
     lines = []
     for chain_id in members[:12]:
         node = a.graph.nodes[chain_id]
-        lines.append(f"{short_id(chain_id)} · {human(node['size'])} · "
-                     f"{short_created_by(node['created_by'])[:70]}")
+        made_by = short_created_by(node["created_by"] or "") or tr("(no CREATED BY)")
+        lines.append(f"{short_id(chain_id)} · {human(node['size'])} · {made_by[:70]}")
     if len(members) > 12:
         lines.append(tr("… {n} more").format(n=len(members) - 12))
     holders = a.layer_use[members[-1]].images

@@ -6,6 +6,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from model.core.analysis import Analysis
+from model.core.classify import TAGGED
 from model.core.graph import lineage
 from model.core.layout import COLLAPSED, IMAGE, Layout
 
@@ -118,7 +119,7 @@ class GraphView(QGraphicsView):
                 path.lineTo(x1, y1)
         for kind, path in paths.items():
             edge_item = QGraphicsPathItem(path)
-            edge_item.setPen(theme.pen(pal.edge if kind == "layer" else pal.image_fills["tagged"].lighter(160),
+            edge_item.setPen(theme.pen(pal.edge if kind == "layer" else pal.image_fill(TAGGED).lighter(160),
                                        2.0 if kind == "layer" else 1.5))
             edge_item.setZValue(-1)
             edge_item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)

@@ -5,15 +5,17 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
+
 from . import theme
 
 ENTRIES = (
     ("layer-shared", QT_TRANSLATE_NOOP("Legend", "shared layer")),
     ("layer-unique", QT_TRANSLATE_NOOP("Legend", "layer of one image")),
     ("layer-run", QT_TRANSLATE_NOOP("Legend", "collapsed layers")),
-    ("tagged", QT_TRANSLATE_NOOP("Legend", "tagged image")),
-    ("intermediate", QT_TRANSLATE_NOOP("Legend", "intermediate (-a)")),
-    ("dangling", QT_TRANSLATE_NOOP("Legend", "dangling <none>")),
+    (TAGGED, QT_TRANSLATE_NOOP("Legend", "tagged image")),
+    (INTERMEDIATE, QT_TRANSLATE_NOOP("Legend", "intermediate (-a)")),
+    (DANGLING, QT_TRANSLATE_NOOP("Legend", "dangling <none>")),
     ("in-use", QT_TRANSLATE_NOOP("Legend", "used by a container")),
     ("deleted", QT_TRANSLATE_NOOP("Legend", "would be deleted")),
     ("untagged", QT_TRANSLATE_NOOP("Legend", "would be untagged")),
@@ -99,19 +101,19 @@ class Legend(QWidget):
                 p.fillRect(QRectF(r.left() + 1, r.top() + 2, 3, r.height() - 4), edge)
             return
         path = QPainterPath()
-        if key == "dangling":
+        if key == DANGLING:
             n = 5.0
             path.addPolygon(QPolygonF([QPointF(r.left() + n, r.top()), QPointF(r.right(), r.top()),
                                        QPointF(r.right(), r.bottom()), QPointF(r.left() + n, r.bottom()),
                                        QPointF(r.left(), r.center().y()), QPointF(r.left() + n, r.top())]))
-        elif key == "intermediate":
+        elif key == INTERMEDIATE:
             path.addRect(r)
         else:
             path.addRoundedRect(r, 5, 5)
-        fill = {"deleted": pal.deleted, "untagged": pal.image_fills["tagged"],
-                "in-use": pal.image_fills["tagged"]}.get(key, pal.image_fill(key))
+        fill = {"deleted": pal.deleted, "untagged": pal.image_fills[TAGGED],
+                "in-use": pal.image_fills[TAGGED]}.get(key, pal.image_fill(key))
         outline = {"in-use": pal.in_use, "untagged": pal.untagged_mark}.get(key, fill.darker(130))
         p.setPen(theme.pen(outline, 2.5 if key in ("in-use", "untagged") else 1,
-                           Qt.PenStyle.DashLine if key == "intermediate" else Qt.PenStyle.SolidLine))
+                           Qt.PenStyle.DashLine if key == INTERMEDIATE else Qt.PenStyle.SolidLine))
         p.setBrush(fill)
         p.drawPath(path)

@@ -7,13 +7,13 @@ a display style on top of either of the first two.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from model.commands.command import read_only_by_environment
 from model.core.snapshot import Snapshot
 from model.engine.plan import Plan
 from model.engine.whatif import WhatIf
@@ -21,7 +21,6 @@ from model.engine.whatif import WhatIf
 from .settings import Settings
 from .workers import Loaded
 
-READ_ONLY_ENV = "LAYERSCOPE_READ_ONLY"
 
 
 class Mode(Enum):
@@ -96,7 +95,7 @@ class Session(QObject):
     # -- what may be done ------------------------------------------------------------------
     def read_only_forced(self) -> bool:
         """True when --read-only or LAYERSCOPE_READ_ONLY=1 rules out any change (the setting cannot lift it)."""
-        return self.options.read_only or os.environ.get(READ_ONLY_ENV, "") not in ("", "0")
+        return self.options.read_only or read_only_by_environment()
 
     @property
     def read_only(self) -> bool:

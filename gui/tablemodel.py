@@ -10,7 +10,8 @@ from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplica
 from PySide6.QtGui import QBrush
 
 from model.core.analysis import Analysis
-from model.core.classify import INTERMEDIATE
+from model.core.chain import short_id
+from model.core.classify import DANGLING, INTERMEDIATE
 from model.core.sizes import human
 
 from . import theme
@@ -133,7 +134,7 @@ class ImagesModel(QAbstractTableModel):
         row = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.repository, row.tag, row.image_id.split(":", 1)[-1][:12], ago(row.created),
+            return (row.repository, row.tag, short_id(row.image_id), ago(row.created),
                     human(row.size), human(row.shared), human(row.unique), str(row.containers),
                     QCoreApplication.translate("GraphView", row.status))[col]
         if role == SORT_ROLE:
@@ -151,7 +152,7 @@ class ImagesModel(QAbstractTableModel):
             pal = theme.palette()
             if col == COL_STATUS:
                 return QBrush(pal.image_fills.get(row.status, pal.text))
-            if row.status in ("intermediate", "dangling"):
+            if row.status in (INTERMEDIATE, DANGLING):
                 return QBrush(pal.text_dim)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_ID:
             return row.image_id

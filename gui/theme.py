@@ -14,6 +14,9 @@ from types import MappingProxyType
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPen
 
+from model.core.classify import TAGGED
+from model.render import palette as colours
+from model.render.palette import Colours
 from resources import ICONS
 
 SANS = "NanumGothic"
@@ -22,7 +25,7 @@ HIGH_CONTRAST_PROPERTY = "layerscopeHighContrast"     # on the QApplication: Tru
 
 @dataclass(frozen=True)
 class Palette:
-    """Every colour the views draw with."""
+    """Every colour the views draw with: model.render.palette's, as QColors."""
 
     layer_unique: QColor
     layer_unique_edge: QColor
@@ -43,31 +46,21 @@ class Palette:
     background: QColor
     whatif: QColor
 
+    @classmethod
+    def of(cls, colours: Colours) -> "Palette":
+        """The same colours as QColors."""
+        values = {f.name: QColor(getattr(colours, f.name)) for f in dataclasses.fields(colours)
+                  if f.name != "image_fills"}
+        fills = MappingProxyType({k: QColor(v) for k, v in colours.image_fills.items()})
+        return cls(image_fills=fills, **values)
+
     def image_fill(self, status: str) -> QColor:
         """The fill of an image badge of ``status`` (a tagged image's for an unknown status)."""
-        return self.image_fills.get(status, self.image_fills["tagged"])
+        return self.image_fills.get(status, self.image_fills[TAGGED])
 
 
-NORMAL = Palette(
-    layer_unique=QColor("#e3eaf3"), layer_unique_edge=QColor("#6b84a3"),
-    layer_shared=QColor("#cfeedd"), layer_shared_edge=QColor("#2f8a5b"), layer_collapsed=QColor("#eef0f2"),
-    image_fills=MappingProxyType({"tagged": QColor("#2563a8"), "untagged": QColor("#7c5cbf"),
-                                  "intermediate": QColor("#9aa5b1"), "dangling": QColor("#d9772b")}),
-    image_text=QColor("#ffffff"), in_use=QColor("#18a558"),
-    selected=QColor("#f5b700"), deleted=QColor("#d64545"), deleted_fill=QColor("#f9d4d4"),
-    untagged_mark=QColor("#e08a00"), flash=QColor("#ff3fa4"), edge=QColor("#9aa7b6"),
-    text=QColor("#1f2933"), text_dim=QColor("#52606d"), background=QColor("#fafbfc"), whatif=QColor("#6d28d9"),
-)
-# High contrast (presentation mode): darker fills and edges, pure black text on white.
-HIGH_CONTRAST = dataclasses.replace(
-    NORMAL,
-    layer_unique=QColor("#ffffff"), layer_unique_edge=QColor("#1f2933"),
-    layer_shared=QColor("#b4f0cc"), layer_shared_edge=QColor("#00642e"), layer_collapsed=QColor("#f2f2f2"),
-    image_fills=MappingProxyType({"tagged": QColor("#0b3d91"), "untagged": QColor("#4c1d95"),
-                                  "intermediate": QColor("#4b5563"), "dangling": QColor("#b45309")}),
-    edge=QColor("#3e4c59"), text=QColor("#000000"), text_dim=QColor("#1f2933"), background=QColor("#ffffff"),
-    selected=QColor("#ffb000"),
-)
+NORMAL = Palette.of(colours.NORMAL)
+HIGH_CONTRAST = Palette.of(colours.HIGH_CONTRAST)
 
 
 def is_high_contrast() -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
+from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
 from model.core.sizes import human
 
 from .chart import StorageChart
@@ -119,8 +120,8 @@ class ViewsController(QObject):
         statuses = [s.status for s in a.status.values()]
         self.counts_label.setText(
             self.tr("{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers").format(
-                n=len(statuses), t=statuses.count("tagged"), d=statuses.count("dangling"),
-                i=statuses.count("intermediate"), l=len(a.layer_use)))
+                n=len(statuses), t=statuses.count(TAGGED), d=statuses.count(DANGLING),
+                i=statuses.count(INTERMEDIATE), l=len(a.layer_use)))
         t = a.totals
         self.totals_label.setText(self.tr("Σ image sizes {naive} · on disk {actual}").format(
             naive=human(t.naive_bytes), actual=human(t.actual_bytes)))

@@ -7,6 +7,7 @@ Requests with ``WhatIf.do`` and never performs them.  A front end speaks to the 
 tests script their own."""
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from ..core.snapshot import Snapshot
@@ -15,6 +16,12 @@ from .deletelog import DeleteLog
 from .perform import NOTHING, Performed, Refusal, perform, record_refusal, refusal
 
 DECLINED = "declined"
+READ_ONLY_ENV = "LAYERSCOPE_READ_ONLY"
+
+
+def read_only_by_environment() -> bool:
+    """True when LAYERSCOPE_READ_ONLY is set (not "" or "0"): no front end may change the daemon."""
+    return os.environ.get(READ_ONLY_ENV, "") not in ("", "0")
 
 
 class Interaction:

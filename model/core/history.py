@@ -132,3 +132,14 @@ def created_by(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = No
             if layer is not None:
                 out.setdefault(img.chain_ids[layer], row.created_by)
     return out
+
+
+def short_created_by(text: str) -> str:
+    """CREATED BY without the shell prefix, the way a reader scans `docker history` ("" when there is none)."""
+    text = " ".join(text.split())
+    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c ", "|"):
+        if text.startswith(prefix):
+            text = text[len(prefix):].strip()
+    if text.startswith("|") or (text[:1].isdigit() and " " in text and text.split(" ", 1)[0].isdigit()):
+        text = text.split(" ", 1)[-1].replace("/bin/sh -c ", "")      # BuildKit's "|2 ARG=.. /bin/sh -c" form
+    return text

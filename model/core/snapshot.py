@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .chain import chain_ids
+from .chain import chain_ids, short_id
 
 SCHEMA_VERSION = 1
 SNAPSHOT_KIND = "layerscope-snapshot"
@@ -67,7 +67,7 @@ class Image:
     @property
     def short_id(self) -> str:
         """The 12-digit ID ``docker images`` shows."""
-        return self.id.split(":", 1)[-1][:12]
+        return short_id(self.id)
 
     @property
     def label_map(self) -> dict[str, str]:
@@ -97,7 +97,7 @@ class Container:
     @property
     def name(self) -> str:
         """Its first name without the leading slash, or its short ID."""
-        return self.names[0].lstrip("/") if self.names else self.id[:12]
+        return self.names[0].lstrip("/") if self.names else short_id(self.id)
 
 
 @dataclass(frozen=True)

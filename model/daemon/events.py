@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import docker
 
+from ..core.chain import short_id
 from .containers import containers_from_api
 from ..core.snapshot import STORE_GRAPHDRIVER, Container, Image, Snapshot
 from .source import clean_refs, image_from_api, list_images, sdk_get
@@ -100,7 +101,7 @@ def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snap
             inspect = client.api.inspect_image(image_id)
             history = client.api.history(image_id)
         except docker.errors.NotFound:
-            warnings.append(f"image {image_id[7:19]} was removed while loading")
+            warnings.append(f"image {short_id(image_id)} was removed while loading")
             continue
         images.append(image_from_api(summary, inspect, history))
     images = tuple(images)

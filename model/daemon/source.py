@@ -14,6 +14,7 @@ import docker
 from docker.context import ContextAPI
 from docker.utils import kwargs_from_env
 
+from ..core.chain import short_id
 from .containers import containers_from_api
 from .imagecache import ImageCache
 from ..core.snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image, Snapshot
@@ -253,10 +254,10 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
             status, history = fetch(f"/images/{image_id}/history")
         if status == 404:   # removed between list and inspect: leave it out, say so
             with lock:
-                warnings.append(f"image {image_id[7:19]} was removed while loading")
+                warnings.append(f"image {short_id(image_id)} was removed while loading")
             return
         if status != 200:
-            raise DaemonError(f"the daemon answered {status} reading image {image_id[7:19]}")
+            raise DaemonError(f"the daemon answered {status} reading image {short_id(image_id)}")
         with lock:
             details[image_id] = (inspect, history)
             if progress:

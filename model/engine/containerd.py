@@ -9,10 +9,10 @@ import re
 from collections import Counter
 
 from ..core.reference import InvalidReference, Reference, is_image_id_prefix, parse_any, parse_normalized_named
+from ..core.chain import short_id
 from ..core.snapshot import Snapshot
 from .filters import Keep
-from .outcome import (ACTIVE_REF, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable, not_found, replace_image,
-                      short_id)
+from .outcome import ACTIVE_REF, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable, not_found, replace_image
 from .store import Store
 
 DANGLING_PREFIX = "moby-dangling@"
@@ -79,12 +79,12 @@ def _ctrd_conflict_check(s: ContainerdStore, target: str, all_names: list[str], 
     running = [ctr for ctr in users if ctr.running]
     if running:
         msgs = [f"conflict: unable to delete {short_id(target)} (cannot be forced) - image is being used by "
-                f"running container {ctr.id[:12]}" for ctr in running]
+                f"running container {short_id(ctr.id)}" for ctr in running]
         raise DaemonRefusal(409, msgs[0], msgs)
     stopped = [ctr for ctr in users if not ctr.running]
     if c & STOPPED and stopped:
         msgs = [f"conflict: unable to delete {short_id(target)} (must be forced) - image is being used by "
-                f"stopped container {ctr.id[:12]}" for ctr in stopped]
+                f"stopped container {short_id(ctr.id)}" for ctr in stopped]
         raise DaemonRefusal(409, msgs[0], msgs)
     if c & ACTIVE_REF and len(all_names) > 1:
         raise DaemonRefusal(409, f"conflict: unable to delete {short_id(target)} (must be forced) - image is "
@@ -139,7 +139,7 @@ def _ctrd_delete(s: ContainerdStore, arg: str, force: bool, prune_parents: bool)
     users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
     if users:
         if not force:
-            msgs = [f"conflict: unable to delete {arg} (must be forced) - container {u.id[:12]} is using its "
+            msgs = [f"conflict: unable to delete {arg} (must be forced) - container {short_id(u.id)} is using its "
                     f"referenced image {short_id(target)}" for u in users]
             raise DaemonRefusal(409, msgs[0], msgs)
         if len(all_names) == 1:

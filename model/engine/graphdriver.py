@@ -10,10 +10,11 @@ from collections import Counter
 
 from ..core.reference import (Ambiguous, DigestSet, InvalidReference, Reference, is_image_id_prefix, parse_any,
                               parse_normalized_named, path_is_clean)
+from ..core.chain import short_id
 from ..core.snapshot import Container, Image, Snapshot
 from .filters import Keep
-from .outcome import (ACTIVE_REF, CHILD, HARD, RUNNING, SOFT, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable,
-                      not_found, replace_image, short_id)
+from .outcome import (ACTIVE_REF, CHILD, HARD, RUNNING, SOFT, STOPPED, DaemonRefusal, Item, PruneResult,
+                      Unpredictable, not_found, replace_image)
 from .store import Store
 
 
@@ -128,13 +129,13 @@ class GraphdriverStore(Store):
         running = [c for c in users if c.running]
         if mask & RUNNING and running:
             return _Conflict(image_id, True, True,
-                             [f"image is being used by running container {c.id[:12]}" for c in running])
+                             [f"image is being used by running container {short_id(c.id)}" for c in running])
         if mask & ACTIVE_REF and self.refs.get(image_id):
             return _Conflict(image_id, False, False, ["image is referenced in multiple repositories"])
         stopped = [c for c in users if not c.running]
         if mask & STOPPED and stopped:
             return _Conflict(image_id, False, True,
-                             [f"image is being used by stopped container {c.id[:12]}" for c in stopped])
+                             [f"image is being used by stopped container {short_id(c.id)}" for c in stopped])
         return None
 
     def dangling(self, image_id: str) -> bool:
@@ -179,7 +180,7 @@ class GraphdriverStore(Store):
                 self.layer_kids[parent].discard(layer)
             layer = parent
         if removed and self.unknown_pins:
-            raise Unpredictable(f"container {self.unknown_pins[0][:12]} uses a removed image whose layers the "
+            raise Unpredictable(f"container {short_id(self.unknown_pins[0])} uses a removed image whose layers the "
                                 "daemon does not name; it may keep layers of this image alive")
         return removed
 
@@ -227,7 +228,7 @@ def _gd_delete(g: GraphdriverStore, arg: str, force: bool, prune_parents: bool) 
             users = g.users.get(image_id, [])
             if users:
                 msgs = [f'conflict: unable to remove repository reference "{arg}" (must force) - container '
-                        f"{c.id[:12]} is using its referenced image {short_id(image_id)}" for c in users]
+                        f"{short_id(c.id)} is using its referenced image {short_id(image_id)}" for c in users]
                 raise DaemonRefusal(409, msgs[0], msgs)
         parsed = parse_normalized_named(arg)
         removed = g.untag(parsed)

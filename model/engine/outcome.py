@@ -105,11 +105,6 @@ class DaemonRefusal(Exception):
         self.alternatives = alts if len(alts) > 1 else ()
 
 
-def short_id(image_id: str) -> str:
-    """The 12-hex short form of an image ID (``sha256:`` dropped), as the daemon's messages write it."""
-    return image_id.split(":", 1)[-1][:12]
-
-
 def not_found(ref: Reference) -> DaemonRefusal:
     """The moby daemon's 404 for a name it does not hold."""
     return DaemonRefusal(404, f"No such image: {ref.tag_name_only().familiar()}")

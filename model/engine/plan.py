@@ -12,11 +12,12 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import simulate
+from ..core.chain import short_id
 from ..core.history import layer_sizes
 from ..core.reference import InvalidReference, normalize
-from .simulate import PruneResult, RmiOutcome
 from ..core.snapshot import Container, Snapshot
+from . import simulate
+from .simulate import PruneResult, RmiOutcome
 
 RMI, UNTAG, PRUNE = "rmi", "untag", "prune"
 MAX_CONTAINER_ROUNDS = 8     # removing stopped blockers may reveal more; stop after this many rounds
@@ -189,7 +190,7 @@ def _sort_items(plan: Plan, items: list[dict[str, str]]) -> None:
 
 def _blockers(snap: Snapshot, outcome: RmiOutcome) -> list[Container]:
     texts = (outcome.message,) + tuple(outcome.alternatives)
-    return [c for c in snap.containers if any(c.id[:12] in t for t in texts)]
+    return [c for c in snap.containers if any(short_id(c.id) in t for t in texts)]
 
 
 def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None) -> Plan:

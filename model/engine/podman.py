@@ -11,9 +11,10 @@ from typing import Callable
 
 from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, InvalidReference, parse, parse_normalized_named,
                               path_is_clean)
+from ..core.chain import short_id
 from ..core.snapshot import Container, Image, Snapshot
 from .filters import CLOCK_MARGIN_NS, BadTime, match_kv, rfc3339_ns, until_ns
-from .outcome import DaemonRefusal, Item, PruneResult, Unpredictable, replace_image, short_id
+from .outcome import DaemonRefusal, Item, PruneResult, Unpredictable, replace_image
 from .store import Store
 
 # Podman keeps no parent pointers: libimage derives them on every call from the

@@ -10,22 +10,16 @@ from ..core.analysis import Analysis
 from ..core.chain import short_id
 from ..core.classify import DANGLING, INTERMEDIATE, TAGGED, UNTAGGED
 from ..core.graph import EDGE_PARENT, IMAGE, LAYER
+from ..core.history import short_created_by
 from ..core.layout import COLLAPSED, Layout, layout_forest
 from ..core.sizes import human
+from .chart import MAX_BARS, charted_images, fill_chart
+from .palette import NORMAL as C
 
 GRAPH_FORMATS = ("svg", "png", "pdf")
 CHART_FORMATS = ("chart-png", "chart-svg")
 FORMATS = GRAPH_FORMATS + ("graphml", "dot", "json") + CHART_FORMATS
 
-# Colours: the same palette as gui/theme.py (hex here, no Qt).
-LAYER_UNIQUE, LAYER_UNIQUE_EDGE = "#e3eaf3", "#6b84a3"
-LAYER_SHARED, LAYER_SHARED_EDGE = "#cfeedd", "#2f8a5b"
-LAYER_COLLAPSED = "#eef0f2"
-IMAGE_FILL = {TAGGED: "#2563a8", UNTAGGED: "#7c5cbf", INTERMEDIATE: "#9aa5b1", DANGLING: "#d9772b"}
-IN_USE = "#18a558"
-EDGE = "#9aa7b6"
-TEXT, TEXT_DIM, IMAGE_TEXT = "#1f2933", "#52606d", "#ffffff"
-BACKGROUND = "#fafbfc"
 FONTS = ("NanumGothic", "DejaVu Sans")     # NanumGothic (when installed) renders Korean tags
 
 # Drawing limits: one scene unit of model.layout is one pixel at DPI until the drawing would
@@ -43,17 +37,6 @@ class ExportError(Exception):
 
 
 # -- shared helpers -------------------------------------------------------------------------
-def short_created_by(text: str) -> str:
-    """CREATED BY without the shell prefix, the way a reader scans `docker history`."""
-    text = " ".join(text.split())
-    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c ", "|"):
-        if text.startswith(prefix):
-            text = text[len(prefix):].strip()
-    if text[:1].isdigit() and " " in text and text.split(" ", 1)[0].isdigit():
-        text = text.split(" ", 1)[-1].replace("/bin/sh -c ", "")   # BuildKit "|2 ARG=.. /bin/sh -c"
-    return text
-
-
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -129,14 +112,14 @@ def to_dot(analysis: Analysis) -> str:
     lines = ["digraph layerscope {",
              f"  graph [rankdir=BT, labelloc=t, fontname=\"{FONTS[0]}\", label={_dot_str(title_line(analysis))}];",
              f"  node [shape=box, style=\"rounded,filled\", fontname=\"{FONTS[0]}\", fontsize=10];",
-             f"  edge [color=\"{EDGE}\", arrowsize=0.6];"]
+             f"  edge [color=\"{C.edge}\", arrowsize=0.6];"]
     for node, data in analysis.graph.nodes(data=True):
         if data["kind"] == LAYER:
             shared = layer_holders(analysis, node) > 1
             label = "\n".join(x for x in (short_id(node), _clip(short_created_by(data["created_by"] or ""), 48),
                                           human(data["size"]) + (f" · shared by {layer_holders(analysis, node)}"
                                                                  if shared else "")) if x)
-            fill, edge = (LAYER_SHARED, LAYER_SHARED_EDGE) if shared else (LAYER_UNIQUE, LAYER_UNIQUE_EDGE)
+            fill, edge = (C.layer_shared, C.layer_shared_edge) if shared else (C.layer_unique, C.layer_unique_edge)
             lines.append(f"  {_dot_str(node)} [label={_dot_str(label)}, fillcolor=\"{fill}\", color=\"{edge}\", "
                          f"penwidth={2 if shared else 1}];")
         else:
@@ -145,10 +128,10 @@ def to_dot(analysis: Analysis) -> str:
             label = f"{image_title(analysis, node)}\n{ident}{st.status} · {human(data['size'])}"
             if st.in_use:
                 label += f"\nin use by {len(st.containers)} container(s)"
-            fill = IMAGE_FILL.get(st.status, TEXT_DIM)
-            color = IN_USE if st.in_use else fill
+            fill = C.image_fills.get(st.status, C.text_dim)
+            color = C.in_use if st.in_use else fill
             lines.append(f"  {_dot_str(node)} [label={_dot_str(label)}, shape=box, fillcolor=\"{fill}\", "
-                         f"fontcolor=\"{IMAGE_TEXT}\", color=\"{color}\", penwidth={3 if st.in_use else 1}];")
+                         f"fontcolor=\"{C.image_text}\", color=\"{color}\", penwidth={3 if st.in_use else 1}];")
     for src, dst, kind in analysis.graph.edges(data="kind"):
         style = ", style=dashed, constraint=false" if kind == EDGE_PARENT else ""
         lines.append(f"  {_dot_str(src)} -> {_dot_str(dst)} [kind={kind}{style}];")
@@ -186,12 +169,13 @@ def _legend_handles() -> list[Any]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    return [Patch(facecolor=LAYER_SHARED, edgecolor=LAYER_SHARED_EDGE, lw=2, label="shared layer"),
-            Patch(facecolor=LAYER_UNIQUE, edgecolor=LAYER_UNIQUE_EDGE, label="unique layer"),
-            Patch(facecolor=LAYER_COLLAPSED, edgecolor=LAYER_UNIQUE_EDGE, ls="--", label="run of layers"),
-            *(Patch(facecolor=IMAGE_FILL[s], label=f"{s} image") for s in (TAGGED, UNTAGGED, INTERMEDIATE, DANGLING)),
-            Patch(facecolor="white", edgecolor=IN_USE, lw=2.5, label="in use (container)"),
-            Line2D([], [], color=EDGE, lw=1, label="layer on layer / image on top")]
+    return [Patch(facecolor=C.layer_shared, edgecolor=C.layer_shared_edge, lw=2, label="shared layer"),
+            Patch(facecolor=C.layer_unique, edgecolor=C.layer_unique_edge, label="unique layer"),
+            Patch(facecolor=C.layer_collapsed, edgecolor=C.layer_unique_edge, ls="--", label="run of layers"),
+            *(Patch(facecolor=C.image_fills[s], label=f"{s} image")
+              for s in (TAGGED, UNTAGGED, INTERMEDIATE, DANGLING)),
+            Patch(facecolor="white", edgecolor=C.in_use, lw=2.5, label="in use (container)"),
+            Line2D([], [], color=C.edge, lw=1, label="layer on layer / image on top")]
 
 
 # Drawing technique: model.layout gives boxes in scene units (y down, bases at
@@ -214,7 +198,7 @@ def draw_graph(analysis: Analysis, layout: Layout | None = None, max_inches: flo
     sy = min(1.0, max_inches * DPI / height_px)
     fig_w = max(width_px * sx / DPI + 2 * margin_in, 9.0)
     fig_h = height_px * sy / DPI + header_in + margin_in
-    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI, facecolor=BACKGROUND)
+    fig = Figure(figsize=(fig_w, fig_h), dpi=DPI, facecolor=C.background)
     ax = fig.add_axes((margin_in / fig_w, margin_in / fig_h,
                        width_px * sx / DPI / fig_w, height_px * sy / DPI / fig_h))
     ax.set_xlim(0, width_px)
@@ -235,24 +219,25 @@ def draw_graph(analysis: Analysis, layout: Layout | None = None, max_inches: flo
         if node.kind == IMAGE:
             st = status[node.id]
             image_patches.append(patch)
-            image_style[0].append(IMAGE_FILL.get(st.status, TEXT_DIM))
-            image_style[1].append(IN_USE if st.in_use else IMAGE_FILL.get(st.status, TEXT_DIM))
+            image_style[0].append(C.image_fills.get(st.status, C.text_dim))
+            image_style[1].append(C.in_use if st.in_use else C.image_fills.get(st.status, C.text_dim))
             image_style[2].append(2.5 if st.in_use else 0.5)
             if labels:
                 sub = f"{st.status} · {human(graph.nodes[node.id]['size'])}"
                 if st.in_use:
                     sub += f" · {len(st.containers)} ctr"
                 ax.text(node.x + node.w / 2, node.y + node.h * 0.36, _clip(image_title(analysis, node.id), chars - 4),
-                        ha="center", va="center", fontsize=fs, color=IMAGE_TEXT, fontweight="bold", clip_on=True)
+                        ha="center", va="center", fontsize=fs, color=C.image_text, fontweight="bold", clip_on=True)
                 ax.text(node.x + node.w / 2, node.y + node.h * 0.72, sub, ha="center", va="center",
-                        fontsize=fs * 0.85, color=IMAGE_TEXT, clip_on=True)
+                        fontsize=fs * 0.85, color=C.image_text, clip_on=True)
             continue
         top = node.members[-1]
         holders = layer_holders(analysis, top)
         shared = holders > 1
         layer_patches.append(patch)
-        layer_style[0].append(LAYER_COLLAPSED if node.kind == COLLAPSED else LAYER_SHARED if shared else LAYER_UNIQUE)
-        layer_style[1].append(LAYER_SHARED_EDGE if shared else LAYER_UNIQUE_EDGE)
+        layer_style[0].append(C.layer_collapsed if node.kind == COLLAPSED
+                              else C.layer_shared if shared else C.layer_unique)
+        layer_style[1].append(C.layer_shared_edge if shared else C.layer_unique_edge)
         layer_style[2].append(2.0 if shared else 1.0)
         layer_style[3].append("--" if node.kind == COLLAPSED else "-")
         if labels:
@@ -265,9 +250,9 @@ def draw_graph(analysis: Analysis, layout: Layout | None = None, max_inches: flo
                 size = human(data["size"])
             detail = f"{size} · shared by {holders}" if shared else size
             ax.text(node.x + 6, node.y + node.h * 0.34, _clip(head, chars), ha="left", va="center",
-                    fontsize=fs, color=TEXT, clip_on=True)
+                    fontsize=fs, color=C.text, clip_on=True)
             ax.text(node.x + 6, node.y + node.h * 0.74, _clip(f"{detail} · {short_id(node.id)}", int(chars / 0.85)),
-                    ha="left", va="center", fontsize=fs * 0.85, color=LAYER_SHARED_EDGE if shared else TEXT_DIM,
+                    ha="left", va="center", fontsize=fs * 0.85, color=C.layer_shared_edge if shared else C.text_dim,
                     clip_on=True)
     segments = []
     for edge in layout.edges:
@@ -275,7 +260,7 @@ def draw_graph(analysis: Analysis, layout: Layout | None = None, max_inches: flo
         x0, x1 = a.x + a.w / 2, b.x + b.w / 2
         mid = (a.y + b.y + b.h) / 2
         segments.append([(x0, a.y), (x0, mid), (x1, mid), (x1, b.y + b.h)])
-    ax.add_collection(LineCollection(segments, colors=EDGE, linewidths=1.0 if labels else 0.5, zorder=1))
+    ax.add_collection(LineCollection(segments, colors=C.edge, linewidths=1.0 if labels else 0.5, zorder=1))
     if layer_patches:
         ax.add_collection(PatchCollection(layer_patches, facecolors=layer_style[0], edgecolors=layer_style[1],
                                           linewidths=layer_style[2], linestyles=layer_style[3], zorder=2))
@@ -286,12 +271,12 @@ def draw_graph(analysis: Analysis, layout: Layout | None = None, max_inches: flo
         t.set_zorder(3)
     top_y = 1 - 0.12 / fig_h
     fig.text(margin_in / fig_w, top_y, title_line(analysis), ha="left", va="top", fontsize=12,
-             fontweight="bold", color=TEXT)
+             fontweight="bold", color=C.text)
     note = "" if labels else "   (labels hidden: too many nodes to label at this size)"
     taken = analysis.snapshot.taken_at
     fig.text(margin_in / fig_w, top_y - 0.3 / fig_h,
              (f"snapshot {taken} · " if taken else "") + "bases at the bottom, images on top" + note,
-             ha="left", va="top", fontsize=8, color=TEXT_DIM)
+             ha="left", va="top", fontsize=8, color=C.text_dim)
     fig.legend(handles=_legend_handles(), loc="upper left", ncol=5, fontsize=8, frameon=False,
                bbox_to_anchor=(margin_in / fig_w, top_y - 0.48 / fig_h), borderaxespad=0, handlelength=1.6)
     return fig
@@ -304,50 +289,14 @@ def write_graph_image(analysis: Analysis, path: str | Path, fmt: str = "svg") ->
     _save(draw_graph(analysis, max_inches=MAX_INCHES_RASTER if fmt == "png" else MAX_INCHES), path, fmt)
 
 
-# -- storage chart --------------------------------------------------------------------------
-# Two panels from Analysis alone: per listed image (largest MAX_BARS, as
-# `docker system df -v` lists them, intermediates left out) a stacked bar of
-# SHARED SIZE and UNIQUE SIZE; below, the naive Σ SIZE against the bytes
-# stored when every chain ID is counted once.
-CHART_BARS = 25
-
-
-def draw_chart(analysis: Analysis, max_bars: int = CHART_BARS) -> Any:
-    """A matplotlib Figure of shared vs unique per image and naive vs actual totals."""
+# -- storage chart (model.render.chart draws it) -----------------------------------------------
+def draw_chart(analysis: Analysis, max_bars: int = MAX_BARS) -> Any:
+    """A matplotlib Figure of shared vs unique per image and naive vs actual totals, titled with the host."""
     from matplotlib.figure import Figure
 
-    snap, sizes, status = analysis.snapshot, analysis.image_sizes, analysis.status
-    listed = sorted((i for i in snap.images if status[i.id].status != INTERMEDIATE),
-                    key=lambda i: sizes[i.id].size, reverse=True)
-    shown = listed[:max_bars][::-1]
-    fig = Figure(figsize=(9, 2.4 + 0.3 * max(len(shown), 3)), dpi=DPI, facecolor="#ffffff", layout="constrained")
-    gs = fig.add_gridspec(2, 1, height_ratios=[max(3, len(shown) * 0.35), 1.3])
-    ax = fig.add_subplot(gs[0])
-    names = [_clip(i.repo_tags[0] if i.repo_tags else f"<none> {i.short_id}", 34) for i in shown]
-    shared = [sizes[i.id].shared_size / 1e6 for i in shown]
-    unique = [sizes[i.id].unique_size / 1e6 for i in shown]
-    y = list(range(len(shown)))
-    ax.barh(y, shared, color=LAYER_SHARED_EDGE, label="SHARED SIZE (layers other images hold too)")
-    ax.barh(y, unique, left=shared, color=IMAGE_FILL[TAGGED], label="UNIQUE SIZE (only this image)")
-    ax.set_yticks(y, names, fontsize=8)
-    ax.set_xlabel("MB", fontsize=8)
-    more = f" (largest {len(shown)} of {len(listed)})" if len(listed) > len(shown) else ""
-    ax.set_title("Per image: shared vs unique" + more, fontsize=10, loc="left")
-    if shown:
-        ax.legend(fontsize=7, loc="lower right", frameon=False)
-    tot = analysis.totals
-    ax2 = fig.add_subplot(gs[1])
-    vals = [tot.naive_bytes / 1e6, tot.actual_bytes / 1e6]
-    bars = ax2.barh([1, 0], vals, color=[IMAGE_FILL[DANGLING], LAYER_SHARED_EDGE])
-    ax2.set_yticks([1, 0], ["Σ docker images SIZE (naive)", "actually stored"], fontsize=8)
-    ax2.set_title("Naive sum vs stored (each layer counted once)", fontsize=10, loc="left")
-    for bar, v in zip(bars, (tot.naive_bytes, tot.actual_bytes)):
-        ax2.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + human(v), va="center", fontsize=8)
-    ax2.set_xlim(0, max(vals + [1e-6]) * 1.25)
-    for a in (ax, ax2):
-        a.tick_params(axis="x", labelsize=7)
-        for side in ("top", "right"):
-            a.spines[side].set_visible(False)
+    bars = len(charted_images(analysis, max_bars))
+    fig = Figure(figsize=(9, 2.4 + 0.3 * max(bars, 3)), dpi=DPI, facecolor="#ffffff", layout="constrained")
+    fill_chart(fig, analysis, max_bars=max_bars)
     fig.suptitle(title_line(analysis), fontsize=9, x=0.01, ha="left")
     return fig
 
