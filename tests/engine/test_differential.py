@@ -16,21 +16,6 @@ from random_states import make_state, random_operation
 SEEDS = range(300 if os.environ.get("LAYERSCOPE_LONG") == "1" else 20)
 
 
-def _clean(client: docker.DockerClient) -> None:
-    api = client.api
-    for ctr in api.containers(all=True, quiet=True):
-        api.remove_container(ctr["Id"], force=True)
-    for _ in range(20):
-        ids = [i["Id"] for i in api.images(all=True)]
-        if not ids:
-            return
-        for i in ids:
-            try:
-                api.remove_image(i, force=True)
-            except docker.errors.APIError:
-                pass
-
-
 def _rmi(client, ref, force, noprune):
     try:
         return {"ref": ref, "response": client.api.remove_image(ref, force=force, noprune=noprune)}
@@ -57,8 +42,8 @@ def _state_view(snap):
 def test_prediction_equals_daemon(private_daemon, seed):
     if private_daemon.proc is None or private_daemon.proc.poll() is not None:
         private_daemon.start()
+    private_daemon.wipe()
     client = private_daemon.client()
-    _clean(client)
     st = make_state(client, seed)
     op = random_operation(client, st, seed)
     before = read_snapshot(client)

@@ -17,8 +17,8 @@ from gui.mainwindow import MainWindow, WindowOptions
 from gui.tablemodel import IMAGE_ID_ROLE, SORT_ROLE
 from model.engine.simulate import rmi
 from model.core.snapshot import Snapshot
+from windows import LOAD_TIMEOUT, open_window
 
-LOAD_TIMEOUT = 60_000
 
 
 @pytest.fixture(autouse=True)
@@ -40,12 +40,7 @@ def tutorial_daemon(private_daemon):
 
 
 def _window(qtbot, **options) -> MainWindow:
-    window = make_window(None)
-    window.options = WindowOptions(**options)
-    qtbot.addWidget(window)
-    window.resize(1300, 850)
-    window.show()
-    return window
+    return open_window(qtbot, start=False, **options)
 
 
 def _start(qtbot, window: MainWindow, signal: str = "loaded") -> None:

@@ -11,8 +11,8 @@ from gui.mainwindow import MainWindow, WindowOptions
 from gui.tablemodel import REF_ROLE
 from model.engine.plan import PRUNE, RMI, Request
 from model.core.snapshot import Snapshot
+from windows import LOAD_TIMEOUT, open_window
 
-LOAD_TIMEOUT = 60_000
 
 
 @pytest.fixture(autouse=True)
@@ -51,16 +51,7 @@ def predicted(snapshot: Snapshot) -> set[tuple[str, tuple[str, ...]]]:
 
 
 def _window(qtbot, daemon, interaction: Interaction | None = None, **options) -> MainWindow:
-    window = make_window(None)
-    window.options = WindowOptions(host=daemon.url, **options)
-    if interaction is not None:
-        window.interaction = interaction
-    qtbot.addWidget(window)
-    window.resize(1300, 850)
-    window.show()
-    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
-        window.start()
-    return window
+    return open_window(qtbot, interaction=interaction, host=daemon.url, **options)
 
 
 def _select_row(window: MainWindow, ref: str) -> None:

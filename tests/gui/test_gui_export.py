@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QFileDialog
 from gui import exporting
 from gui.app import make_window
 from gui.exportmenu import ExportController
-from gui.mainwindow import MainWindow, WindowOptions, open_settings
+from gui.mainwindow import MainWindow, open_settings
 from model.core.snapshot import Snapshot
 from resources import DEMO_SNAPSHOT
+import windows
 
-LOAD_TIMEOUT = 60_000
 SVG = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,15 +39,8 @@ def tutorial_file() -> Path:
 
 
 def open_window(qtbot, **options) -> tuple[MainWindow, ExportController]:
-    window = make_window(None)
-    window.options = WindowOptions(**options)
-    qtbot.addWidget(window)
-    window.resize(1300, 850)
-    window.show()
-    ext = window.exporter
-    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
-        window.start()
-    return window, ext
+    window = windows.open_window(qtbot, **options)
+    return window, window.exporter
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -15,13 +15,13 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from gui import i18n
-from gui.app import make_window
 from gui.languagemenu import LanguageController
-from gui.mainwindow import MainWindow, WindowOptions, open_settings
+from gui.mainwindow import MainWindow, open_settings
+import windows
+from windows import LOAD_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = i18n.ts_path("ko")
-LOAD_TIMEOUT = 60_000
 HANGUL = re.compile("[\uac00-\ud7a3]")
 # Texts that stay as they are in Korean too: commands, product names, docker's own output words
 KEEP = re.compile(r"^(What-if|WHAT-IF|\[WHAT-IF\]|What-if: docker rmi \{ref\}|Graphviz DOT|Untagged: \{ref\}|"
@@ -55,11 +55,7 @@ def set_language_setting(code: str) -> None:
 
 
 def open_window(qtbot, **options) -> tuple[MainWindow, LanguageController]:
-    window = make_window(None)
-    window.options = WindowOptions(**options)
-    qtbot.addWidget(window)
-    window.resize(1300, 850)
-    window.show()
+    window = windows.open_window(qtbot, start=False, **options)
     return window, window.language
 
 

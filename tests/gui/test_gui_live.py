@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QApplication
 
 import builders
 import gui.workers
-from gui.app import make_window
 from gui.live import LIVE, OFF, PAUSED, RECONNECTING, changed_ids
 from gui.liveupdates import LiveUpdatesController
-from gui.mainwindow import MainWindow, WindowOptions, open_settings
+from gui.mainwindow import MainWindow, open_settings
 from model.core.snapshot import Snapshot
+import windows
+from windows import LOAD_TIMEOUT
 
-LOAD_TIMEOUT = 60_000
 LIMIT = 0.300            # seconds from the SDK call returning to the window showing its effect
 
 
@@ -56,23 +56,17 @@ def live_threads() -> list[threading.Thread]:
 
 def open_window(qtbot, reloads: list[str] | None = None, **options) -> tuple[MainWindow, LiveUpdatesController]:
     """A real window and its live-updates room."""
-    window = make_window(None)
-    window.options = WindowOptions(**options)
-    qtbot.addWidget(window)
-    window.resize(1300, 850)
-    window.show()
-    ext = window.live_updates
-    if reloads is not None:                      # the window's own reload path, instrumented on the instance
-        for name in ("load_daemon", "load_file", "load_demo"):
+    def instrument(window: MainWindow) -> None:
+        for name in ("load_daemon", "load_file", "load_demo"):   # the window's own reload path, counted
             real = getattr(window, name)
 
             def counted(*a, _real=real, _name=name, **k):
                 reloads.append(_name)
                 return _real(*a, **k)
             setattr(window, name, counted)
-    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
-        window.start()
-    return window, ext
+
+    window = windows.open_window(qtbot, before_start=instrument if reloads is not None else None, **options)
+    return window, window.live_updates
 
 
 def wait_for(cond: Callable[[], bool], timeout: float = 10.0) -> float:

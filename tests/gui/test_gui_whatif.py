@@ -7,13 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 import builders
-from gui.app import make_window
-from gui.mainwindow import MainWindow, WindowOptions
+from gui.mainwindow import MainWindow
 from gui.tablemodel import IMAGE_ID_ROLE, REF_ROLE
 from model.engine.plan import RMI, Request
 from model.core.snapshot import Snapshot
+from windows import LOAD_TIMEOUT, open_window
 
-LOAD_TIMEOUT = 60_000
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "tutorial.json"
 
 
@@ -30,14 +29,7 @@ def daemon_images(client) -> set[tuple[str, tuple[str, ...]]]:
 
 
 def _open(qtbot, **options) -> MainWindow:
-    window = make_window(None)
-    window.options = WindowOptions(**options)
-    qtbot.addWidget(window)
-    window.resize(1300, 850)
-    window.show()
-    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
-        window.start()
-    return window
+    return open_window(qtbot, **options)
 
 
 def _table(window: MainWindow) -> set[tuple[str, str]]:
