@@ -1,9 +1,10 @@
 """Render the real window under Xvfb and save PNGs to resources/screenshots/.
 
-Run: ``python bench/screenshots.py [--snapshot FILE]``.  Without a DISPLAY it starts ``Xvfb :99`` itself
-(QT_QPA_PLATFORM=xcb).  The tutorial comes from --snapshot, else resources/demo/tutorial.json, else it is
-replayed on a private dockerd (tests/builders.tutorial).  The large host is the synthetic 1,000-image
-snapshot of bench_gui.py.
+Run: ``python bench/screenshots.py [--snapshot FILE] [--only NAME.png ...]``.  Without a DISPLAY it starts
+``Xvfb :99`` itself (QT_QPA_PLATFORM=xcb).  The tutorial comes from --snapshot, else resources/demo/tutorial.json,
+else it is replayed on a private dockerd (tests/builders.tutorial).  Engine 29 (containerd image store) is
+resources/demo/engine29.json (bench/record_engine29.py).  The large host is the synthetic 1,000-image snapshot
+of bench_gui.py.  ``--only`` saves just the pictures named (the others are left as they are).
 """
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ def main() -> int:
     """Save the screenshots and print their paths."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--snapshot", help="tutorial snapshot file")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="save only these pictures (e.g. engine29.png)")
     args = parser.parse_args()
     xvfb = start_xvfb()
     os.environ["QT_QPA_PLATFORM"] = "xcb"
@@ -91,6 +93,8 @@ def main() -> int:
 
         def shot(window, name: str) -> None:
             settle(app)
+            if args.only and name not in args.only:
+                return
             path = OUT / name
             window.grab().save(str(path))
             saved.append(path)
@@ -123,7 +127,7 @@ def main() -> int:
 
         # the confirmation dialog (the same list the preview shows), and one refused by a running container
         for name, ref in (("confirm-dialog.png", "iscreamedu_apache"), ("confirm-conflict.png", "apache-ubuntu:1")):
-            if ref.split(":")[0] in {t.split(":")[0] for t in tags}:
+            if ref.split(":")[0] in {t.split(":")[0] for t in tags} and (not args.only or name in args.only):
                 plan = window._replan(Request(RMI, (ref,)))
                 dialog = ConfirmDialog(plan, window._replan, window)
                 dialog.show()
@@ -160,6 +164,23 @@ def main() -> int:
         window.set_presentation(False)
         settle(app)
         window.resize(1600, 960)
+
+        # Engine 29 (containerd image store): PLATFORMS, DISK USAGE and CONTENT SIZE in the table, the
+        # multi-platform badge, and the BuildKit image's manifests (its platform and the attestation for it)
+        # with its <missing> history rows explained
+        from model.core.snapshot import Snapshot
+        from resources import ENGINE29_SNAPSHOT
+        e29 = Snapshot.load(ENGINE29_SNAPSHOT)
+        window.show_snapshot(e29, origin="file")
+        window.file_path = ENGINE29_SNAPSHOT.name
+        window.views.update_title()
+        settle(app)
+        window.graph_view.show_readable()
+        buildkit = next((i.id for i in e29.images if "buildkit:1" in i.repo_tags), None)
+        if buildkit:
+            window.selection.select_image(buildkit, "screenshot", ref="buildkit:1")
+        window.tabs.setCurrentWidget(window.details)
+        shot(window, "engine29.png")
 
         big = synthetic_snapshot(1000, 2600)
         window.show_snapshot(big, origin="file")

@@ -56,7 +56,13 @@ class StorageChart(FigureCanvasQTAgg):
                           per_image=self.tr("Per image: shared vs unique"),
                           largest=self.tr(" (largest {n} of {total})"),
                           naive=self.tr("Σ docker images SIZE"), stored=self.tr("actually on disk"),
-                          totals=self.tr("Naive sum vs stored (each layer counted once)"))
+                          totals=self.tr("Naive sum vs stored ({counted})"),
+                          counted_layers=self.tr("layer bytes, each layer counted once"),
+                          shared_content=self.tr("SHARED SIZE (layers and blobs other images hold too)"),
+                          naive_content=self.tr("Σ docker images DISK USAGE"),
+                          counted_content=self.tr("disk usage: compressed content + unpacked layers, "
+                                                  "each counted once"),
+                          inexact=self.tr("(not exact)"))
 
     def ensure_drawn(self) -> None:
         """Rebuild the figure for the current analysis if it changed (draw_idle: painted at the next turn)."""

@@ -11,10 +11,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidg
 from model.core.analysis import Analysis
 from model.core.chain import short_id
 from model.core.sizes import human
+from model.core.snapshot import MANIFEST_ATTESTATION, Image
 
 from . import theme
+from .manifests import kind_name, manifest_role
 from .tablemodel import ago
 
+MISSING = "<missing>"       # a history row's IMAGE when Docker links no local image to that step
+MANIFEST_COLUMNS = (QT_TRANSLATE_NOOP("DetailsPanel", "PLATFORM"), QT_TRANSLATE_NOOP("DetailsPanel", "KIND"),
+                    QT_TRANSLATE_NOOP("DetailsPanel", "AVAILABLE"), QT_TRANSLATE_NOOP("DetailsPanel", "CONTENT"),
+                    QT_TRANSLATE_NOOP("DetailsPanel", "UNPACKED"), QT_TRANSLATE_NOOP("DetailsPanel", "MANIFEST"))
 HISTORY_COLUMNS = (QT_TRANSLATE_NOOP("DetailsPanel", "IMAGE"), QT_TRANSLATE_NOOP("DetailsPanel", "CREATED"),
                    QT_TRANSLATE_NOOP("DetailsPanel", "CREATED BY"), QT_TRANSLATE_NOOP("DetailsPanel", "SIZE"),
                    QT_TRANSLATE_NOOP("DetailsPanel", "COMMENT"), QT_TRANSLATE_NOOP("DetailsPanel", "LAYER"))
@@ -47,6 +53,17 @@ class DetailsPanel(QWidget):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(6, 6, 6, 0)
         self.image_header = _header_label()
+        self.manifests = QTableWidget(0, len(MANIFEST_COLUMNS))
+        self.manifests.setObjectName("manifestsTable")
+        self.manifests.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.manifests.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.manifests.verticalHeader().hide()
+        self.manifests.setWordWrap(False)
+        self.manifests.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.manifests.horizontalHeader().setStretchLastSection(True)
+        self.manifests.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.manifests.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.manifests.hide()
         self.history = QTableWidget(0, len(HISTORY_COLUMNS))
         self.history.setObjectName("historyTable")
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -60,8 +77,15 @@ class DetailsPanel(QWidget):
         for column, width in ((0, 104), (1, 92), (3, 62), (4, 120), (5, 104)):
             self.history.setColumnWidth(column, width)
         self.history.itemSelectionChanged.connect(self._on_history_row_selected)
+        self.missing_note = QLabel()
+        self.missing_note.setObjectName("missingNote")
+        self.missing_note.setWordWrap(True)
+        self.missing_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing_note.hide()
         tl.addWidget(self.image_header)
+        tl.addWidget(self.manifests)
         tl.addWidget(self.history)
+        tl.addWidget(self.missing_note)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(6, 0, 6, 6)
@@ -83,6 +107,11 @@ class DetailsPanel(QWidget):
     def retranslate(self) -> None:
         """Set every text in the current language (the shown image and layer are re-described)."""
         self.history.setHorizontalHeaderLabels([self.tr(c) for c in HISTORY_COLUMNS])
+        self.manifests.setHorizontalHeaderLabels([self.tr(c) for c in MANIFEST_COLUMNS])
+        self.manifests.setToolTip(self.tr("The image's manifests, as docker image ls --tree lists them: one per "
+                                          "platform, and BuildKit's attestations (build provenance, not a "
+                                          "platform)"))
+        self.missing_note.setText(self.missing_text())
         self.history.setToolTip(self.tr("docker history: click a row that made a layer to select the layer"))
         self.holders.setToolTip(self.tr("Every image that holds this layer: click one to select it"))
         if self.image_id and self.analysis is not None:
@@ -99,6 +128,9 @@ class DetailsPanel(QWidget):
         self.analysis = analysis
         self.image_id = self.chain_id = None
         self.history.setRowCount(0)
+        self.manifests.setRowCount(0)
+        self.manifests.hide()
+        self.missing_note.hide()
         self.holders.clear()
         self.image_header.setText(self.tr("Select an image to see its history."))
         self.layer_header.setText(self.tr("Select a layer (in the graph or a history row)."))
@@ -118,12 +150,20 @@ class DetailsPanel(QWidget):
         ctrs = ", ".join("{} ({})".format(html.escape(c.name), c.state) for c in st.containers) or self.tr("none")
         uncertain = "" if mapping.exact else "<br><span style='color:#b7791f'>" + \
             self.tr("⚠ rows → layers mapping is uncertain (marked ?)") + "</span>"
-        self.image_header.setText(self.tr(
-            "<b style='font-size:12pt'>{tags}</b>&nbsp; <code>{id}</code> · {status}<br>SIZE <b>{size}</b> · "
-            "SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}").format(
+        if img.manifests:       # containerd store: Engine 29's two size kinds
+            header = self.tr(
+                "<b style='font-size:12pt'>{tags}</b>&nbsp; <code>{id}</code> · {status}<br>DISK USAGE <b>{size}</b>"
+                " · CONTENT SIZE {content} · SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}")
+        else:
+            header = self.tr(
+                "<b style='font-size:12pt'>{tags}</b>&nbsp; <code>{id}</code> · {status}<br>SIZE <b>{size}</b> · "
+                "SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}")
+        self.image_header.setText(header.format(
             tags=html.escape(tags), id=img.short_id, status=QCoreApplication.translate("GraphView", st.status),
-            size=human(sz.size), shared=human(sz.shared_size), unique=human(sz.unique_size), n=len(img.diff_ids),
-            ctrs=ctrs) + uncertain)
+            size=human(sz.size), content=human(img.content_size), shared=human(sz.shared_size),
+            unique=human(sz.unique_size), n=len(img.diff_ids), ctrs=ctrs) + uncertain)
+        self.show_manifests(img)
+        self.missing_note.setVisible(any(row.id == MISSING for row in img.history))
         self._syncing = True
         self.history.setRowCount(len(img.history))
         mono = QFont("DejaVu Sans Mono")
@@ -131,13 +171,15 @@ class DetailsPanel(QWidget):
         for r, row in enumerate(img.history):
             layer = mapping.row_layer[r] if r < len(mapping.row_layer) else None
             chain_id = img.chain_ids[layer] if layer is not None else None
-            ident = row.id if row.id == "<missing>" else short_id(row.id)
+            ident = row.id if row.id == MISSING else short_id(row.id)
             layer_text = "" if chain_id is None else short_id(chain_id) + ("" if mapping.exact else " ?")
             cells = (ident, ago(row.created), " ".join(row.created_by.split()), human(row.size), row.comment,
                      layer_text)
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(CHAIN_ROLE, chain_id)
+                if c == 0 and row.id == MISSING:
+                    cell.setToolTip(self.missing_text())
                 if c == 2:
                     cell.setToolTip(row.created_by)
                     cell.setFont(mono)
@@ -151,6 +193,36 @@ class DetailsPanel(QWidget):
                 self.history.setItem(r, c, cell)
         self._syncing = False
         self.select_history_layer(self.chain_id)
+
+    def missing_text(self) -> str:
+        """What a <missing> history row means (the note under the history, and those rows' tooltip)."""
+        return self.tr("<missing>: Docker links no local image to this step. The image was built by BuildKit or "
+                       "elsewhere (then pulled or loaded), which keep no parent image per step, even where an "
+                       "image with these layers exists here. Any layer the step made is still part of this image.")
+
+    def show_manifests(self, img: Image) -> None:
+        """List the image's manifests (containerd store): platform, kind, available, content, unpacked, digest;
+        an attestation names the platform manifest it describes.  Hidden for an image without manifests."""
+        pal = theme.palette()
+        self.manifests.setRowCount(len(img.manifests))
+        for r, m in enumerate(img.manifests):
+            cells = (manifest_role(img, m), kind_name(m), self.tr("yes") if m.available else self.tr("no"),
+                     human(m.content_size), human(m.unpacked_size), short_id(m.id))
+            for c, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if c in (3, 4):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c == 5:
+                    cell.setToolTip(m.id)
+                if m.kind == MANIFEST_ATTESTATION or not m.available:
+                    cell.setForeground(QBrush(pal.text_dim))
+                self.manifests.setItem(r, c, cell)
+        self.manifests.setVisible(bool(img.manifests))
+        if img.manifests:
+            # every row shown, no scrolling: a handful of manifests (platforms and their attestations)
+            rows = self.manifests.verticalHeader().defaultSectionSize() * len(img.manifests)
+            header = self.manifests.horizontalHeader().sizeHint().height()
+            self.manifests.setFixedHeight(header + rows + 2 * self.manifests.frameWidth() + 2)
 
     def select_history_layer(self, chain_id: str | None) -> None:
         """Highlight the history row that made ``chain_id`` (without emitting)."""

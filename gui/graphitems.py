@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import html
 from typing import Callable, Iterable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
@@ -16,6 +17,7 @@ from model.core.layout import COLLAPSED, LayoutNode
 from model.core.sizes import human
 
 from . import theme
+from .manifests import manifest_line, platform_chip
 
 # Level-of-detail tiers (after Qt's "40000 Chips" example): below LOD_BLOCK a
 # node is one fillRect, below LOD_TEXT it is a box without text, from LOD_TEXT
@@ -165,18 +167,26 @@ class LayerItem(NodeItem):
 
 
 class ImageItem(NodeItem):
-    """An image badge: tags (or <none>), short ID, status; shape and colour tell the status."""
+    """An image badge: tags (or <none>), short ID, status; shape and colour tell the status; a multi-platform
+    image (containerd store) carries a chip on its top edge ("2 platforms")."""
+
+    CHIP_H = 14.0
 
     def __init__(self, rect: QRectF, image_id: str, tags: tuple[str, ...], status: str, in_use: bool,
-                 running: bool, size: int) -> None:
+                 running: bool, size: int, platforms: str = "") -> None:
         super().__init__(rect, image_id)
         self.untagged_refs: set[str] = set()
         self.fonts = image_fonts()
-        self.set_label(tags, status, in_use, running, size)
+        self.platform_chip = ""
+        self.set_label(tags, status, in_use, running, size, platforms)
 
-    def set_label(self, tags: tuple[str, ...], status: str, in_use: bool, running: bool, size: int) -> None:
+    def set_label(self, tags: tuple[str, ...], status: str, in_use: bool, running: bool, size: int,
+                  platforms: str = "") -> None:
         """Set what the badge says and its shape (at creation, and when a live update retags it)."""
         self.tags, self.status, self.in_use, self.running = tags, status, in_use, running
+        if platforms != self.platform_chip:
+            self.prepareGeometryChange()            # the chip widens the bounding rect
+            self.platform_chip = platforms
         self.label: str | None = None              # elided on first paint with text
         use = tr("  ▶ running") if running else tr("  ● in use") if in_use else ""
         self.detail = "{id} · {status} · {size}{use}".format(id=short_id(self.node_id), status=tr(status),
@@ -203,6 +213,28 @@ class ImageItem(NodeItem):
     def draw_outline(self, painter: QPainter) -> None:
         """Draw the badge's status shape with the painter's pen and brush."""
         painter.drawPath(self._outline)
+
+    def chip_rect(self) -> QRectF:
+        """Where the platform chip sits: across the badge's top edge, right of centre (clear of the in-use dot)."""
+        _, small, _ = self.fonts
+        width = QFontMetricsF(small).horizontalAdvance(self.platform_chip) + 12
+        right = self.rect.right() - 24
+        return QRectF(right - width, self.rect.top() - self.CHIP_H / 2 - 2, width, self.CHIP_H)
+
+    def paint_chip(self, painter: QPainter, fill: QColor) -> None:
+        """The platform chip: white, edged and lettered in the badge's colour."""
+        _, small, _ = self.fonts
+        chip = self.chip_rect()
+        painter.setPen(theme.pen(fill, 1.2))
+        painter.setBrush(theme.palette().background)
+        painter.drawRoundedRect(chip, self.CHIP_H / 2, self.CHIP_H / 2)
+        painter.setPen(fill)
+        painter.setFont(small)
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, self.platform_chip)
+
+    # Qt overrides
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self.rect.adjusted(-4, -4 - (self.CHIP_H if self.platform_chip else 0), 4, 4)
 
     def own_color(self, pal: theme.Palette) -> QColor:
         """The badge's block colour when it is not selected, lit up or marked for deletion."""
@@ -237,6 +269,8 @@ class ImageItem(NodeItem):
             painter.drawEllipse(dot)
         if lod < LOD_TEXT:
             return
+        if self.platform_chip:
+            self.paint_chip(painter, fill)
         font, small, metrics = self.fonts
         if self.label is None:
             label = self.tags[0] if self.tags else "<none>"
@@ -313,10 +347,11 @@ class OverviewItem(QGraphicsItem):
 
 # -- what the items say -----------------------------------------------------------------------------
 def image_label(analysis: Analysis, image_id: str) -> tuple:
-    """ImageItem's (tags, status, in_use, running, size) for one image."""
+    """ImageItem's (tags, status, in_use, running, size, platform chip) for one image."""
     st = analysis.status[image_id]
-    return (analysis.snapshot.by_id[image_id].repo_tags, st.status, st.in_use, bool(st.running),
-            analysis.image_sizes[image_id].size)
+    img = analysis.snapshot.by_id[image_id]
+    return (img.repo_tags, st.status, st.in_use, bool(st.running), analysis.image_sizes[image_id].size,
+            platform_chip(img))
 
 
 def layer_label(analysis: Analysis, node: LayoutNode) -> tuple[str, str, int]:
@@ -330,9 +365,16 @@ def layer_label(analysis: Analysis, node: LayoutNode) -> tuple[str, str, int]:
         total = sum((graph.nodes[m]["size"] or 0) for m in node.members)
         title = tr("⋯ {n} layers").format(n=len(node.members))
         detail = tr("{size} · hover to see them").format(size=human(total))
+    elif graph.nodes[top].get("platform_of"):
+        # the top of another platform's stack of a multi-platform image: name the image and platform
+        image_id, platform = graph.nodes[top]["platform_of"][0]
+        img = analysis.snapshot.by_id[image_id]
+        title = "{} · {}".format((img.repo_tags or ("<none> " + img.short_id,))[0], platform)
+        detail = human(data["size"]) if data["size"] is not None else tr("not unpacked")
     else:
         title = short_created_by(data["created_by"] or "") or tr("layer {id}").format(id=short_id(node.id))
-        detail = human(data["size"])
+        detail = human(data["size"]) if data["size"] is not None or not data.get("platform") else \
+            tr("{platform} · not unpacked").format(platform=data["platform"])
     if holders > 1:
         detail += tr(" · shared by {n} images").format(n=holders)
     return title, detail, holders
@@ -345,10 +387,18 @@ def image_tooltip(analysis: Analysis, image_id: str) -> str:
     st, sz = a.status[image_id], a.image_sizes[image_id]
     tags = "<br>".join(img.repo_tags) or "&lt;none&gt;"
     ctrs = ", ".join("{} ({})".format(c.name, c.state) for c in st.containers) or tr("none")
-    return tr("<b>{tags}</b><br>IMAGE ID {id} · {status}<br>SIZE {size} · SHARED {shared} · UNIQUE {unique}"
-              "<br>{n} layers · containers: {ctrs}").format(
-        tags=tags, id=img.short_id, status=tr(st.status), size=human(sz.size), shared=human(sz.shared_size),
-        unique=human(sz.unique_size), n=len(img.diff_ids), ctrs=ctrs)
+    if not img.manifests:
+        return tr("<b>{tags}</b><br>IMAGE ID {id} · {status}<br>SIZE {size} · SHARED {shared} · UNIQUE {unique}"
+                  "<br>{n} layers · containers: {ctrs}").format(
+            tags=tags, id=img.short_id, status=tr(st.status), size=human(sz.size), shared=human(sz.shared_size),
+            unique=human(sz.unique_size), n=len(img.diff_ids), ctrs=ctrs)
+    # containerd store: Engine 29's two size kinds, then one line per manifest (platforms and attestations)
+    head = tr("<b>{tags}</b><br>IMAGE ID {id} · {status}<br>DISK USAGE {size} · CONTENT SIZE {content}"
+              "<br>SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}").format(
+        tags=tags, id=img.short_id, status=tr(st.status), size=human(sz.size), content=human(img.content_size),
+        shared=human(sz.shared_size), unique=human(sz.unique_size), n=len(img.diff_ids), ctrs=ctrs)
+    lines = "".join("<br>• " + html.escape(manifest_line(img, m)) for m in img.manifests)
+    return head + "<br>" + tr("{n} manifests:").format(n=len(img.manifests)) + lines
 
 
 def layer_tooltip(analysis: Analysis, members: tuple[str, ...]) -> str:
@@ -358,7 +408,9 @@ def layer_tooltip(analysis: Analysis, members: tuple[str, ...]) -> str:
     for chain_id in members[:12]:
         node = a.graph.nodes[chain_id]
         made_by = short_created_by(node["created_by"] or "") or tr("(no CREATED BY)")
-        lines.append(f"{short_id(chain_id)} · {human(node['size'])} · {made_by[:70]}")
+        size = human(node["size"]) if node["size"] is not None or not node.get("platform") else \
+            tr("{platform} · not unpacked").format(platform=node["platform"])
+        lines.append(f"{short_id(chain_id)} · {size} · {made_by[:70]}")
     if len(members) > 12:
         lines.append(tr("… {n} more").format(n=len(members) - 12))
     holders = a.layer_use[members[-1]].images

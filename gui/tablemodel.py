@@ -1,4 +1,7 @@
-"""The images table: `docker images -a` columns plus SHARED SIZE, UNIQUE SIZE, CONTAINERS, STATUS."""
+"""The images table: `docker images -a` columns plus SHARED SIZE, UNIQUE SIZE, CONTAINERS, STATUS.
+
+On a snapshot whose images carry manifests (Engine 29's containerd store) it shows what Engine 29's own
+`docker images` shows there: PLATFORMS (as `docker image ls --tree` lists them), DISK USAGE and CONTENT SIZE."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +18,34 @@ from model.core.classify import DANGLING, INTERMEDIATE
 from model.core.sizes import human
 
 from . import theme
+from .manifests import has_manifests, manifest_line, platforms_text
 
-COLUMNS = (QT_TRANSLATE_NOOP("ImagesModel", "REPOSITORY"), QT_TRANSLATE_NOOP("ImagesModel", "TAG"),
-           QT_TRANSLATE_NOOP("ImagesModel", "IMAGE ID"), QT_TRANSLATE_NOOP("ImagesModel", "CREATED"),
-           QT_TRANSLATE_NOOP("ImagesModel", "SIZE"), QT_TRANSLATE_NOOP("ImagesModel", "SHARED SIZE"),
-           QT_TRANSLATE_NOOP("ImagesModel", "UNIQUE SIZE"), QT_TRANSLATE_NOOP("ImagesModel", "CONTAINERS"),
-           QT_TRANSLATE_NOOP("ImagesModel", "STATUS"))
-COL_REPO, COL_TAG, COL_ID, COL_CREATED, COL_SIZE, COL_SHARED, COL_UNIQUE, COL_CONTAINERS, COL_STATUS = range(9)
+# Column keys.  A classic-store or Podman snapshot shows CLASSIC_COLUMNS; one whose images carry manifests
+# shows CONTAINERD_COLUMNS, where SIZE is called DISK USAGE (content + unpacked layers, as Engine 29 counts
+# it) and CONTENT SIZE and PLATFORMS are added.  No empty column is ever shown.
+REPO, TAG, ID, CREATED, PLATFORMS, SIZE, DISK_USAGE, CONTENT, SHARED, UNIQUE, CONTAINERS, STATUS = (
+    "repo", "tag", "id", "created", "platforms", "size", "disk_usage", "content", "shared", "unique",
+    "containers", "status")
+TITLES = {REPO: QT_TRANSLATE_NOOP("ImagesModel", "REPOSITORY"), TAG: QT_TRANSLATE_NOOP("ImagesModel", "TAG"),
+          ID: QT_TRANSLATE_NOOP("ImagesModel", "IMAGE ID"), CREATED: QT_TRANSLATE_NOOP("ImagesModel", "CREATED"),
+          PLATFORMS: QT_TRANSLATE_NOOP("ImagesModel", "PLATFORMS"), SIZE: QT_TRANSLATE_NOOP("ImagesModel", "SIZE"),
+          DISK_USAGE: QT_TRANSLATE_NOOP("ImagesModel", "DISK USAGE"),
+          CONTENT: QT_TRANSLATE_NOOP("ImagesModel", "CONTENT SIZE"),
+          SHARED: QT_TRANSLATE_NOOP("ImagesModel", "SHARED SIZE"), UNIQUE: QT_TRANSLATE_NOOP("ImagesModel", "UNIQUE SIZE"),
+          CONTAINERS: QT_TRANSLATE_NOOP("ImagesModel", "CONTAINERS"), STATUS: QT_TRANSLATE_NOOP("ImagesModel", "STATUS")}
+HEADER_TIPS = {
+    PLATFORMS: QT_TRANSLATE_NOOP("ImagesModel", "The image's platforms, as docker image ls --tree lists them "
+                                                "(attestation manifests are not platforms)"),
+    DISK_USAGE: QT_TRANSLATE_NOOP("ImagesModel", "DISK USAGE as Engine 29's docker images prints it: compressed "
+                                                 "content plus unpacked layers, every platform"),
+    CONTENT: QT_TRANSLATE_NOOP("ImagesModel", "CONTENT SIZE as Engine 29's docker images prints it: the "
+                                              "compressed blobs (manifests, configs, layers) of every manifest")}
+CLASSIC_COLUMNS = (REPO, TAG, ID, CREATED, SIZE, SHARED, UNIQUE, CONTAINERS, STATUS)
+CONTAINERD_COLUMNS = (REPO, TAG, ID, CREATED, PLATFORMS, DISK_USAGE, CONTENT, SHARED, UNIQUE, CONTAINERS, STATUS)
+NUMERIC = {SIZE, DISK_USAGE, CONTENT, SHARED, UNIQUE, CONTAINERS}       # right-aligned, sorted as numbers
+FIELDS = {REPO: "repository", TAG: "tag", ID: "image_id", CREATED: "created", PLATFORMS: "platforms",
+          SIZE: "size", DISK_USAGE: "size", CONTENT: "content", SHARED: "shared", UNIQUE: "unique",
+          CONTAINERS: "containers", STATUS: "status"}                  # the ImageRow field behind each column
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1      # the real number (bytes, seconds) behind a cell
 IMAGE_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # full image ID of the row
 REF_ROLE = Qt.ItemDataRole.UserRole + 3       # "repo:tag" of the row, or the image ID for <none>
@@ -41,6 +65,8 @@ class ImageRow:
     unique: int
     containers: int
     status: str
+    platforms: str = ""             # "linux/amd64, linux/arm64" (containerd store)
+    content: int | None = None      # CONTENT SIZE (containerd store)
 
 
 def split_ref(ref: str) -> tuple[str, str]:
@@ -98,7 +124,7 @@ def image_rows(analysis: Analysis) -> list[ImageRow]:
         refs = [split_ref(t) for t in img.repo_tags] or [("<none>", "<none>")]
         for repo, tag in refs:
             rows.append(ImageRow(img.id, repo, tag, created, sz.size, sz.shared_size, sz.unique_size,
-                                 sz.containers, st.status))
+                                 sz.containers, st.status, platforms_text(img), img.content_size))
     return rows
 
 
@@ -108,23 +134,60 @@ class ImagesModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ImageRow] = []
+        self.columns: tuple[str, ...] = CLASSIC_COLUMNS
+        self.analysis: Analysis | None = None
 
     def set_analysis(self, analysis: Analysis | None) -> None:
-        """Replace the rows."""
+        """Replace the rows (and the columns: the containerd store's when the images carry manifests)."""
         self.beginResetModel()
+        self.analysis = analysis
         self.rows = image_rows(analysis) if analysis is not None else []
+        self.columns = CONTAINERD_COLUMNS if analysis is not None and has_manifests(analysis.snapshot) \
+            else CLASSIC_COLUMNS
         self.endResetModel()
+
+    def column(self, key: str) -> int:
+        """The position of column ``key``, or -1 when this snapshot's table has no such column."""
+        return self.columns.index(key) if key in self.columns else -1
+
+    @staticmethod
+    def cell_value(row: ImageRow, key: str) -> Any:
+        """The real value behind a cell (bytes, seconds, text): what sorting compares."""
+        value = getattr(row, FIELDS[key])
+        return -1 if value is None else value
+
+    @staticmethod
+    def cell_text(row: ImageRow, key: str) -> str:
+        """A cell's text, as the docker CLI prints it."""
+        if key in (SIZE, DISK_USAGE, SHARED, UNIQUE):
+            return human(ImagesModel.cell_value(row, key))
+        if key == CONTENT:
+            return "" if row.content is None else human(row.content)
+        if key == ID:
+            return short_id(row.image_id)
+        if key == CREATED:
+            return ago(row.created)
+        if key == CONTAINERS:
+            return str(row.containers)
+        if key == STATUS:
+            return QCoreApplication.translate("GraphView", row.status)
+        return ImagesModel.cell_value(row, key)
 
     # Qt overrides
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(COLUMNS[section])
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        key = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(TITLES[key])
+        if role == Qt.ItemDataRole.ToolTipRole and key in HEADER_TIPS:
+            return self.tr(HEADER_TIPS[key])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -132,30 +195,31 @@ class ImagesModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
-        col = index.column()
+        key = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.repository, row.tag, short_id(row.image_id), ago(row.created),
-                    human(row.size), human(row.shared), human(row.unique), str(row.containers),
-                    QCoreApplication.translate("GraphView", row.status))[col]
+            return self.cell_text(row, key)
         if role == SORT_ROLE:
-            return (row.repository, row.tag, row.image_id, row.created, row.size, row.shared, row.unique,
-                    row.containers, row.status)[col]
+            return self.cell_value(row, key)
         if role == IMAGE_ID_ROLE:
             return row.image_id
         if role == REF_ROLE:
             return f"{row.repository}:{row.tag}" if row.tag != "<none>" else row.image_id
         if role == FILTER_ROLE:
             return f"{row.repository}:{row.tag} {row.image_id}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SIZE, COL_SHARED, COL_UNIQUE, COL_CONTAINERS):
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
             pal = theme.palette()
-            if col == COL_STATUS:
+            if key == STATUS:
                 return QBrush(pal.image_fills.get(row.status, pal.text))
             if row.status in (INTERMEDIATE, DANGLING):
                 return QBrush(pal.text_dim)
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL_ID:
-            return row.image_id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == ID:
+                return row.image_id
+            if key == PLATFORMS and self.analysis is not None:
+                img = self.analysis.snapshot.by_id[row.image_id]
+                return "\n".join(manifest_line(img, m) for m in img.manifests) or None
         return None
 
 

@@ -125,8 +125,13 @@ class ViewsController(QObject):
         t = a.totals
         self.totals_label.setText(self.tr("Σ image sizes {naive} · on disk {actual}").format(
             naive=human(t.naive_bytes), actual=human(t.actual_bytes)))
-        self.totals_label.setToolTip(self.tr("The naive sum of `docker images` SIZE against the bytes stored, "
-                                             "counting each shared layer once"))
+        if t.counts_content:        # the containerd store counts compressed content and unpacked layers
+            self.totals_label.setToolTip(self.tr("The naive sum of `docker images` DISK USAGE against the disk "
+                                                 "usage of the compressed content and unpacked layers, each "
+                                                 "counted once"))
+        else:
+            self.totals_label.setToolTip(self.tr("The naive sum of `docker images` SIZE against the bytes stored, "
+                                                 "counting each shared layer once"))
         mode = "whatif" if self.session.mode is Mode.WHATIF else str(self.session.origin)
         self.mode_label.setText({"demo": self.tr("DEMO"), "file": self.tr("FILE"), "daemon": self.tr("LIVE"),
                                  "whatif": self.tr("WHAT-IF")}.get(mode, ""))

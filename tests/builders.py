@@ -1,13 +1,22 @@
-"""Fixture images made without a registry: import, classic build, commit, save+load."""
+"""Fixture images made without a registry: import, classic build, commit, save+load, BuildKit, OCI layouts."""
 from __future__ import annotations
 
+import datetime as _dt
+import gzip
+import hashlib
 import io
+import json
 import random
 import shutil
+import subprocess
 import tarfile
+import tempfile
+from pathlib import Path
 from typing import Iterable
 
 import docker
+
+from model.core.reference import parse_normalized_named
 
 BUSYBOX = shutil.which("busybox") or "/bin/busybox"
 APPLETS = ("sh", "ls", "cat", "echo", "mkdir", "rm", "true", "sleep", "touch", "dd", "head")
@@ -110,6 +119,87 @@ def run_container(client: docker.DockerClient, image: str, name: str | None = No
     if not running:
         ctr.wait(timeout=60)
     return ctr.id
+
+
+def buildkit_build(cli_env: dict[str, str], dockerfile: str, tag: str | None = None,
+                   files: dict[str, bytes] | None = None, keep_cache: bool = False) -> str:
+    """Build with BuildKit (``docker buildx build --load``); returns the image ID.
+
+    On the containerd store the image is an index: the platform manifest plus BuildKit's
+    attestation manifest.  The build cache is emptied afterwards unless ``keep_cache``: it
+    holds layer blobs no image lists, which a snapshot cannot see."""
+    with tempfile.TemporaryDirectory(prefix="ls-bk-") as tmp:
+        context = Path(tmp)
+        for name, data in {"Dockerfile": dockerfile.encode(), **(files or {})}.items():
+            (context / name).write_bytes(data)
+        cmd = ["docker", "buildx", "build", "--network=none", "--load", "--iidfile", str(context / "iid")]
+        cmd += ["-t", tag] if tag else []
+        subprocess.run(cmd + [str(context)], env=cli_env, check=True, capture_output=True, timeout=300)
+        image_id = (context / "iid").read_text().strip()
+    if not keep_cache:
+        subprocess.run(["docker", "buildx", "prune", "--all", "--force"], env=cli_env, check=True,
+                       capture_output=True, timeout=120)
+    return image_id
+
+
+def _blob(blobs: dict[str, bytes], data: bytes, media_type: str, **extra) -> dict:
+    """Store ``data`` as an OCI blob; its descriptor."""
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    blobs[digest] = data
+    return {"mediaType": media_type, "digest": digest, "size": len(data), **extra}
+
+
+def _json_bytes(obj: dict) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), sort_keys=True).encode()
+
+
+# An OCI image layout (image-spec layout.md) as one tar: oci-layout, index.json naming
+# one image index, and blobs/sha256/<hex> for that index, one manifest per platform,
+# their configs and gzip-compressed layers (deterministic: mtime 0).  Each platform's
+# layer holds different bytes, so no blob is shared between the platforms.
+def oci_index_tar(ref: str, platforms: Iterable[str] = ("linux/amd64", "linux/arm64"), seed: int = 0,
+                  labels: dict[str, str] | None = None) -> bytes:
+    """An OCI layout tar of a multi-platform image index named ``ref`` (for ``docker load``)."""
+    named = parse_normalized_named(ref).tag_name_only()
+    created = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    blobs: dict[str, bytes] = {}
+    manifests = []
+    for n, platform in enumerate(platforms):
+        os_name, arch = platform.split("/")[:2]
+        layer = rootfs_tar({f"etc/{arch}": noise(700 + 100 * n, seed * 31 + n)}, busybox=arch == "amd64")
+        diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
+        layer_desc = _blob(blobs, gzip.compress(layer, mtime=0), "application/vnd.oci.image.layer.v1.tar+gzip")
+        config = {"architecture": arch, "os": os_name, "created": created,
+                  "config": {"Cmd": ["/bin/sh"], "Labels": dict(labels or {})},
+                  "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+                  "history": [{"created": created, "created_by": f"layerscope oci_index_tar {platform}"}]}
+        config_desc = _blob(blobs, _json_bytes(config), "application/vnd.oci.image.config.v1+json")
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": config_desc, "layers": [layer_desc]}
+        manifests.append(_blob(blobs, _json_bytes(manifest), manifest["mediaType"],
+                               platform={"architecture": arch, "os": os_name}))
+    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests}
+    index_desc = _blob(blobs, _json_bytes(index), index["mediaType"],
+                       annotations={"io.containerd.image.name": str(named),
+                                    "org.opencontainers.image.ref.name": named.tag})
+    top = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [index_desc]}
+    files = {"oci-layout": _json_bytes({"imageLayoutVersion": "1.0.0"}), "index.json": _json_bytes(top)}
+    files.update({f"blobs/sha256/{d.split(':', 1)[1]}": data for d, data in blobs.items()})
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def load_oci_index(client: docker.DockerClient, ref: str, platforms: Iterable[str] = ("linux/amd64", "linux/arm64"),
+                   seed: int = 0, labels: dict[str, str] | None = None) -> str:
+    """``docker load`` a multi-platform image index (no registry needed); returns its ID (the index digest)."""
+    for _ in client.api.load_image(oci_index_tar(ref, platforms, seed, labels)):
+        pass
+    return client.images.get(ref).id
 
 
 # ---------------------------------------------------------------------------

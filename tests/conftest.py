@@ -12,10 +12,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from daemon import DaemonUnavailable, PrivateDaemon, start_private  # noqa: E402
+from engine29 import Engine29, EngineUnavailable  # noqa: E402
+from podman_service import PodmanService, PodmanUnavailable  # noqa: E402
+from registry import PrivateRegistry, RegistryUnavailable  # noqa: E402
 
 # Tests are marked by what they need, from the fixtures they use (markers: pyproject.toml), so
-# `pytest -m "not daemon and not podman"` runs everything else on any machine, without root.
-NEEDS = {"daemon": {"daemon", "private_daemon", "vfs_daemon"}, "podman": {"podman", "podman_service"}}
+# `pytest -m "not daemon and not podman and not engine29"` runs everything else on any machine, without root.
+NEEDS = {"daemon": {"daemon", "private_daemon", "vfs_daemon"}, "podman": {"podman", "podman_service"},
+         "engine29": {"engine29", "private_engine29"}}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -49,6 +53,61 @@ def daemon(private_daemon):
         private_daemon.start()
     private_daemon.wipe()
     return private_daemon
+
+
+@pytest.fixture(scope="session")
+def private_engine29():
+    """One private Engine 29 (containerd image store) for the session; skips (fails under CI=true) without it."""
+    engine = start_private(Engine29(), EngineUnavailable)
+    yield engine
+    engine.cleanup()
+
+
+@pytest.fixture
+def engine29(private_engine29):
+    """The private Engine 29, emptied before the test (restarted if a test stopped it)."""
+    if not private_engine29.running:
+        private_engine29.start()
+    private_engine29.wipe()
+    return private_engine29
+
+
+@pytest.fixture(scope="module")
+def podman_registries() -> tuple[str, ...]:
+    """Registries (host:port) the module's Podman service reaches over plain HTTP; a module overrides it."""
+    return ()
+
+
+@pytest.fixture(scope="module")
+def podman_service(podman_registries):
+    """One private Podman service per module; skips (fails under CI=true) when it cannot start."""
+    service = start_private(PodmanService(insecure_registries=podman_registries), PodmanUnavailable)
+    yield service
+    service.cleanup()
+
+
+@pytest.fixture
+def podman(podman_service):
+    """The Podman service, emptied before the test (restarted if it died)."""
+    if not podman_service.running:
+        podman_service.start()
+    podman_service.wipe()
+    return podman_service
+
+
+@pytest.fixture(scope="session")
+def private_registry():
+    """One private docker-registry (127.0.0.1, plain HTTP) for the session; skips (fails under CI=true) without it."""
+    registry = start_private(PrivateRegistry(), RegistryUnavailable)
+    yield registry
+    registry.cleanup()
+
+
+@pytest.fixture
+def registry(private_registry):
+    """The private registry, emptied before the test."""
+    private_registry.wipe()
+    return private_registry
 
 
 @pytest.fixture

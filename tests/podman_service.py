@@ -48,8 +48,10 @@ class PodmanService(PrivateService):
     NAME = "Podman service"
     API_VERSION = "1.41"     # what Podman 4.x's compat API announces
 
-    def __init__(self, root: str | None = None, storage_driver: str | None = None) -> None:
+    def __init__(self, root: str | None = None, storage_driver: str | None = None,
+                 insecure_registries: tuple[str, ...] = ()) -> None:
         self.root = Path(root or tempfile.mkdtemp(prefix="ls-pm-"))
+        self.insecure_registries = insecure_registries   # host:port reached over plain HTTP (a test registry)
         self.socket = self.root / "podman.sock"
         self.url = f"unix://{self.socket}"
         self.conf = self.root / "containers.conf"
@@ -103,7 +105,8 @@ network_config_dir = "{r / 'net'}"
         (self.root / "storage.conf").write_text(
             f'[storage]\ndriver = "{self.storage_driver}"\n'
             f'graphroot = "{self.root / "storage"}"\nrunroot = "{self.root / "run"}"\n')
-        (self.root / "registries.conf").write_text("unqualified-search-registries = []\n")
+        (self.root / "registries.conf").write_text("unqualified-search-registries = []\n" + "".join(
+            f'\n[[registry]]\nlocation = "{r}"\ninsecure = true\n' for r in self.insecure_registries))
         cmd = ["podman", "--root", str(self.root / "storage"), "--runroot", str(self.root / "run"),
                "--storage-driver", self.storage_driver, "--cgroup-manager", "cgroupfs",
                "--events-backend", "file", "--tmpdir", str(self.root / "tmp"),

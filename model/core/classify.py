@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .snapshot import Container, Snapshot
+from .snapshot import STORE_CONTAINERD, Container, Snapshot
 
 TAGGED = "tagged"               # has at least one repo:tag
 INTERMEDIATE = "intermediate"   # no tag, no digest, has child images: hidden by `docker images`, shown by -a
@@ -76,8 +76,9 @@ class LayerUse:
 
 
 def counted_ids(snapshot: Snapshot) -> set[str]:
-    """Images the engine counts for SHARED SIZE: listed ones before Engine 23, all from 23 on."""
-    if snapshot.info.major_version >= 23:
+    """Images the engine counts for SHARED SIZE: listed ones before Engine 23 and on the containerd store,
+    all from 23 on (classic store)."""
+    if snapshot.info.major_version >= 23 and snapshot.info.image_store != STORE_CONTAINERD:
         return set(snapshot.by_id)
     return listed_ids(snapshot)
 
@@ -88,7 +89,7 @@ def layer_use(snapshot: Snapshot) -> dict[str, LayerUse]:
     listed = listed_ids(snapshot)
     holders: dict[str, list[str]] = {}
     for img in snapshot.images:
-        for chain_id in img.chain_ids:
+        for chain_id in img.all_chain_ids:      # every platform's layers (containerd store)
             holders.setdefault(chain_id, []).append(img.id)
     by_id = snapshot.by_id
     return {cid: LayerUse(tuple(ids), tuple(i for i in ids if by_id[i].repo_tags),

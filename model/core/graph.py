@@ -16,6 +16,10 @@ EDGE_LAYER, EDGE_TOP, EDGE_PARENT = "layer", "top", "parent"
 # ID of its top layer ("top" edge).  Parent-image links ("parent" edges) are
 # added only where the daemon keeps Parent (classic builder, docker commit):
 # sharing never comes from them, since pulled/loaded images have none.
+# A multi-platform image (containerd store) hangs off its host platform's top
+# layer; each other platform whose layers were read adds its own stack to the
+# trie, its layers marked with that platform (``platform``) and its top layer
+# naming the image it tops (``platform_of``: image ID, platform).
 def build_graph(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = None,
                 sizes: dict[str, int] | None = None) -> nx.DiGraph:
     """Build the layer forest with image attachments and parent-image links."""
@@ -36,6 +40,20 @@ def build_graph(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = N
         graph.add_node(img.id, kind=IMAGE, tags=list(img.repo_tags), size=img.size)
         if below is not None:
             graph.add_edge(below, img.id, kind=EDGE_TOP)
+        for platform, chains, diff_ids in img.platform_stacks:
+            below = None
+            for depth, (chain_id, diff_id) in enumerate(zip(chains, diff_ids)):
+                if chain_id not in graph:
+                    graph.add_node(chain_id, kind=LAYER, diff_id=diff_id, parent=below, depth=depth,
+                                   size=sizes.get(chain_id), created_by=made_by.get(chain_id, ""), images=[],
+                                   platform=platform)
+                    if below is not None:
+                        graph.add_edge(below, chain_id, kind=EDGE_LAYER)
+                if img.id not in graph.nodes[chain_id]["images"]:
+                    graph.nodes[chain_id]["images"].append(img.id)
+                below = chain_id
+            if below is not None:
+                graph.nodes[below].setdefault("platform_of", []).append((img.id, platform))
     for img in snapshot.images:
         if img.parent and img.parent in snapshot.by_id:
             graph.add_edge(img.parent, img.id, kind=EDGE_PARENT)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .classify import LayerUse, counted_ids, layer_use, listed_ids
 from .history import layer_sizes
-from .snapshot import Snapshot
+from .snapshot import STORE_CONTAINERD, STORE_PODMAN, Image, Snapshot
 
 
 @dataclass(frozen=True)
@@ -24,22 +24,39 @@ class Totals:
     """What the images would seem to take, against what is stored."""
 
     naive_bytes: int       # Σ SIZE of the images `docker images` lists
-    actual_bytes: int      # Σ DiffSize over distinct chain IDs (each layer once)
+    actual_bytes: int      # each layer once: Σ DiffSize over distinct chain IDs, or the engine's LayersSize
     exact: bool
+    counts_content: bool = False   # True on the containerd store: compressed blobs + unpacked layers
 
 
-# SHARED SIZE (moby daemon/images Images(..., withExtraAttrs)): count, over the
-# counted images (listed ones on Engine < 23, every image from 23), how many
-# hold each chain ID; an image's SHARED SIZE is the DiffSize sum of its chain
-# IDs counted more than once, UNIQUE SIZE = SIZE − SHARED SIZE.  An image
-# outside the counted set (an intermediate on 20.10) is given the figure it
-# would have if it were counted.
+# SHARED SIZE, classic store and Podman (moby daemon/images Images(..., withExtraAttrs)):
+# count, over the counted images (listed ones on Engine < 23, every image from 23),
+# how many hold each chain ID; an image's SHARED SIZE is the DiffSize sum of its
+# chain IDs counted more than once, UNIQUE SIZE = SIZE − SHARED SIZE.  An image
+# outside the counted set (an intermediate on 20.10) is given the figure it would
+# have if it were counted.
+#
+# Podman 4.3 (libimage's disk usage) does not count layers at all: an image with
+# child images shares its whole SIZE, one with a parent shares the parent's SIZE,
+# any other shares nothing (parents and children from Podman's own layer tree,
+# which its inspect reports as Parent).
+#
+# The containerd store (Engine 29) counts differently: SIZE is content (compressed
+# blobs) + unpacked snapshots of every platform, and SHARED SIZE adds, to the
+# snapshots shared by chain ID, every blob digest other listed images also hold.
+# Which blobs images share is not visible through the API, so that figure is the
+# engine's own (/system/df, read into Image.shared_size); an image the engine did
+# not size (an intermediate, or one whose sharing a what-if changed) gets the
+# shared snapshots only, marked not exact.  Never negative: UNIQUE is clamped at 0
+# and marked not exact if the figures ever disagree.
 def image_sizes(snapshot: Snapshot, use: dict[str, LayerUse] | None = None,
                 sizes: dict[str, int] | None = None) -> dict[str, ImageSizes]:
     """Image ID → ImageSizes equal to `docker system df -v`'s figures."""
     use = layer_use(snapshot) if use is None else use
     sizes = layer_sizes(snapshot) if sizes is None else sizes
     counted = counted_ids(snapshot)
+    containerd = snapshot.info.image_store == STORE_CONTAINERD
+    podman = snapshot.info.image_store == STORE_PODMAN
     out: dict[str, ImageSizes] = {}
     for img in snapshot.images:
         extra = 0 if img.id in counted else 1
@@ -50,18 +67,61 @@ def image_sizes(snapshot: Snapshot, use: dict[str, LayerUse] | None = None,
                 if chain_id not in sizes:
                     exact = False
                 shared += sizes.get(chain_id, 0)
-        out[img.id] = ImageSizes(img.size, shared, img.size - shared,
+        if containerd:
+            exact = exact and img.shared_size is not None
+            shared = img.shared_size if img.shared_size is not None else shared
+        elif podman:
+            parent = snapshot.by_id.get(img.parent)
+            exact = True
+            shared = img.size if img.id in snapshot.children else parent.size if parent else 0
+        size = image_size(img)
+        if shared > size:
+            shared, exact = size, False
+        out[img.id] = ImageSizes(size, shared, size - shared,
                                  len(snapshot.containers_by_image.get(img.id, ())), exact)
     return out
+
+
+def image_size(img: Image) -> int:
+    """SIZE as `docker images` and `docker system df -v` print it (disk usage on the containerd store)."""
+    return img.disk_usage if img.disk_usage is not None else img.size
 
 
 def totals(snapshot: Snapshot, sizes: dict[str, int] | None = None) -> Totals:
     """Naive sum of listed image sizes against the bytes actually stored."""
     sizes = layer_sizes(snapshot) if sizes is None else sizes
     listed = listed_ids(snapshot)
-    naive = sum(img.size for img in snapshot.images if img.id in listed)
+    naive = sum(image_size(img) for img in snapshot.images if img.id in listed)
     chains = {cid for img in snapshot.images for cid in img.chain_ids}
+    if snapshot.info.image_store == STORE_CONTAINERD:
+        if snapshot.layers_size is not None:
+            return Totals(naive, snapshot.layers_size, True, counts_content=True)
+        return Totals(naive, sum(sizes.get(c, 0) for c in chains), False, counts_content=True)
     return Totals(naive, sum(sizes.get(c, 0) for c in chains), all(c in sizes for c in chains))
+
+
+# What a derived state (an rmi/prune prediction, a what-if step) keeps of the
+# containerd store's engine figures: an image's SharedSize stays the engine's when
+# every chain ID it holds is held by as many counted images as before (nothing it
+# shared went away); otherwise it is dropped (recomputed from snapshots, not exact).
+# LayersSize goes whenever an image went away (freed blob sizes are not known).
+def carry_engine_sizes(before: Snapshot, after: Snapshot) -> Snapshot:
+    """``after`` with the engine's size figures kept only where ``before``'s still hold."""
+    if after.info.image_store != STORE_CONTAINERD or after is before:
+        return after
+    old, new = layer_use(before), layer_use(after)
+    images = []
+    for img in after.images:
+        keep = all(old[c].counted == new[c].counted for c in img.chain_ids if c in old)
+        images.append(img if keep or img.shared_size is None else _without_shared(img))
+    same_ids = set(before.by_id) == set(after.by_id)
+    return after.replace(images=tuple(images), layers_size=before.layers_size if same_ids else None)
+
+
+def _without_shared(img: Image) -> Image:
+    values = {k: getattr(img, k) for k in img.__dataclass_fields__}
+    values["shared_size"] = None
+    return Image(**values)
 
 
 def human(n: int | None, precision: int = 3) -> str:

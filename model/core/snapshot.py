@@ -10,7 +10,7 @@ from typing import Any
 
 from .chain import chain_ids, short_id
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2      # 2: manifests, descriptor and engine-reported sizes (containerd store); 1 still opens
 SNAPSHOT_KIND = "layerscope-snapshot"
 _CHAIN_ID = re.compile(r"sha256:[0-9a-f]{64}")
 
@@ -36,6 +36,35 @@ class HistoryRow:
     tags: tuple[str, ...] = ()
 
 
+# Manifest kinds, as Engine 29's ``/images/json?manifests=1`` names them.
+MANIFEST_IMAGE = "image"
+MANIFEST_ATTESTATION = "attestation"
+INDEX_MEDIA_TYPES = ("application/vnd.oci.image.index.v1+json",
+                     "application/vnd.docker.distribution.manifest.list.v2+json")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One manifest under an image (containerd store): a platform's image, or an attestation of one."""
+
+    id: str                         # manifest digest
+    media_type: str
+    size: int                       # the manifest blob's own size
+    kind: str                       # image | attestation | unknown
+    platform: str = ""              # "linux/amd64", "linux/arm64/v8"; "" for attestations
+    available: bool = True          # all its content is present locally
+    content_size: int = 0           # compressed blobs present (manifest, config, layers)
+    unpacked_size: int = 0          # snapshot disk usage of its layers (0 when not unpacked)
+    attestation_for: str = ""       # for an attestation: the digest of the manifest it describes
+    containers: tuple[str, ...] = ()
+    diff_ids: tuple[str, ...] = ()  # its RootFS.Layers, read for each platform of a multi-platform image
+
+    @cached_property
+    def chain_ids(self) -> tuple[str, ...]:
+        """Chain IDs of this platform's layers, bottom first (empty when not read)."""
+        return chain_ids(self.diff_ids)
+
+
 @dataclass(frozen=True)
 class Image:
     """One local image as the daemon reports it (inspect + history + list)."""
@@ -53,6 +82,47 @@ class Image:
     cmd: tuple[str, ...] | None = None
     entrypoint: tuple[str, ...] | None = None
     labels: tuple[tuple[str, str], ...] = ()
+    # containerd image store (Engine 29, API >= 1.47): what the engine itself reports
+    manifests: tuple[Manifest, ...] = ()    # platform and attestation manifests, as listed
+    media_type: str = ""                    # the image's own descriptor: an index or a manifest
+    target_size: int = 0                    # that descriptor's size
+    disk_usage: int | None = None           # list Size: content + unpacked snapshots, every platform
+    shared_size: int | None = None          # /system/df SharedSize (None: the engine did not list it)
+
+    @property
+    def is_index(self) -> bool:
+        """True when the image is an image index (multi-platform, or BuildKit's image + attestation)."""
+        return self.media_type in INDEX_MEDIA_TYPES
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """The platforms of its image manifests (attestations left out), in the engine's order."""
+        return tuple(m.platform for m in self.manifests if m.kind == MANIFEST_IMAGE and m.platform)
+
+    @cached_property
+    def platform_stacks(self) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+        """(platform, chain IDs, diff IDs) of each platform other than the one inspect describes
+        whose layers were read (a multi-platform image), bottom first."""
+        return tuple((m.platform, m.chain_ids, m.diff_ids) for m in self.manifests
+                     if m.kind == MANIFEST_IMAGE and m.diff_ids and m.diff_ids != self.diff_ids)
+
+    @cached_property
+    def all_chain_ids(self) -> tuple[str, ...]:
+        """Every chain ID the image holds, on every platform read (its own stack first)."""
+        out = list(self.chain_ids)
+        for _, chains, _ in self.platform_stacks:
+            out.extend(c for c in chains if c not in out)
+        return tuple(out)
+
+    @property
+    def content_size(self) -> int | None:
+        """Compressed content of every manifest (CONTENT SIZE of ``docker image ls --tree``); None when unknown."""
+        return sum(m.content_size for m in self.manifests) if self.manifests else None
+
+    @property
+    def unpacked_size(self) -> int | None:
+        """Unpacked snapshots of every platform (what history sizes add up to); None when unknown."""
+        return sum(m.unpacked_size for m in self.manifests) if self.manifests else None
 
     @cached_property
     def chain_ids(self) -> tuple[str, ...]:
@@ -130,6 +200,7 @@ class Snapshot:
     taken_at: str = ""
     source: str = "daemon"          # daemon | file | demo | what-if
     warnings: tuple[str, ...] = ()  # things the reader saw but could not use
+    layers_size: int | None = None  # /system/df LayersSize where the engine's own total is needed (containerd)
 
     @cached_property
     def by_id(self) -> dict[str, Image]:
@@ -175,6 +246,7 @@ class Snapshot:
             "info": asdict(self.info),
             "images": [_image_to_json(img) for img in self.images],
             "containers": [_container_to_json(c) for c in self.containers],
+            **({} if self.layers_size is None else {"layers_size": self.layers_size}),
         }
 
     def save(self, path: str | Path) -> None:
@@ -201,7 +273,8 @@ class Snapshot:
             containers = tuple(_container_from_json(c) for c in data.get("containers", []))
             return cls(info=info, images=images, containers=containers,
                        taken_at=str(data.get("taken_at", "")), source=str(data.get("source", "file")),
-                       warnings=tuple(str(w) for w in data.get("warnings", [])))
+                       warnings=tuple(str(w) for w in data.get("warnings", [])),
+                       layers_size=_size_or_none(data.get("layers_size"), "layers_size"))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise SnapshotError(f"malformed snapshot: {type(exc).__name__}: {exc}") from None
 
@@ -222,10 +295,45 @@ class Snapshot:
         return snap.replace(source="file") if snap.source == "daemon" else snap
 
 
+# Fields a schema-1 file does not have; written only when set, so classic-store files stay as they were.
+_CONTAINERD_FIELDS = {"manifests": (), "media_type": "", "target_size": 0, "disk_usage": None, "shared_size": None}
+
+
 def _image_to_json(img: Image) -> dict[str, Any]:
     d = asdict(img)
     d["labels"] = dict(img.labels)
+    for key, default in _CONTAINERD_FIELDS.items():
+        if getattr(img, key) == default:
+            del d[key]
     return d
+
+
+def _size_or_none(value: Any, what: str) -> int | None:
+    """A byte count from a file: None, or an int in 0 … 2**63-1 (an engine's int64)."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+        raise ValueError(f"{what} must be a byte count")
+    return value
+
+
+def _manifest_from_json(m: dict[str, Any]) -> Manifest:
+    for key in ("id", "media_type", "kind"):
+        if not isinstance(m[key], str):
+            raise TypeError(f"manifest {key} must be a string")
+    return Manifest(id=m["id"], media_type=m["media_type"], size=_size_or_none(m["size"], "manifest size") or 0,
+                    kind=m["kind"], platform=str(m.get("platform", "")), available=bool(m.get("available", True)),
+                    content_size=_size_or_none(m.get("content_size", 0), "manifest content_size") or 0,
+                    unpacked_size=_size_or_none(m.get("unpacked_size", 0), "manifest unpacked_size") or 0,
+                    attestation_for=str(m.get("attestation_for", "")),
+                    containers=tuple(str(c) for c in m.get("containers") or ()),
+                    diff_ids=_diff_ids(m.get("diff_ids") or []))
+
+
+def _diff_ids(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and _CHAIN_ID.fullmatch(v) for v in values):
+        raise TypeError("diff_ids must be a list of sha256 digests")
+    return tuple(values)
 
 
 def _container_to_json(c: Container) -> dict[str, Any]:
@@ -267,4 +375,8 @@ def _image_from_json(d: dict[str, Any]) -> Image:
         author=d.get("author", ""), comment=d.get("comment", ""),
         cmd=_tuple_or_none(d.get("cmd")), entrypoint=_tuple_or_none(d.get("entrypoint")),
         labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
+        manifests=tuple(_manifest_from_json(m) for m in d.get("manifests") or ()),
+        media_type=str(d.get("media_type", "")), target_size=_size_or_none(d.get("target_size", 0), "target_size") or 0,
+        disk_usage=_size_or_none(d.get("disk_usage"), "disk_usage"),
+        shared_size=_size_or_none(d.get("shared_size"), "shared_size"),
     )

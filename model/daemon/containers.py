@@ -11,7 +11,7 @@ Get = Callable[[str], tuple[int, Any]]      # GET path → (status, parsed JSON)
 def containers_from_api(listed: list[dict[str, Any]], images: Iterable[Image], info: DaemonInfo, get: Get,
                         previous: Snapshot | None = None) -> tuple[Container, ...]:
     """The containers of ``/containers/json?all=1``; orphans (image force-removed) get their ``layer_chain``."""
-    out = [Container(id=c["Id"], names=tuple(c.get("Names") or ()), image=str(c.get("Image", "")),
+    out = [Container(id=c["Id"], names=tuple(c.get("Names") or ()), image=created_from(c, get),
                      image_id=str(c.get("ImageID", "")), state=str(c.get("State", ""))) for c in listed]
     images = tuple(images)
     ids = {img.id for img in images}
@@ -23,6 +23,22 @@ def containers_from_api(listed: list[dict[str, Any]], images: Iterable[Image], i
     chains = {c.id: known.get((c.id, c.image_id)) or resolver.chain_of(c.id) for c in orphans}
     return tuple(Container(c.id, c.names, c.image, c.image_id, c.state, chains[c.id]) if c.id in chains else c
                  for c in out)
+
+
+def created_from(listed: dict[str, Any], get: Get) -> str:
+    """The reference a container was created with (``Config.Image``).
+
+    The container list shows the image ID instead once that name has moved to another image (or
+    was removed); only then is the container inspected, to read the name it was really created with
+    (the containerd store's prune keeps that name for it)."""
+    image, image_id = str(listed.get("Image", "")), str(listed.get("ImageID", ""))
+    bare = image.removeprefix("sha256:")
+    if not bare or not image_id.removeprefix("sha256:").startswith(bare):
+        return image
+    status, inspect = get(f"/containers/{listed['Id']}/json")
+    if status != 200 or not isinstance(inspect, dict):
+        return image
+    return str((inspect.get("Config") or {}).get("Image") or image)
 
 
 def previous_chains(snapshot: Snapshot | None) -> dict[tuple[str, str], tuple[str, ...]]:

@@ -14,7 +14,8 @@ import docker
 from ..core.chain import short_id
 from .containers import containers_from_api
 from ..core.snapshot import STORE_GRAPHDRIVER, Container, Image, Snapshot
-from .source import clean_refs, image_from_api, list_images, sdk_get
+from .source import (EngineSizes, clean_refs, image_from_api, list_images, listed_fields, podman_normalize,
+                     read_image, sdk_get)
 
 Event = dict[str, Any]
 ClientFactory = Callable[[], docker.DockerClient]
@@ -57,11 +58,12 @@ def _containers(client: docker.DockerClient, images: tuple[Image, ...], previous
     return containers_from_api(client.api.containers(all=True), images, previous.info, sdk_get(client), previous)
 
 
-def _with_refs(img: Any, tags: tuple[str, ...], digests: tuple[str, ...]) -> Any:
-    if (img.repo_tags, img.repo_digests) == (tags, digests):
+def _with_listed(img: Any, listed: dict[str, Any]) -> Any:
+    """The image with what its list entry says now (refs; on the containerd store manifests and sizes)."""
+    if all(getattr(img, k) == v for k, v in listed.items()):
         return img
     values = {k: getattr(img, k) for k in img.__dataclass_fields__}
-    values.update(repo_tags=tags, repo_digests=digests)
+    values.update(listed)
     return type(img)(**values)
 
 
@@ -75,7 +77,9 @@ def _with_refs(img: Any, tags: tuple[str, ...], digests: tuple[str, ...]) -> Any
 # result equals a full read apart from taken_at.
 def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snapshot:
     """Re-list images and containers and read only new images: equal to a full read except taken_at."""
-    listed = list_images(client)
+    get = sdk_get(client)
+    listed = list_images(client, get)
+    sizes = EngineSizes.read(get, snapshot.info)
     old = snapshot.by_id
     listed_ids = {s["Id"] for s in listed}
     vanished = set(old) - listed_ids
@@ -94,19 +98,19 @@ def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snap
     for summary in listed:
         image_id = summary["Id"]
         if image_id in old and image_id not in stale:
-            images.append(_with_refs(old[image_id], clean_refs(summary.get("RepoTags")),
-                                     clean_refs(summary.get("RepoDigests"))))
+            known = {m.id: m.diff_ids for m in old[image_id].manifests}
+            images.append(_with_listed(old[image_id], listed_fields(summary, sizes, known)))
             continue
-        try:
-            inspect = client.api.inspect_image(image_id)
-            history = client.api.history(image_id)
-        except docker.errors.NotFound:
+        got = read_image(get, image_id, summary, client.api._version)
+        if got is None:
             warnings.append(f"image {short_id(image_id)} was removed while loading")
             continue
-        images.append(image_from_api(summary, inspect, history))
+        if snapshot.info.engine == "podman":
+            got = podman_normalize(*got)
+        images.append(image_from_api(summary, *got, sizes))
     images = tuple(images)
     return Snapshot(info=snapshot.info, images=images, containers=_containers(client, images, snapshot),
-                    taken_at=_now(), source="daemon", warnings=tuple(warnings))
+                    taken_at=_now(), source="daemon", warnings=tuple(warnings), layers_size=sizes.layers_size)
 
 
 # Applying one event.  Classic-store tag/untag/delete events name the image
@@ -141,10 +145,10 @@ def _patch_image(snapshot: Snapshot, client: docker.DockerClient, image_id: str)
     else:
         tags, digests = clean_refs(inspect.get("RepoTags")), clean_refs(inspect.get("RepoDigests"))
         mine = set(tags) | set(digests)
-        images = tuple(_with_refs(i, tags, digests) if i.id == image_id else
-                       _with_refs(i, tuple(t for t in i.repo_tags if t not in mine),
-                                  tuple(d for d in i.repo_digests if d not in mine)) if mine.intersection(
-                           i.repo_tags + i.repo_digests) else i
+        images = tuple(_with_listed(i, dict(repo_tags=tags, repo_digests=digests)) if i.id == image_id else
+                       _with_listed(i, dict(repo_tags=tuple(t for t in i.repo_tags if t not in mine),
+                                            repo_digests=tuple(d for d in i.repo_digests if d not in mine)))
+                       if mine.intersection(i.repo_tags + i.repo_digests) else i
                        for i in snapshot.images)
     containers = _containers(client, images, snapshot)
     return snapshot.replace(images=images, containers=containers, taken_at=_now(), source="daemon", warnings=())

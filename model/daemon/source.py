@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import threading
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -17,10 +18,15 @@ from docker.utils import kwargs_from_env
 from ..core.chain import short_id
 from .containers import containers_from_api
 from .imagecache import ImageCache
-from ..core.snapshot import STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image, Snapshot
+from ..core.snapshot import (STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image,
+                             Manifest, Snapshot)
 
 Progress = Callable[[int, int], None]   # (images read, images listed)
+Get = Callable[[str], tuple[int, Any]]  # GET path → (status, parsed JSON)
 FETCH_THREADS = 4
+NEWEST_API = (1, 55)         # the newest Engine API this reader knows (Engine 29); older servers speak their own
+MANIFESTS_API = (1, 47)      # /images/json?manifests=1 from here on
+PLATFORM_INSPECT_API = (1, 49)   # /images/{id}/json?platform= from here on
 
 
 class DaemonError(Exception):
@@ -84,10 +90,22 @@ def connect(host: str | None = None, timeout: int = 120) -> docker.DockerClient:
         client = docker.DockerClient(base_url=base_url, tls=tls or False, timeout=timeout,
                                      version=docker.constants.DEFAULT_DOCKER_API_VERSION)
         client.api.trust_env = False
-        client.api._version = client.api.version(api_version=False)["ApiVersion"]
+        client.api._version = negotiate(str(client.api.version(api_version=False)["ApiVersion"]))
         return client
     except Exception as exc:  # the SDK raises DockerException, requests errors or OSError
         raise DaemonError(describe_error(exc, base_url or "unix:///var/run/docker.sock")) from None
+
+
+def api_tuple(version: str) -> tuple[int, int]:
+    """"1.47" → (1, 47); anything unreadable → (0, 0)."""
+    major, _, minor = version.partition(".")
+    return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else (0, 0)
+
+
+def negotiate(server_version: str) -> str:
+    """The API version to speak: the server's own, capped at the newest this reader knows (as the docker CLI does)."""
+    server = api_tuple(server_version)
+    return server_version if server != (0, 0) and server <= NEWEST_API else "%d.%d" % NEWEST_API
 
 
 def host_url(client: docker.DockerClient) -> str:
@@ -116,11 +134,41 @@ def read_info(client: docker.DockerClient) -> DaemonInfo:
                       os=str(info.get("OperatingSystem", "")))
 
 
-def list_images(client: docker.DockerClient) -> list[dict[str, Any]]:
-    """`/images/json?all=1` in a canonical order: newest first like `docker images`, ties by ID.
+def list_images(client: docker.DockerClient, get: Get | None = None) -> list[dict[str, Any]]:
+    """`/images/json?all=1` (with ``manifests=1`` from API 1.47) newest first like `docker images`, ties by ID.
 
     (The daemon orders images created in the same second at random.)"""
-    return sorted(client.api.images(all=True), key=lambda s: (-int(s.get("Created") or 0), s["Id"]))
+    if api_tuple(client.api._version) >= MANIFESTS_API:
+        status, listed = (get or sdk_get(client))("/images/json?all=1&manifests=1")
+        if status != 200 or not isinstance(listed, list):
+            raise DaemonError(f"the daemon answered {status} listing images")
+    else:
+        listed = client.api.images(all=True)
+    return sorted(listed, key=lambda s: (-int(s.get("Created") or 0), s["Id"]))
+
+
+class EngineSizes:
+    """The containerd store's own size figures (``/system/df``): per-image SharedSize and LayersSize.
+
+    That store counts compressed blobs and unpacked snapshots together, and which blobs images
+    share is not visible through the API: its SHARED SIZE cannot be recomputed, so it is read."""
+
+    def __init__(self, shared: dict[str, int] | None = None, layers_size: int | None = None) -> None:
+        self.shared = shared or {}
+        self.layers_size = layers_size
+
+    @classmethod
+    def read(cls, get: Get, info: DaemonInfo) -> "EngineSizes":
+        """Read /system/df on the containerd store; nothing elsewhere (those sizes are recomputed exactly)."""
+        if info.image_store != STORE_CONTAINERD:
+            return cls()
+        status, df = get("/system/df?type=image")
+        if status != 200 or not isinstance(df, dict):
+            raise DaemonError(f"the daemon answered {status} to /system/df")
+        shared = {str(i.get("Id")): int(i["SharedSize"]) for i in df.get("Images") or ()
+                  if isinstance(i.get("SharedSize"), int) and i["SharedSize"] >= 0}
+        layers = df.get("LayersSize")
+        return cls(shared, layers if isinstance(layers, int) and layers >= 0 else None)
 
 
 def clean_refs(refs: list[str] | None) -> tuple[str, ...]:
@@ -128,14 +176,73 @@ def clean_refs(refs: list[str] | None) -> tuple[str, ...]:
     return tuple(r for r in refs or () if r not in ("<none>:<none>", "<none>@<none>"))
 
 
-def image_from_api(summary: dict[str, Any], inspect: dict[str, Any], history: list[dict[str, Any]]) -> Image:
+def _platform(p: Any) -> str:
+    """An OCI platform object as ``os/arch[/variant]``."""
+    if not isinstance(p, dict) or not p.get("os") or p.get("os") == "unknown":
+        return ""
+    return "/".join(str(x) for x in (p.get("os"), p.get("architecture"), p.get("variant")) if x)
+
+
+def manifests_from_api(summary: dict[str, Any], platform_layers: dict[str, tuple[str, ...]] | None = None
+                       ) -> tuple[Manifest, ...]:
+    """The ``Manifests`` of a ``manifests=1`` list entry (API 1.47+), in the engine's order, with each
+    platform's layers where they were read (``platform_layers``: manifest ID → diff IDs)."""
+    out = []
+    for m in summary.get("Manifests") or ():
+        desc = m.get("Descriptor") or {}
+        data = m.get("ImageData") or {}
+        size = m.get("Size") or {}
+        out.append(Manifest(
+            id=str(m.get("ID") or desc.get("digest") or ""), media_type=str(desc.get("mediaType") or ""),
+            size=int(desc.get("size") or 0), kind=str(m.get("Kind") or "unknown"),
+            platform=_platform(data.get("Platform")), available=bool(m.get("Available")),
+            content_size=int(size.get("Content") or 0), unpacked_size=int((data.get("Size") or {}).get("Unpacked") or 0),
+            attestation_for=str((m.get("AttestationData") or {}).get("For") or ""),
+            containers=tuple(str(c) for c in data.get("Containers") or ()),
+            diff_ids=tuple((platform_layers or {}).get(str(m.get("ID")), ()))))
+    return tuple(out)
+
+
+PLATFORM_LAYERS = "LayerscopePlatformLayers"   # the key under which they are kept with the cached inspect
+
+
+# A multi-platform image: inspect describes one platform (the host's).  For each
+# other image manifest whose content is present, ``inspect?platform=`` (API 1.49+)
+# gives that platform's RootFS, so its stack can be drawn where its layers are.
+def read_platform_layers(get: Get, image_id: str, summary: dict[str, Any]) -> dict[str, list[str]]:
+    """Manifest ID → diff IDs for each available platform of a multi-platform image ({} otherwise)."""
+    wanted = [m for m in summary.get("Manifests") or ()
+              if m.get("Kind") == "image" and m.get("Available") and (m.get("ImageData") or {}).get("Platform")]
+    if len(wanted) < 2:
+        return {}
+    out = {}
+    for m in wanted:
+        platform = json.dumps(m["ImageData"]["Platform"], separators=(",", ":"))
+        status, inspect = get(f"/images/{image_id}/json?platform={urllib.parse.quote(platform)}")
+        if status == 200 and isinstance(inspect, dict):
+            out[str(m.get("ID"))] = list((inspect.get("RootFS") or {}).get("Layers") or ())
+    return out
+
+
+def listed_fields(summary: dict[str, Any], sizes: EngineSizes,
+                  platform_layers: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """What an Image takes from its list entry (refs, manifests, the engine's sizes): it changes as tags move."""
+    manifests = manifests_from_api(summary, platform_layers)
+    desc = summary.get("Descriptor") or {}
+    return dict(repo_tags=clean_refs(summary.get("RepoTags")), repo_digests=clean_refs(summary.get("RepoDigests")),
+                manifests=manifests, media_type=str(desc.get("mediaType") or ""),
+                target_size=int(desc.get("size") or 0),
+                disk_usage=int(summary.get("Size") or 0) if manifests else None,
+                shared_size=sizes.shared.get(summary["Id"]))
+
+
+def image_from_api(summary: dict[str, Any], inspect: dict[str, Any], history: list[dict[str, Any]],
+                   sizes: EngineSizes | None = None) -> Image:
     """An Image from the raw list entry, inspect answer and history rows of the Engine API."""
     config = inspect.get("Config") or {}
     labels = config.get("Labels") or {}
-    return Image(
+    return Image(**listed_fields(summary, sizes or EngineSizes(), inspect.get(PLATFORM_LAYERS)),
         id=inspect["Id"],
-        repo_tags=clean_refs(summary.get("RepoTags")),
-        repo_digests=clean_refs(summary.get("RepoDigests")),
         parent=inspect.get("Parent") or "",
         created=str(inspect.get("Created", "")),
         size=int(inspect.get("Size", 0)),
@@ -216,19 +323,42 @@ def sdk_get(client: docker.DockerClient) -> Callable[[str], tuple[int, Any]]:
     return get
 
 
+def read_image(get: Get, image_id: str, summary: dict[str, Any], api_version: str) -> tuple[dict, list] | None:
+    """Inspect and history of one listed image (with each platform's layers where it has several);
+    None when it was removed since the listing."""
+    status, inspect = get(f"/images/{image_id}/json")
+    if status == 200:
+        status, history = get(f"/images/{image_id}/history")
+    if status == 404:
+        return None
+    if status != 200:
+        raise DaemonError(f"the daemon answered {status} reading image {short_id(image_id)}")
+    if api_tuple(api_version) >= PLATFORM_INSPECT_API:
+        layers = read_platform_layers(get, image_id, summary)
+        inspect = dict(inspect, **{PLATFORM_LAYERS: layers}) if layers else inspect
+    return inspect, history
+
+
 def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
                   cache: ImageCache | None = None, cancel: threading.Event | None = None) -> Snapshot:
     """Read every image (intermediates too), its inspect data and history, all containers and daemon info."""
     where = host_url(client)
+    adapter = getattr(client.api, "_custom_adapter", None)
+    socket_path = getattr(adapter, "socket_path", None)
+    fetch = _UnixFetcher(socket_path, client.api._version, 60).get if socket_path else sdk_get(client)
     try:
         info = read_info(client)
-        listed = list_images(client)
+        listed = list_images(client, fetch)
+        sizes = EngineSizes.read(fetch, info)
         containers = client.api.containers(all=True)
+    except DaemonError:
+        raise
     except Exception as exc:
         raise DaemonError(describe_error(exc, where)) from None
     if cache is None:
         cache = ImageCache.for_daemon(info.daemon_id)
     total = len(listed)
+    summaries = {s["Id"]: s for s in listed}
     details: dict[str, tuple[dict, list]] = {}
     missing = []
     for summary in listed:
@@ -240,26 +370,18 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
     if progress:
         progress(len(details), total)
 
-    adapter = getattr(client.api, "_custom_adapter", None)
-    socket_path = getattr(adapter, "socket_path", None)
-    fetch = _UnixFetcher(socket_path, client.api._version, 60).get if socket_path else sdk_get(client)
     warnings: list[str] = []
     lock = threading.Lock()
 
     def read_one(image_id: str) -> None:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        status, inspect = fetch(f"/images/{image_id}/json")
-        if status == 200:
-            status, history = fetch(f"/images/{image_id}/history")
-        if status == 404:   # removed between list and inspect: leave it out, say so
-            with lock:
-                warnings.append(f"image {short_id(image_id)} was removed while loading")
-            return
-        if status != 200:
-            raise DaemonError(f"the daemon answered {status} reading image {short_id(image_id)}")
+        got = read_image(fetch, image_id, summaries[image_id], client.api._version)
         with lock:
-            details[image_id] = (inspect, history)
+            if got is None:     # removed between list and inspect: leave it out, say so
+                warnings.append(f"image {short_id(image_id)} was removed while loading")
+                return
+            details[image_id] = got
             if progress:
                 progress(len(details), total)
 
@@ -281,7 +403,7 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
         if got is not None:
             if info.engine == "podman":
                 got = podman_normalize(*got)
-            images.append(image_from_api(summary, *got))
+            images.append(image_from_api(summary, *got, sizes))
     cache.update({i: details[i] for i in missing if i in details}, keep={s["Id"] for s in listed})
     try:
         ctrs = containers_from_api(containers, images, info, fetch)
@@ -289,4 +411,4 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
         raise DaemonError(describe_error(exc, where)) from None
     taken = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     return Snapshot(info=info, images=tuple(images), containers=ctrs, taken_at=taken,
-                    source="daemon", warnings=tuple(warnings))
+                    source="daemon", warnings=tuple(warnings), layers_size=sizes.layers_size)

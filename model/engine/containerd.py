@@ -1,23 +1,75 @@
 """The containerd image store (Engine 25+): ``docker rmi`` and ``docker image prune``.
 
-Taken from the engine source (``daemon/containerd/image_delete.go``, ``image_prune.go``), NOT
-tested here (no such daemon on this machine).  Engine 24's experimental store is refused.
+Ported from the engine's source (``daemon/containerd/image_delete.go``, ``image_prune.go``,
+``image.go`` resolveAllReferences, ``soft_delete.go``, ``image_list.go``) and checked against a
+real Docker Engine 29.7 by tests/engine/test_differential.py (random states of imports,
+classic and BuildKit builds, commits, save/load, multi-platform OCI indexes, tags and
+containers) and tests/engine/test_containerd.py (one test per surprising behaviour).
+Engine 24's experimental store is refused.
+
+The store keeps image *records*: a name (``docker.io/library/a:1``, or ``moby-dangling@<digest>``
+for an image without one) pointing at a target, the image's index or manifest digest (its ID).
+A snapshot lists, per target, the familiar names as RepoTags; a target without any is one
+``moby-dangling@`` record.  RepoDigests are not records: the engine makes one,
+``<repo of the last name>@<ID>``, from the names it lists.  Parents are the classic builder's
+``org.mobyproject.image.parent`` label (Image.parent).
+
+Not predictable from a snapshot, and said so (``Unpredictable``), never guessed:
+
+* prune's ``until``: it compares each record's containerd creation time (when that name was
+  made), which no list or inspect field carries; only a cut-off well after the snapshot was read
+  is decided (every record passes);
+* prune's ``label`` / ``label!`` on an index with several platforms, where the labels of a
+  platform other than the host's decide (a snapshot reads one config per image);
+* several invalid prune filters or conflicting ``dangling`` values (the engine names one of them
+  in map order), a label filter longer than containerd's 4096-byte limit, an ``until`` value the
+  engine cannot parse (its message), an rmi argument whose first path component has capitals
+  (Engine 29's reference parser takes it for a registry host);
+* prune of an image the snapshot read without its manifest list (before API 1.47): which
+  manifest blobs go (its ``Deleted`` lines) is then unknown;
+* SpaceReclaimed, where the freed bytes are not fixed by the figures the engine reports — the
+  sizes of the index and manifest blobs, each manifest's content size, the history's snapshot
+  sizes and /system/df's SHARED SIZE.  Configs and compressed layers have no size of their own
+  in any API, so when some of an image's layers (or BuildKit's attestation config) stay with a
+  surviving image while its other blobs go, their sum is known only where the equations between
+  those figures fix it.  Also: a platform other than the host's that is unpacked (its snapshots
+  are not listed), a manifest not all present, a container whose image is gone (its snapshots
+  hold layers a snapshot does not name), a blob an image's walk visits a different number of times
+  than another's.  ImagesDeleted and the state after are still predicted then.
+
+Assumed, as the engine's own figures bear out for images made by import, load, commit and both
+builders: a compressed layer blob is the same wherever its diff ID appears (images built on one
+another reference their parent's blobs); a config belongs to one manifest; the layers of
+platforms other than the host's belong to their manifest alone; BuildKit's attestation manifests
+share one config blob.  Not visible to a snapshot at all: BuildKit's build cache, which holds
+layer blobs no image lists (SpaceReclaimed then comes out smaller), a second ``moby-dangling@``
+record beside an image's names (left by ``docker load`` over the same name), and containers
+that mount an image as a volume.  Prune keeps the name a container was created with: that is
+Container.image (``Config.Image``), which must not be the container list's ``Image`` where the
+engine has replaced a moved name by the image ID.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections import Counter
+from fractions import Fraction
+from typing import Iterable
 
-from ..core.reference import InvalidReference, Reference, is_image_id_prefix, parse_any, parse_normalized_named
 from ..core.chain import short_id
-from ..core.snapshot import Snapshot
-from .filters import Keep
-from .outcome import ACTIVE_REF, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable, not_found, replace_image
+from ..core.history import layer_sizes
+from ..core.reference import (InvalidReference, Reference, is_image_id_prefix, parse_any,
+                              parse_normalized_named)
+from ..core.snapshot import MANIFEST_ATTESTATION, MANIFEST_IMAGE, Image, Manifest, Snapshot
+from .filters import CLOCK_MARGIN_NS, PRUNE_FILTERS, BadTime, until_ns
+from .outcome import ACTIVE_REF, RUNNING, SOFT, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable, \
+    replace_image
 from .store import Store
 
 DANGLING_PREFIX = "moby-dangling@"
-PARENT_LABEL = "org.mobyproject.image.parent"
-_TRUNCATED_ID = re.compile(r"(sha256:)?([a-f0-9]{4,64})")
+LABEL_MAX_BYTES = 4096                                  # containerd labels.Validate: key + value
+_TRUNCATED_ID = re.compile(r"(?:sha256:)?([a-f0-9]{4,64})")
+_UPPERCASE = "invalid reference format: repository name must be lowercase"
 
 
 class ContainerdStore(Store):
@@ -25,18 +77,11 @@ class ContainerdStore(Store):
 
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
-        self.records: dict[str, str] = {}          # full name → target (image ID)
         self.images = dict(snap.by_id)
+        self.records: dict[str, str] = {}          # containerd image name → target (image ID)
         for img in snap.images:
-            tags = [parse_normalized_named(t).tag_name_only() for t in img.repo_tags]
-            repos = {t.name for t in tags}
-            names = [str(t) for t in tags]
-            for d in img.repo_digests:
-                ref = parse_normalized_named(d)
-                if ref.name not in repos:
-                    names.append(str(ref))
-            for n in names or [DANGLING_PREFIX + img.id]:
-                self.records[n] = img.id
+            for name in record_names(img):
+                self.records[name] = img.id
 
     # -- the store protocol (model.engine.simulate) ---------------------------
     @staticmethod
@@ -48,195 +93,666 @@ class ContainerdStore(Store):
 
     def delete(self, arg: str, force: bool, prune_parents: bool) -> list[Item]:
         """One ``DELETE /images/{arg}``: the response list, or DaemonRefusal (changes made stay made)."""
-        return _ctrd_delete(self, arg, force, prune_parents)
+        return _delete(self, arg, force, prune_parents)
 
-    @staticmethod
-    def prune_images(snapshot: Snapshot, dangling: bool, keep: Keep, sizes: dict[str, int] | None
-                     ) -> tuple[PruneResult, Snapshot]:
-        """ImagesPrune of the containerd store (sizes unused: SpaceReclaimed is not in a snapshot)."""
-        return _ctrd_prune(snapshot, dangling, keep)
+    @classmethod
+    def prune(cls, snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
+              sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
+        """``POST /images/prune`` on this store: its own filter checks, then the prune."""
+        dangling, select = _prune_filters(snapshot, filters, all_, now_ns)
+        return _prune(snapshot, dangling, select, sizes)
 
     def all_of(self, target: str) -> list[str]:
-        """The names of every record on ``target``, sorted."""
+        """The names of every record on ``target``, in the store's (byte) order."""
         return sorted(n for n, t in self.records.items() if t == target)
 
     def to_snapshot(self) -> Snapshot:
-        """The state after the steps, as a snapshot (source "what-if")."""
+        """The state after the steps, listed as the engine lists it (source "what-if")."""
         images = []
         for img in self.snap.images:
             names = self.all_of(img.id)
-            if not names:
-                continue
-            refs = [parse_normalized_named(n) for n in names if not n.startswith(DANGLING_PREFIX)]
-            tags = tuple(r.familiar() for r in refs if r.tag)
-            digests = tuple(r.familiar() for r in refs if r.digest)
-            images.append(replace_image(img, repo_tags=tags, repo_digests=digests))
+            if names:
+                tags, digests = listed_refs(img, names)
+                images.append(replace_image(img, repo_tags=tags, repo_digests=digests))
         return self.snap.replace(images=tuple(images), source="what-if")
 
 
-def _ctrd_conflict_check(s: ContainerdStore, target: str, all_names: list[str], c: int) -> None:
-    users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
-    running = [ctr for ctr in users if ctr.running]
-    if running:
-        msgs = [f"conflict: unable to delete {short_id(target)} (cannot be forced) - image is being used by "
-                f"running container {short_id(ctr.id)}" for ctr in running]
-        raise DaemonRefusal(409, msgs[0], msgs)
-    stopped = [ctr for ctr in users if not ctr.running]
-    if c & STOPPED and stopped:
-        msgs = [f"conflict: unable to delete {short_id(target)} (must be forced) - image is being used by "
-                f"stopped container {short_id(ctr.id)}" for ctr in stopped]
-        raise DaemonRefusal(409, msgs[0], msgs)
-    if c & ACTIVE_REF and len(all_names) > 1:
-        raise DaemonRefusal(409, f"conflict: unable to delete {short_id(target)} (must be forced) - image is "
-                                 "referenced in multiple repositories")
+def record_names(img: Image) -> list[str]:
+    """The records an image stands for: one per name it lists, else its ``moby-dangling@`` record."""
+    names = []
+    for t in img.repo_tags:
+        try:
+            names.append(str(parse_normalized_named(t)))
+        except InvalidReference:
+            names.append(t)                        # the engine lists a name it cannot parse as it is
+    return names or [DANGLING_PREFIX + img.id]
 
 
-# ImageDelete, containerd store (daemon/containerd/image_delete.go):
-#   resolve arg → the record named exactly arg (or none for an ID) and all records of its target;
-#   a name on a target with other names → untag only; by ID → every name goes, Deleted(target)
-#   once; no chain-ID lines (content goes through containerd GC); parents (label) follow
-#   while dangling.  Containers: running → hard, stopped → soft, in-use by name → soft delete.
-def _ctrd_delete(s: ContainerdStore, arg: str, force: bool, prune_parents: bool) -> list[Item]:
+# image_list.go: RepoTags = the familiar form of every name on the target (store order);
+# RepoDigests = one reference, the repository of the record the list kept for the target
+# (the last name in store order) with the target's digest — or the bare digest when no
+# platform of the image matches the host (then the engine lists it as it was).
+def listed_refs(img: Image, names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(RepoTags, RepoDigests) the engine lists for ``img`` with these record names."""
+    named = [n for n in names if not _is_dangling(n, img.id)]
+    tags = [_listed_name(n) for n in named]
+    if img.repo_digests == (img.id,):
+        return tuple(tags), img.repo_digests
+    digests: tuple[str, ...] = ()
+    if named:
+        try:
+            last = parse_normalized_named(named[-1])
+            digests = (Reference(last.domain, last.path, "", img.id).familiar(),)
+        except InvalidReference:
+            pass
+    return tuple(tags), digests
+
+
+def _is_dangling(name: str, target: str) -> bool:
+    return name == DANGLING_PREFIX + target
+
+
+def _familiar(name: str) -> str:
+    return parse_normalized_named(name).familiar()
+
+
+def _listed_name(name: str) -> str:
+    """imageFamiliarName: the familiar form of a record's name, or the name as it is when it does not parse."""
+    try:
+        return _familiar(name)
+    except InvalidReference:
+        return name
+
+
+# ---------------------------------------------------------------------------
+# rmi
+
+def _parse_any(arg: str) -> Reference:
+    """reference.ParseAnyReference as Engine 29 vendors it (distribution/reference v0.6), or its 400."""
+    first, slash, _ = arg.partition("/")
+    if slash and first.lower() != first and first != "localhost" and not any(c in first for c in ".:"):
+        raise Unpredictable("containerd store: a first path component with capitals, which Engine 29's reference "
+                            "parser takes for a registry host")
+    try:
+        return parse_any(arg)
+    except InvalidReference as exc:
+        message = str(exc)
+        if message == _UPPERCASE:       # v0.6 names the repository path in this message
+            message = f"invalid reference format: repository name ({_remote(arg)}) must be lowercase"
+        raise DaemonRefusal(400, message) from None
+
+
+def _remote(text: str) -> str:
+    """The repository path ParseNormalizedNamed checks for capitals (splitDockerDomain, tag cut off)."""
+    first, slash, rest = text.partition("/")
+    if not slash:
+        domain, remainder = "docker.io", text
+    elif first == "localhost":
+        domain, remainder = first, rest
+    elif first == "index.docker.io":
+        domain, remainder = "docker.io", rest
+    elif any(c in first for c in ".:"):
+        domain, remainder = first, rest
+    else:
+        domain, remainder = "docker.io", text
+    if domain == "docker.io" and "/" not in remainder:
+        remainder = "library/" + remainder
+    return remainder.split(":", 1)[0]
+
+
+def _no_such(ref: Reference) -> DaemonRefusal:
+    return DaemonRefusal(404, f"No such image: {ref.tag_name_only().familiar()}")
+
+
+# resolveAllReferences (image.go): an arg that looks like an ID (4-64 hex, maybe sha256:)
+# matches by digest (full) or by the name it would also be, or by target prefix (short; two
+# targets → 404 "ambiguous reference"); anything else is a name, found exactly (its target
+# wins over a digest given with it) or, with a digest, left to the records on that digest.
+# Returns (the record named exactly, or None; every record on the target; the parsed arg).
+def _resolve(s: ContainerdStore, arg: str) -> tuple[str | None, list[str], Reference]:
+    parsed = _parse_any(arg)
+    img: str | None = None
+    short = _TRUNCATED_ID.fullmatch(arg)
+    if short and not parsed.is_named:
+        dgst = parsed.digest
+    elif short:
+        name = str(parsed.tag_name_only())
+        dgst = ""
+        for n in sorted(s.records):
+            t = s.records[n]
+            if n != name and not t.split(":", 1)[-1].startswith(short.group(1)):
+                continue
+            if n == name:
+                img = n
+            if dgst and t != dgst:
+                raise DaemonRefusal(404, "ambiguous reference")
+            dgst = t
+        if not dgst:
+            raise _no_such(parsed)
+    else:
+        if not parsed.is_named:
+            raise DaemonRefusal(400, "invalid name reference")
+        dgst = parsed.digest
+        name = str(parsed.tag_name_only())
+        if name in s.records:
+            img, dgst = name, s.records[name]
+        elif not dgst:
+            raise _no_such(parsed)
+    all_names = s.all_of(dgst)
+    if not all_names:
+        raise _no_such(parsed)
+    return img, all_names, parsed
+
+
+# ImageDelete (image_delete.go), containerd store:
+#   no record named exactly arg (an ID, a prefix, repo@digest): "same" = the records getSameReferences
+#     keeps for the name given (none → 404); some of them → untag those; all → delete the image;
+#   a record named arg: by its ID-looking name → delete the image; else its "same" records are
+#     not all → untag them; a container on the image → 409 (-f: untag, the image kept as
+#     moby-dangling@ when that was its last name); else delete the image.
+# Deleting the image (deleteAll) removes every record after the conflict check (running
+# container: hard; stopped or several names: soft), answers Deleted(ID) — even when a
+# moby-dangling@ record stays because a child image names it as parent — and with prune follows
+# the parent labels, deleting each parent whose first record is dangling while its conflict
+# check (with the deleted image's record count!) passes.  No chain-ID lines: containerd's
+# garbage collector frees the content.
+def _delete(s: ContainerdStore, arg: str, force: bool, prune: bool) -> list[Item]:
     if not arg.strip():
         raise DaemonRefusal(400, "image name cannot be blank")
-    try:
-        ref = parse_any(arg)
-    except InvalidReference as exc:
-        raise DaemonRefusal(400, str(exc)) from None
-    if ref.is_named and ref.digest:
-        raise Unpredictable("containerd store: repo@digest arguments match records by target; not modelled")
-    img_name: str | None = None
-    if not ref.is_named:
-        target = ref.digest if ref.digest in s.images else None
-        if target is None:
-            raise DaemonRefusal(404, f"No such image: {ref.digest}")
-    else:
-        name = str(ref.tag_name_only())
-        target = s.records.get(name)
-        if target is not None:
-            img_name = name
-        elif _TRUNCATED_ID.fullmatch(arg):
-            hexpart = arg.split(":", 1)[-1]
-            hits = {t for t in s.images if t.split(":", 1)[1].startswith(hexpart)}
-            if len(hits) > 1:
-                raise Unpredictable("containerd store: ambiguous short ID (message not modelled)")
-            target = next(iter(hits), None)
-        if target is None:
-            raise not_found(ref)
-    all_names = s.all_of(target)
-    c = 0 if force else ACTIVE_REF | STOPPED
-    if img_name is None or is_image_id_prefix(target, arg):
-        return _ctrd_delete_all(s, target, all_names, c, prune_parents)
-    same = _same_references(parse_normalized_named(img_name), all_names)
+    img, all_names, parsed = _resolve(s, arg)
+    c = 0 if force else SOFT
+    if img is None:
+        target = s.records[all_names[0]]
+        named: Reference | None = None
+        if not is_image_id_prefix(target, arg):
+            try:
+                named = parse_normalized_named(arg)
+            except InvalidReference:
+                named = None
+        same = _same_references(named, all_names, target)
+        if not same and named is not None:
+            raise _no_such(named)
+        if len(same) == len(all_names) and not force:
+            c &= ~ACTIVE_REF
+        if named is not None and same and len(same) != len(all_names):
+            return _untag(s, same)
+        return _delete_all(s, target, all_names, c, prune)
+    target = s.records[img]
+    explicit_dangling = arg.startswith(DANGLING_PREFIX) and _is_dangling(img, target)
+    if is_image_id_prefix(target, arg) or explicit_dangling:
+        return _delete_all(s, target, all_names, c, prune)
+    named = parse_normalized_named(img)
+    same = _same_references(named, all_names, target)
     if len(same) != len(all_names):
-        out = []
-        for n in same:
-            del s.records[n]
-            out.append({"Untagged": _ctrd_familiar(n)})
-        return out
+        return _untag(s, same)
     if len(all_names) > 1 and not force:
         c &= ~ACTIVE_REF
     users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
     if users:
         if not force:
-            msgs = [f"conflict: unable to delete {arg} (must be forced) - container {short_id(u.id)} is using its "
-                    f"referenced image {short_id(target)}" for u in users]
+            msgs = [f"conflict: unable to delete {named.familiar()} (must be forced) - container "
+                    f"{short_id(u.id)} is using its referenced image {short_id(target)}" for u in users]
             raise DaemonRefusal(409, msgs[0], msgs)
-        if len(all_names) == 1:
-            s.records[DANGLING_PREFIX + target] = target
-        del s.records[img_name]
-        return [{"Untagged": _ctrd_familiar(img_name)}]
-    return _ctrd_delete_all(s, target, all_names, c, prune_parents)
+        if len(all_names) == 1:                         # softImageDelete keeps the content named
+            s.records.setdefault(DANGLING_PREFIX + target, target)
+        del s.records[img]
+        return [{"Untagged": named.familiar()}]
+    return _delete_all(s, target, all_names, c, prune)
 
 
-def _same_references(named: Reference, all_names: list[str]) -> list[str]:
-    out, tag_seen = [], False
+# getSameReferences: the records that are "the same" as a name — same repository and tag; a
+# digest-only name of that repository while no other tag of it is on the target; every name of
+# the repository when a digest was given; always the moby-dangling@ records.  With no name
+# given, the first named record decides.
+def _same_references(named: Reference | None, all_names: list[str], target: str) -> list[str]:
+    tag, all_tags = "", False
+    if named is not None:
+        if named.tag:
+            tag = named.tag
+        elif named.digest:
+            all_tags = True
+    same: list[str] = []
+    digest_refs: list[str] | None = []
     for n in all_names:
-        if n.startswith(DANGLING_PREFIX):
-            out.append(n)
-            continue
-        r = parse_normalized_named(n)
-        if r.name != named.name:
-            continue
-        if r.tag and r.tag == named.tag:
-            out.append(n)
-            tag_seen = True
-        elif r.digest and not any(parse_normalized_named(o).tag for o in all_names
-                                  if not o.startswith(DANGLING_PREFIX) and o != n
-                                  and parse_normalized_named(o).name == r.name and o not in out):
-            out.append(n)
+        if not _is_dangling(n, target):
+            try:
+                repo = parse_normalized_named(n)
+            except InvalidReference:
+                continue
+            if named is None:
+                named, tag = repo, repo.tag
+            elif named.name != repo.name:
+                continue
+            elif not all_tags:
+                if repo.tag:
+                    if not tag:
+                        tag = repo.tag
+                    elif tag != repo.tag:
+                        digest_refs = None
+                        continue
+                else:
+                    if digest_refs is not None:
+                        digest_refs.append(n)
+                    continue
+        same.append(n)
+    return same + (digest_refs or [])
+
+
+def _untag(s: ContainerdStore, names: list[str]) -> list[Item]:
+    out: list[Item] = []
+    for n in names:
+        del s.records[n]
+        try:
+            out.append({"Untagged": _familiar(n)})
+        except InvalidReference:
+            pass
     return out
 
 
-def _ctrd_delete_all(s: ContainerdStore, target: str, all_names: list[str], c: int, prune_parents: bool
-                     ) -> list[Item]:
-    _ctrd_conflict_check(s, target, all_names, c)
-    out: list[Item] = []
-    for n in all_names:
-        del s.records[n]
-        if not n.startswith(DANGLING_PREFIX):
-            out.append({"Untagged": _ctrd_familiar(n)})
-    if any(ch.parent == target for ch in s.snap.images if s.all_of(ch.id)):
-        s.records[DANGLING_PREFIX + target] = target     # survives as a parent, yet reported Deleted
-    out.append({"Deleted": target})
-    parent = s.images[target].parent if prune_parents else ""
-    while parent and parent in s.images:
+def _conflict(s: ContainerdStore, target: str, all_names: list[str], mask: int) -> None:
+    """checkImageDeleteConflict: raise the engine's 409 (every container it may name) or return."""
+    users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
+    running = [ctr for ctr in users if ctr.running]
+    if mask & RUNNING and running:
+        msgs = [f"conflict: unable to delete {short_id(target)} (cannot be forced) - image is being used by "
+                f"running container {short_id(ctr.id)}" for ctr in running]
+        raise DaemonRefusal(409, msgs[0], msgs)
+    stopped = [ctr for ctr in users if not ctr.running]
+    if mask & STOPPED and stopped:
+        msgs = [f"conflict: unable to delete {short_id(target)} (must be forced) - image is being used by "
+                f"stopped container {short_id(ctr.id)}" for ctr in stopped]
+        raise DaemonRefusal(409, msgs[0], msgs)
+    if mask & ACTIVE_REF and len(all_names) > 1:
+        raise DaemonRefusal(409, f"conflict: unable to delete {short_id(target)} (must be forced) - image is "
+                                 "referenced in multiple repositories")
+
+
+def _delete_one(s: ContainerdStore, name: str, target: str, all_names: list[str], out: list[Item],
+                extra: int) -> None:
+    """imageDeleteHelper: one record, after the conflict check (a named last record of a parent stays dangling)."""
+    _conflict(s, target, all_names, RUNNING | extra)
+    dangling = _is_dangling(name, target)
+    if not dangling and len(all_names) == 1 and extra & ACTIVE_REF and _has_children(s, target):
+        s.records.setdefault(DANGLING_PREFIX + target, target)
+    del s.records[name]
+    if not dangling:
+        out.append({"Untagged": _familiar(name)})
+
+
+def _has_children(s: ContainerdStore, target: str) -> bool:
+    """Children(): some record's parent label names ``target``."""
+    return any(img.parent == target for img in s.images.values() if s.all_of(img.id))
+
+
+def _parents(s: ContainerdStore, target: str) -> list[tuple[str, str]]:
+    """parents(): (first record, target) up the parent labels; none at all when one is missing."""
+    out = []
+    parent = s.images[target].parent
+    while parent:
         names = s.all_of(parent)
-        if names != [DANGLING_PREFIX + parent]:
-            break
-        try:
-            _ctrd_conflict_check(s, parent, names, STOPPED)
-        except DaemonRefusal:
-            break
-        del s.records[DANGLING_PREFIX + parent]
-        out.append({"Deleted": parent})
+        if not names or parent not in s.images:
+            return []                                   # resolveImage fails: the walk gives nothing
+        out.append((names[0], parent))
         parent = s.images[parent].parent
     return out
 
 
-def _ctrd_familiar(name: str) -> str:
-    return parse_normalized_named(name).familiar()
+def _delete_all(s: ContainerdStore, target: str, all_names: list[str], c: int, prune: bool) -> list[Item]:
+    parents = _parents(s, target) if prune else []
+    out: list[Item] = []
+    for name in all_names:
+        _delete_one(s, name, target, all_names, out, c)
+    out.append({"Deleted": target})
+    for name, parent in parents:
+        if not _is_dangling(name, parent):
+            break
+        try:
+            _delete_one(s, name, parent, all_names, out, SOFT)
+        except DaemonRefusal:
+            break
+        out.append({"Deleted": parent})
+    return out
 
 
-# Prune, containerd store (daemon/containerd/image_prune.go): candidates are records
-# (all with -a, else dangling ones) passing until (record CreatedAt) and labels; names
-# a container was created from and targets in use are kept; each deletion lists
-# Untagged(familiar name or "sha256:<dgst>") and Deleted(digest) for each
-# manifest/index blob that disappears.  SpaceReclaimed is blob + snapshot usage,
-# which a snapshot does not hold: reported as unknown.
-def _ctrd_prune(snap: Snapshot, dangling: bool, keep: Keep) -> tuple[PruneResult, Snapshot]:
+# ---------------------------------------------------------------------------
+# prune: the filters
+
+def _prune_filters(snapshot: Snapshot, f: dict[str, list[str]], all_: bool, now_ns: int
+                   ) -> tuple[bool, "_Select"]:
+    """ImagePrune's checks (Validate, GetBoolOrDefault, setupFilters) → (dangling only?, the filter)."""
+    bad = sorted(k for k in f if k not in PRUNE_FILTERS)
+    if len(bad) > 1:
+        raise Unpredictable(f"several invalid filters ({', '.join(bad)}): the engine names one at random")
+    if bad:
+        raise DaemonRefusal(400, f"invalid filter '{bad[0]}'")
+    dangling = not all_
+    if "dangling" in f:
+        vals = set(f["dangling"])
+        is_false, is_true = bool(vals & {"0", "false"}), bool(vals & {"1", "true"})
+        if is_false == is_true:
+            if len(vals) > 1:
+                raise Unpredictable("conflicting dangling values: the engine lists them in map order")
+            raise DaemonRefusal(400, f"invalid filter 'dangling=[{' '.join(vals)}]'")
+        dangling = is_true
+    return dangling, _Select(snapshot, f, now_ns)
+
+
+class _Select:
+    """setupFilters for prune: until (record creation time) and label / label! (any config)."""
+
+    def __init__(self, snapshot: Snapshot, f: dict[str, list[str]], now_ns: int) -> None:
+        self.snapshot = snapshot
+        self.until: list[tuple[int, bool]] = []
+        for value in f.get("until", []):
+            try:
+                self.until.append(until_ns(value, now_ns))
+            except BadTime:
+                raise Unpredictable(f"until={value!r}: this engine's message for a value it cannot parse "
+                                    "is not modelled") from None
+        self.checks: list[tuple[str, str, bool, bool]] = []      # key, value, only exists, negate
+        for kind in ("label", "label!"):
+            for text in f.get(kind, []):
+                key, eq, value = text.partition("=")
+                if len(key) + len(value) > LABEL_MAX_BYTES:
+                    raise Unpredictable("a label filter over containerd's 4096-byte limit (its message is not "
+                                        "modelled)")
+                negate = kind == "label!"
+                if key.endswith("!"):
+                    key, negate = key[:-1], not negate
+                self.checks.append((key, value, not eq, negate))
+
+    def __call__(self, name: str, img: Image) -> bool:
+        """Whether the record ``name`` on ``img`` passes the filters (Unpredictable where unknown)."""
+        return self._labels(img) and all(self._until(cutoff) for cutoff, _ in self.until)
+
+    def _labels(self, img: Image) -> bool:
+        if not self.checks or _config_matches(self.checks, img.label_map):
+            return True
+        others = [m for m in img.manifests if m.kind != MANIFEST_ATTESTATION and m is not _best(img)]
+        if img.is_index and others:
+            raise Unpredictable(f"containerd store: the label filter on image {img.short_id} depends on the labels "
+                                "of a platform other than the host's, which a snapshot does not read")
+        return False
+
+    def _until(self, cutoff: int) -> bool:
+        taken = _taken_ns(self.snapshot)        # every record was made before the snapshot was read
+        if taken and cutoff > taken + CLOCK_MARGIN_NS:
+            return True
+        raise Unpredictable("containerd store: until compares the record's CreatedAt (when the name was made), "
+                            "which no list or inspect field carries")
+
+
+def _taken_ns(snapshot: Snapshot) -> int:
+    """When the snapshot was read (ns), 0 when unknown."""
+    try:
+        taken = _dt.datetime.fromisoformat(snapshot.taken_at)
+    except ValueError:
+        return 0
+    if taken.tzinfo is None:
+        return 0
+    return int(taken.timestamp()) * 10**9
+
+
+def _config_matches(checks: Iterable[tuple[str, str, bool, bool]], labels: dict[str, str]) -> bool:
+    """setupLabelFilter's test of one config's labels."""
+    for key, value, only_exists, negate in checks:
+        exists = key in labels
+        if only_exists:
+            if exists == negate:
+                return False
+            continue
+        if not exists:
+            if negate:
+                continue
+            return False
+        if (labels[key] == value) == negate:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# prune
+
+# ImagePrune → pruneUnused (image_prune.go): candidates are records (every one with -a, else
+# the moby-dangling@ ones) that pass the filters; a container keeps its image's dangling
+# record, the name it was created with, and — when made from an ID or name@digest — the last
+# record (in name order) of its target.  Each candidate is removed on its own: Untagged
+# (its familiar name, or the digest for a dangling record), then Deleted for every index or
+# manifest blob no remaining record reaches, and SpaceReclaimed adds every blob and every
+# snapshot that went.  The engine takes the candidates in map order: the groups' contents may
+# move between candidates, the multiset does not.
+def _prune(snap: Snapshot, dangling: bool, select: _Select, sizes: dict[str, int] | None
+           ) -> tuple[PruneResult, Snapshot]:
     s = ContainerdStore(snap)
-    if keep.until is not None:
-        raise Unpredictable("containerd store: until compares the record's CreatedAt, not in the snapshot")
     cand = {n: t for n, t in s.records.items()
-            if (not dangling or n.startswith(DANGLING_PREFIX)) and keep(s.images[t])}
+            if (not dangling or _is_dangling(n, t)) and select(n, s.images[t])}
     used: set[str] = set()
     for ctr in snap.containers:
         cand.pop(DANGLING_PREFIX + ctr.image_id, None)
-        try:
-            cref = parse_normalized_named(ctr.image)
-            cand.pop(str(cref.tag_name_only().trim_tag_if_digest() if cref.digest and not cref.tag
-                         else Reference(cref.domain, cref.path, cref.tag or "latest")), None)
-        except InvalidReference:
-            pass
-        if is_image_id_prefix(ctr.image_id, ctr.image) or ctr.image.endswith("@" + ctr.image_id):
+        bare = ctr.image[7:] if ctr.image.startswith("sha256:") else ctr.image
+        if ctr.image_id.startswith("sha256:" + bare) or ctr.image.endswith("@" + ctr.image_id):
             used.add(ctr.image_id)
-    refcnt = Counter(s.records.values())
-    for n in sorted(cand):
-        t = cand[n]
-        if refcnt[t] > 1:
-            refcnt[t] -= 1
-            del cand[n]
-        elif t in used:
-            del cand[n]
-    groups = []
-    for n, t in sorted(cand.items()):
-        del s.records[n]
-        label = ("sha256:" + t.split(":", 1)[1]) if n.startswith(DANGLING_PREFIX) else _ctrd_familiar(n)
-        group: list[Item] = [{"Untagged": label}]
-        if not s.all_of(t):
-            group.append({"Deleted": t})
-        groups.append(tuple(group))
-    why = ("containerd store: manifests under an index and SpaceReclaimed (blob and snapshot sizes) "
-           "are not in the snapshot")
-    return PruneResult(groups=tuple(groups), space_reclaimed=None, unpredictable=why), s.to_snapshot()
+        try:
+            ref = parse_normalized_named(ctr.image)
+        except InvalidReference:
+            continue
+        cand.pop(str(ref.tag_name_only()), None)
+        if ref.digest and ref.tag:
+            cand.pop(str(Reference(ref.domain, ref.path, ref.tag)), None)
+    refcount = Counter(s.records.values())
+    for name in sorted(cand):
+        target = cand[name]
+        if refcount[target] > 1:
+            refcount[target] -= 1
+        elif target in used:
+            del cand[name]
+    if not cand:
+        return PruneResult(), snap
+    groups: list[list[Item]] = []
+    for name in sorted(cand):
+        del s.records[name]
+        groups.append([{"Untagged": cand[name] if _is_dangling(name, cand[name]) else _listed_name(name)}])
+    gone = sorted({t for t in cand.values() if not s.all_of(t)})       # other names keep the rest
+    missing = [t for t in gone if not s.images[t].manifests]
+    if missing:
+        raise Unpredictable(f"containerd store: image {short_id(missing[0])} was read without its manifest list "
+                            "(API < 1.47): which blobs prune deletes is unknown")
+    survivors = [img for img in snap.images if s.all_of(img.id)]
+    kept_blobs = {b for img in survivors for b in _walk(img)}
+    last_of = {cand[n]: i for i, n in enumerate(sorted(cand))}
+    for target in gone:
+        blobs = dict.fromkeys(_walk(s.images[target]))
+        groups[last_of[target]] += [{"Deleted": b[1]} for b in blobs if b[0] in ("index", "manifest")
+                                    and b not in kept_blobs]
+    try:
+        space: int | None = _space_reclaimed(snap, s, gone, survivors, sizes)
+        why = ""
+    except Unpredictable as unknown:               # ImagesDeleted and the state after still hold
+        space, why = None, str(unknown)
+    result = PruneResult(groups=tuple(tuple(g) for g in groups), space_reclaimed=space, unpredictable=why)
+    return result, s.to_snapshot()
+
+
+# ---------------------------------------------------------------------------
+# SpaceReclaimed: the blobs of an image as containerd's walk visits them
+
+def _best(img: Image) -> Manifest | None:
+    """The manifest inspect and history read (the host's platform), when the snapshot shows which."""
+    if not img.is_index:
+        m = img.manifests[0] if len(img.manifests) == 1 else None
+        return m if m is not None and m.id == img.id else None
+    found = [m for m in img.manifests if m.kind == MANIFEST_IMAGE and m.available and m.content_size > 0]
+    if len(found) > 1:
+        found = [m for m in found if m.unpacked_size > 0]
+    if len(found) == 1 and img.size == img.target_size + found[0].content_size:
+        return found[0]
+    return None
+
+
+def _parts(img: Image, m: Manifest) -> list[tuple[str, ...]] | None:
+    """The blobs under manifest ``m`` of ``img`` (walk order, repeats kept), or None when not known."""
+    if m.content_size == 0:
+        return []                                       # the manifest blob itself is absent
+    if not m.available:
+        return [("manifest", m.id)] if m.content_size == m.size else None
+    if m is _best(img):
+        return [("manifest", m.id), ("config", m.id)] + [("layer", d) for d in img.diff_ids]
+    if m.kind == MANIFEST_ATTESTATION:
+        return [("manifest", m.id), ("attestation-config",), ("rest", m.id)]
+    return [("manifest", m.id), ("rest", m.id)]
+
+
+def _walk(img: Image) -> list[tuple[str, ...]]:
+    """Every blob the walk from the image's target visits (index, manifests, configs, layers)."""
+    out: list[tuple[str, ...]] = [("index", img.id)] if img.is_index else []
+    for m in img.manifests:
+        out += _parts(img, m) or [("manifest", m.id), ("unknown", m.id)]
+    return out
+
+
+def _content(img: Image) -> set[tuple[str, ...]]:
+    """The distinct blobs under the image's manifests (what /system/df counts as shared)."""
+    return {b for m in img.manifests for b in (_parts(img, m) or [("manifest", m.id), ("unknown", m.id)])}
+
+
+# The freed bytes: Σ (visits × size) over blobs no surviving record reaches, + the snapshot
+# usage of every chain ID of a pruned image that no surviving image or container holds.
+# Blob sizes: index and manifest blobs have theirs; configs and layers only appear in sums —
+# each available manifest's content size, and each /system/df SHARED SIZE (its shared chain
+# snapshots, from history, plus the blobs other listed images also hold).  The freed blob bytes
+# are exact when their sum lies in the span of those equations (Gaussian elimination in exact
+# fractions); otherwise unpredictable, naming an image whose freed part is not fixed.
+def _space_reclaimed(snap: Snapshot, s: ContainerdStore, gone: list[str], survivors: list[Image],
+                     sizes: dict[str, int] | None) -> int:
+    usage = layer_sizes(snap) if sizes is None else sizes
+    kept_blobs = {b for img in survivors for b in _walk(img)}
+    visits: dict[tuple[str, ...], int] = {}
+    for target in gone:
+        img = s.images[target]
+        if any(b[0] == "unknown" for b in _walk(img)):
+            raise Unpredictable(f"containerd store: SpaceReclaimed — image {img.short_id} has a manifest whose "
+                                "blobs are not all present, so what its removal frees is unknown")
+        for blob, n in Counter(_walk(img)).items():
+            if blob not in kept_blobs and visits.setdefault(blob, n) != n:
+                raise Unpredictable("containerd store: SpaceReclaimed — two pruned images visit a blob a different "
+                                    "number of times (the engine's order decides)")
+        if any(m.unpacked_size > 0 and m is not _best(img) for m in img.manifests if m.kind == MANIFEST_IMAGE):
+            raise Unpredictable(f"containerd store: SpaceReclaimed — image {img.short_id} has a platform other "
+                                "than the host's unpacked, whose snapshots a snapshot does not list")
+    held = {c for img in survivors for c in img.chain_ids}
+    for ctr in snap.containers:
+        if ctr.image_id in s.images:
+            held.update(s.images[ctr.image_id].chain_ids)
+        elif any(s.images[t].chain_ids for t in gone):
+            raise Unpredictable(f"containerd store: SpaceReclaimed — container {short_id(ctr.id)} uses a removed "
+                                "image, whose snapshots may hold layers that would go")
+    chains = {c for t in gone for c in s.images[t].chain_ids} - held
+    unknown = sorted(c for c in chains if c not in usage)
+    if unknown:
+        raise Unpredictable(f"containerd store: SpaceReclaimed — the snapshot size of layer {unknown[0]} is unknown")
+    freed = _solve(snap, usage, visits)
+    if freed is None:
+        culprit = next((s.images[t] for t in gone
+                        if _solve(snap, usage, {b: n for b, n in visits.items() if b in set(_walk(s.images[t]))})
+                        is None), s.images[gone[0]])
+        raise Unpredictable(f"containerd store: SpaceReclaimed — image {culprit.short_id} shares layers (or "
+                            "BuildKit's attestation config) with images that stay, and no API reports the compressed "
+                            "size of a config or layer blob, so what its removal frees is not fixed")
+    return freed + sum(usage[c] for c in chains)
+
+
+def _solve(snap: Snapshot, usage: dict[str, int], target: dict[tuple[str, ...], int]) -> int | None:
+    """Σ visits × size over ``target``'s blobs when the engine's figures fix it, else None."""
+    known: dict[tuple[str, ...], int] = {}
+    rows: list[tuple[dict[tuple[str, ...], int], int]] = []
+    for img in snap.images:
+        if img.is_index:
+            known[("index", img.id)] = img.target_size
+        for m in img.manifests:
+            if m.content_size:
+                known[("manifest", m.id)] = m.size
+            parts = _parts(img, m)
+            if parts and m.available:
+                rows.append((dict(Counter(parts)), m.content_size))
+    rows += _shared_size_rows(snap, usage)
+    return _in_span(rows, known, target)
+
+
+def _shared_size_rows(snap: Snapshot, usage: dict[str, int]) -> list[tuple[dict[tuple[str, ...], int], int]]:
+    """One equation per image /system/df sized: SHARED SIZE = shared chain snapshots + shared blobs.
+
+    Only where the snapshot holds the engine's figure for exactly the images df lists (every
+    image but the intermediates its children name as parent): the counts depend on that set.
+    Never on a what-if state: a figure kept there may count blobs shared with an image gone since."""
+    if snap.source == "what-if":
+        return []
+    parents = {img.parent for img in snap.images}
+    listed = [img for img in snap.images
+              if not (not img.repo_tags and img.id in parents)]
+    if not listed or any(img.shared_size is None for img in listed) or \
+            any(img.shared_size is not None for img in snap.images if img not in listed):
+        return []
+    chain_count = Counter(c for img in listed for c in img.chain_ids)
+    blob_count = Counter(b for img in listed for b in _content(img))
+    rows = []
+    for img in listed:
+        if any(m.kind == MANIFEST_IMAGE and m.unpacked_size > 0 and m is not _best(img) for m in img.manifests):
+            continue
+        shared_chains = [c for c in img.chain_ids if chain_count[c] > 1]
+        if any(c not in usage for c in shared_chains):
+            continue
+        row = {b: 1 for b in _content(img) if blob_count[b] > 1}
+        rows.append((row, img.shared_size - sum(usage[c] for c in shared_chains)))
+    return rows
+
+
+# Is target · x determined by the rows (Σ coeff·x = rhs) and the known values?  Eliminate the
+# knowns, row-reduce the rest, and reduce the target by the pivots: a zero remainder means its
+# value is the same combination of right-hand sides.  (An inconsistent system — the model's
+# assumptions broken — fixes nothing.)
+def _in_span(rows: list[tuple[dict, int]], known: dict, target: dict) -> int | None:
+    value = Fraction(sum(n * known[b] for b, n in target.items() if b in known))
+    goal = {b: Fraction(n) for b, n in target.items() if b not in known and n}
+    if not goal:
+        return int(value)
+    pivots: list[tuple[tuple[str, ...], dict, Fraction]] = []
+    for coeffs, rhs in rows:
+        row = {b: Fraction(n) for b, n in coeffs.items() if b not in known and n}
+        r = Fraction(rhs) - sum(n * known[b] for b, n in coeffs.items() if b in known)
+        for var, prow, prhs in pivots:
+            if var in row:
+                f = row[var]
+                for b, n in prow.items():
+                    row[b] = row.get(b, 0) - f * n
+                    if row[b] == 0:
+                        del row[b]
+                r -= f * prhs
+        if not row:
+            if r != 0:
+                return None                               # inconsistent: the figures contradict the model
+            continue
+        var = next(iter(sorted(row)))
+        f = row[var]
+        row = {b: n / f for b, n in row.items()}
+        r /= f
+        for i, (v, prow, prhs) in enumerate(pivots):      # keep the pivots fully reduced
+            if var in prow:
+                g = prow[var]
+                new = dict(prow)
+                for b, n in row.items():
+                    new[b] = new.get(b, 0) - g * n
+                    if new[b] == 0:
+                        del new[b]
+                pivots[i] = (v, new, prhs - g * r)
+        pivots.append((var, row, r))
+    for var, prow, prhs in pivots:
+        if var in goal:
+            f = goal[var]
+            for b, n in prow.items():
+                goal[b] = goal.get(b, 0) - f * n
+                if goal[b] == 0:
+                    del goal[b]
+            value += f * prhs
+    if goal or value.denominator != 1:
+        return None
+    return int(value)

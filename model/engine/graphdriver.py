@@ -1,7 +1,9 @@
 """The classic (graphdriver) image store of dockerd 20.10 … 28: ``docker rmi`` and ``docker image prune``.
 
 Ported from moby ``daemon/images/image_delete.go``, ``image_prune.go``, ``reference/store.go`` and
-``layer/layer_store.go``; checked against dockerd 20.10 by tests/test_differential.py.
+``layer/layer_store.go``; checked against dockerd 20.10 by tests/engine/test_differential.py, and for
+digest references (RepoDigests of images pushed to and pulled from a private registry) by
+tests/engine/test_registry.py.
 """
 from __future__ import annotations
 

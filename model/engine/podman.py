@@ -1,7 +1,9 @@
 """Podman 4.3 (Docker-compatible API over libimage / containers-storage): ``docker rmi`` and ``docker image prune``.
 
 Ported from libimage (``image.go`` removeRecursive, ``layer_tree.go``, ``runtime.go`` RemoveImages) and
-the compat handlers; checked against a real Podman 4.3.1 by tests/test_podman.py.
+the compat handlers; checked against a real Podman 4.3.1 by tests/engine/test_podman.py, and for
+repo@digest references (images pushed to and pulled from a private registry: pulled by digest,
+Podman names an image ``repo@sha256:…``) by tests/engine/test_registry.py.
 """
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import re
 from types import MappingProxyType
 from typing import Callable
 
-from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, InvalidReference, parse, parse_normalized_named,
-                              path_is_clean)
+from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, InvalidReference, Reference, parse,
+                              parse_normalized_named, path_is_clean)
 from ..core.chain import short_id
 from ..core.snapshot import Container, Image, Snapshot
 from .filters import CLOCK_MARGIN_NS, BadTime, match_kv, rfc3339_ns, until_ns
@@ -51,6 +53,9 @@ class PodmanStore(Store):
         self.names: dict[str, list[str]] = {i.id: [str(parse_normalized_named(t)) for t in i.repo_tags]
                                             for i in snap.images}
         self.containers: list[Container] = list(snap.containers)
+        # manifest digests, seen through RepoDigests (names × digests): none for an image without names
+        self.digests: dict[str, set[str]] = {i.id: {parse_normalized_named(d).digest for d in i.repo_digests}
+                                             for i in snap.images}
         self._hist = {i.id: tuple((h.created, h.created_by, h.comment) for h in reversed(i.history))
                       for i in snap.images}
         # layer-tree nodes: images by top layer, and by the layer under their top layer (store order)
@@ -201,6 +206,8 @@ def _podman_remove(s: PodmanStore, image_id: str, referenced_by: str, force: boo
             raise DaemonRefusal(500, f'unable to delete image "{image_id.split(":", 1)[1]}" by ID with more than one '
                                      f"tag ([{' '.join(names)}]): please force removal")
         if not by_id:
+            if referenced_by not in names:         # repo@digest found by its digest: Untag fails
+                raise DaemonRefusal(500, f"{referenced_by}: tag not known")
             names.remove(referenced_by)
             untagged.append(referenced_by)
             if names:
@@ -256,9 +263,7 @@ def _podman_resolve(s: PodmanStore, arg: str) -> tuple[str, str]:
             raise DaemonRefusal(500, norm + text) from None
         raise Unpredictable(f"Podman's message for the reference {arg!r} ({text}) is not modelled") from None
     if ref.digest:
-        if any(parse_normalized_named(n).name == ref.name for ns in s.names.values() for n in ns):
-            raise Unpredictable("Podman: repo@digest arguments are not modelled")
-        return _podman_not_found(arg, str(ref))
+        return _podman_resolve_digest(s, arg, ref.trim_tag_if_digest())
     full = str(ref.tag_name_only())
     owner = {n: image_id for image_id, ns in s.names.items() for n in ns}
 
@@ -278,22 +283,16 @@ def _podman_resolve(s: PodmanStore, arg: str) -> tuple[str, str]:
     # name whose repository ends in "/<path>" with that tag (lookupImageInDigestsAndRepoTags).
     path, _, tag = arg.rpartition(":") if ":" in arg.split("/")[-1] else (arg, "", "")
     tag = tag or "latest"
-    parsed = {n: parse_normalized_named(n) for n in owner}
     exact = [n for n in (f"localhost/{path}:{tag}", full) if n in owner]
-    searchable = [n for n, r in parsed.items() if r.domain not in ("docker.io", "localhost")
-                  and r.path == path and r.tag == tag]
+    searchable = _searchable(owner, path, lambda r: r.tag == tag)
     hex_hits = [i for i in s.images if i.split(":", 1)[1].startswith(arg)] if re.fullmatch(r"[a-f0-9]+", arg) else []
-    if searchable and (exact or len(hex_hits) == 1):
-        raise Unpredictable(f"Podman may resolve the short name {arg!r} to {searchable[0]} if registries.conf "
-                            "lists that registry for unqualified searches")
-    if len(exact) > 1:
-        raise Unpredictable(f"Podman resolves the short name {arg!r} to localhost/ or docker.io in an order "
-                            "not modelled")
+    _refuse_short_name_doubt(arg, exact, searchable if exact or len(hex_hits) == 1 else [])
     if exact:
         return by_name(exact[0])
     if len(hex_hits) == 1:
         return hex_hits[0], hex_hits[0].split(":", 1)[1]
     # several IDs start with it: containers-storage does not pick one, the lookup goes on
+    parsed = {n: parse_normalized_named(n) for n in owner}
     suffix = sorted(n for n, r in parsed.items() if r.tag == tag and ("/" + r.name).endswith("/" + path))
     if len(suffix) > 1:
         raise Unpredictable(f"Podman matches the short name {arg!r} by repository suffix; {suffix[0]} and "
@@ -301,6 +300,53 @@ def _podman_resolve(s: PodmanStore, arg: str) -> tuple[str, str]:
     if suffix:
         return by_name(suffix[0])
     return _podman_not_found(arg, str(ref))
+
+
+# LookupImage for repo@digest (a tag beside the digest is dropped first): an image that bears
+# exactly that name (short names: as localhost/… or docker.io/…; other unqualified-search
+# registries are unknown to a snapshot), else any image whose manifest digests include the
+# digest, whatever its repository (lookupImageInDigestsAndRepoTags).  A snapshot lists an
+# image's digests only through its names (RepoDigests = names × digests), so an image without
+# names may hold the digest unseen.  referencedBy is the full name either way.
+def _podman_resolve_digest(s: PodmanStore, arg: str, ref: Reference) -> tuple[str, str]:
+    full = str(ref)
+    owner = {n: image_id for image_id, ns in s.names.items() for n in ns}
+    first = arg.split("/")[0]
+    if "/" in arg and ("." in first or ":" in first or first == "localhost"):
+        exact = [full] if full in owner else []
+    else:
+        typed = arg.split("@", 1)[0]
+        path = typed.rpartition(":")[0] if ":" in typed.split("/")[-1] else typed
+        exact = [n for n in (f"localhost/{path}@{ref.digest}", full) if n in owner]
+        _refuse_short_name_doubt(arg, exact, _searchable(owner, path, lambda r: r.digest == ref.digest))
+    if exact:
+        return owner[exact[0]], exact[0]
+    holders = [i for i in s._live() if ref.digest in s.digests[i]]
+    unseen = [i for i in s._live() if not s.snap.by_id[i].repo_tags]
+    if len(holders) > 1 or (not holders and unseen):
+        other = short_id((holders[1:] or unseen)[0])
+        raise Unpredictable(f"Podman looks {full} up among the manifest digests of every image, in store order; "
+                            f"a snapshot shows them only through names, and {other} has none or shares the digest")
+    if holders:
+        return holders[0], full
+    return _podman_not_found(arg, full)
+
+
+def _searchable(owner: dict[str, str], path: str, same: Callable[[Reference], bool]) -> list[str]:
+    """Names in a registry other than docker.io/localhost with this path that ``same`` accepts: where a
+    registries.conf search registry could resolve a short name."""
+    return [n for n in owner for r in (parse_normalized_named(n),)
+            if r.domain not in ("docker.io", "localhost") and r.path == path and same(r)]
+
+
+def _refuse_short_name_doubt(arg: str, exact: list[str], searchable: list[str]) -> None:
+    """Unpredictable when a short name could resolve through registries.conf, or to two exact names."""
+    if searchable:
+        raise Unpredictable(f"Podman may resolve the short name {arg!r} to {searchable[0]} if registries.conf "
+                            "lists that registry for unqualified searches")
+    if len(exact) > 1:
+        raise Unpredictable(f"Podman resolves the short name {arg!r} to localhost/ or docker.io in an order "
+                            "not modelled")
 
 
 def _podman_not_found(arg: str, normalized: str) -> tuple[str, str]:

@@ -18,7 +18,13 @@ def snapshot_report(analysis: Analysis) -> dict[str, Any]:
             "parent": img.parent or None, "layers": list(img.chain_ids),
             "size": sz.size, "shared_size": sz.shared_size, "unique_size": sz.unique_size,
             "containers": [{"id": c.id, "name": c.name, "state": c.state} for c in st.containers],
-            "status": st.status, "created": img.created,
+            "status": st.status, "created": img.created, "sizes_exact": sz.exact,
+            **({"disk_usage": img.disk_usage, "content_size": img.content_size, "platforms": list(img.platforms),
+                "index": img.is_index,
+                "manifests": [{"id": m.id, "kind": m.kind, "platform": m.platform, "available": m.available,
+                               "content_size": m.content_size, "unpacked_size": m.unpacked_size,
+                               "attestation_for": m.attestation_for or None} for m in img.manifests]}
+               if img.manifests else {}),
         })
     graph = analysis.graph
     layers = []
@@ -31,9 +37,11 @@ def snapshot_report(analysis: Analysis) -> dict[str, Any]:
     tot = analysis.totals
     return {
         "daemon": {"engine": snap.info.engine, "version": snap.info.version, "host": snap.info.host,
-                   "storage_driver": snap.info.storage_driver, "image_store": snap.info.image_store},
+                   "storage_driver": snap.info.storage_driver, "image_store": snap.info.image_store,
+                   "api_version": snap.info.api_version},
         "taken_at": snap.taken_at, "source": snap.source, "warnings": list(snap.warnings),
         "images": images, "layers": layers,
-        "totals": {"naive_bytes": tot.naive_bytes, "actual_bytes": tot.actual_bytes, "exact": tot.exact},
+        "totals": {"naive_bytes": tot.naive_bytes, "actual_bytes": tot.actual_bytes, "exact": tot.exact,
+                   "counts": "content+unpacked" if tot.counts_content else "layers"},
         "naive_bytes": tot.naive_bytes, "actual_bytes": tot.actual_bytes,
     }

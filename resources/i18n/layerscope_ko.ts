@@ -4,6 +4,14 @@
 <context>
     <name></name>
     <message>
+        <source>not unpacked</source>
+        <translation>압축 해제 안 됨</translation>
+    </message>
+    <message>
+        <source>{platform} · not unpacked</source>
+        <translation>{platform} · 압축 해제 안 됨</translation>
+    </message>
+    <message>
         <source>Refused: {why}</source>
         <translation>거부됨: {why}</translation>
     </message>
@@ -66,6 +74,14 @@
     <message>
         <source>&lt;b&gt;{tags}&lt;/b&gt;&lt;br&gt;IMAGE ID {id} · {status}&lt;br&gt;SIZE {size} · SHARED {shared} · UNIQUE {unique}&lt;br&gt;{n} layers · containers: {ctrs}</source>
         <translation>&lt;b&gt;{tags}&lt;/b&gt;&lt;br&gt;이미지 ID {id} · {status}&lt;br&gt;크기 {size} · 공유 {shared} · 고유 {unique}&lt;br&gt;레이어 {n}개 · 컨테이너: {ctrs}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{tags}&lt;/b&gt;&lt;br&gt;IMAGE ID {id} · {status}&lt;br&gt;DISK USAGE {size} · CONTENT SIZE {content}&lt;br&gt;SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}</source>
+        <translation>&lt;b&gt;{tags}&lt;/b&gt;&lt;br&gt;이미지 ID {id} · {status}&lt;br&gt;디스크 사용량 {size} · 콘텐츠 크기 {content}&lt;br&gt;공유 {shared} · 고유 {unique} · 레이어 {n}개 · 컨테이너: {ctrs}</translation>
+    </message>
+    <message>
+        <source>{n} manifests:</source>
+        <translation>매니페스트 {n}개:</translation>
     </message>
     <message>
         <source>… {n} more</source>
@@ -158,6 +174,26 @@
     <message>
         <source>Total freed</source>
         <translation>확보되는 공간 합계</translation>
+    </message>
+    <message>
+        <source>{n} platforms</source>
+        <translation>플랫폼 {n}개</translation>
+    </message>
+    <message>
+        <source>{k} of {n} platforms stored</source>
+        <translation>플랫폼 {n}개 중 {k}개 저장됨</translation>
+    </message>
+    <message>
+        <source>attestation for {platform}</source>
+        <translation>{platform}의 증명</translation>
+    </message>
+    <message>
+        <source>{role} · content {content} · unpacked {unpacked}</source>
+        <translation>{role} · 콘텐츠 {content} · 압축 해제 {unpacked}</translation>
+    </message>
+    <message>
+        <source>not available locally</source>
+        <translation>로컬에 없음</translation>
     </message>
 </context>
 <context>
@@ -342,6 +378,30 @@
 <context>
     <name>DetailsPanel</name>
     <message>
+        <source>PLATFORM</source>
+        <translation>플랫폼</translation>
+    </message>
+    <message>
+        <source>KIND</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>AVAILABLE</source>
+        <translation>사용 가능</translation>
+    </message>
+    <message>
+        <source>CONTENT</source>
+        <translation>콘텐츠</translation>
+    </message>
+    <message>
+        <source>UNPACKED</source>
+        <translation>압축 해제</translation>
+    </message>
+    <message>
+        <source>MANIFEST</source>
+        <translation>매니페스트</translation>
+    </message>
+    <message>
         <source>IMAGE</source>
         <translation>이미지</translation>
     </message>
@@ -364,6 +424,10 @@
     <message>
         <source>LAYER</source>
         <translation>레이어</translation>
+    </message>
+    <message>
+        <source>The image&apos;s manifests, as docker image ls --tree lists them: one per platform, and BuildKit&apos;s attestations (build provenance, not a platform)</source>
+        <translation>docker image ls --tree처럼 보여 주는 이미지의 매니페스트: 플랫폼마다 하나, 그리고 BuildKit의 증명(빌드 출처 정보이며 플랫폼이 아님)</translation>
     </message>
     <message>
         <source>docker history: click a row that made a layer to select the layer</source>
@@ -390,6 +454,10 @@
         <translation>⚠ 행 → 레이어 대응이 확실하지 않습니다 (? 표시)</translation>
     </message>
     <message>
+        <source>&lt;b style=&apos;font-size:12pt&apos;&gt;{tags}&lt;/b&gt;&amp;nbsp; &lt;code&gt;{id}&lt;/code&gt; · {status}&lt;br&gt;DISK USAGE &lt;b&gt;{size}&lt;/b&gt; · CONTENT SIZE {content} · SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}</source>
+        <translation>&lt;b style=&apos;font-size:12pt&apos;&gt;{tags}&lt;/b&gt;&amp;nbsp; &lt;code&gt;{id}&lt;/code&gt; · {status}&lt;br&gt;디스크 사용량 &lt;b&gt;{size}&lt;/b&gt; · 콘텐츠 크기 {content} · 공유 {shared} · 고유 {unique} · 레이어 {n}개 · 컨테이너: {ctrs}</translation>
+    </message>
+    <message>
         <source>&lt;b style=&apos;font-size:12pt&apos;&gt;{tags}&lt;/b&gt;&amp;nbsp; &lt;code&gt;{id}&lt;/code&gt; · {status}&lt;br&gt;SIZE &lt;b&gt;{size}&lt;/b&gt; · SHARED {shared} · UNIQUE {unique} · {n} layers · containers: {ctrs}</source>
         <translation>&lt;b style=&apos;font-size:12pt&apos;&gt;{tags}&lt;/b&gt;&amp;nbsp; &lt;code&gt;{id}&lt;/code&gt; · {status}&lt;br&gt;크기 &lt;b&gt;{size}&lt;/b&gt; · 공유 {shared} · 고유 {unique} · 레이어 {n}개 · 컨테이너: {ctrs}</translation>
     </message>
@@ -400,6 +468,18 @@
     <message>
         <source>mapping uncertain: another assignment is possible</source>
         <translation>대응 불확실: 다른 대응도 가능합니다</translation>
+    </message>
+    <message>
+        <source>&lt;missing&gt;: Docker links no local image to this step. The image was built by BuildKit or elsewhere (then pulled or loaded), which keep no parent image per step, even where an image with these layers exists here. Any layer the step made is still part of this image.</source>
+        <translation>&lt;missing&gt;: Docker가 이 단계에 연결한 로컬 이미지가 없습니다. 이 이미지는 BuildKit으로 빌드되었거나 다른 곳에서 빌드되어 pull 또는 load로 들어왔고, 이런 이미지는 단계마다 부모 이미지를 남기지 않습니다. 같은 레이어를 가진 이미지가 여기 있어도 마찬가지입니다. 이 단계가 만든 레이어는 여전히 이 이미지의 일부입니다.</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>아니요</translation>
     </message>
     <message>
         <source>shared by {n} images</source>
@@ -585,6 +665,18 @@
         <translation>크기</translation>
     </message>
     <message>
+        <source>PLATFORMS</source>
+        <translation>플랫폼</translation>
+    </message>
+    <message>
+        <source>DISK USAGE</source>
+        <translation>디스크 사용량</translation>
+    </message>
+    <message>
+        <source>CONTENT SIZE</source>
+        <translation>콘텐츠 크기</translation>
+    </message>
+    <message>
         <source>SHARED SIZE</source>
         <translation>공유 크기</translation>
     </message>
@@ -599,6 +691,18 @@
     <message>
         <source>STATUS</source>
         <translation>상태</translation>
+    </message>
+    <message>
+        <source>The image&apos;s platforms, as docker image ls --tree lists them (attestation manifests are not platforms)</source>
+        <translation>docker image ls --tree처럼 보여 주는 이미지의 플랫폼 (증명 매니페스트는 플랫폼이 아님)</translation>
+    </message>
+    <message>
+        <source>DISK USAGE as Engine 29&apos;s docker images prints it: compressed content plus unpacked layers, every platform</source>
+        <translation>Engine 29의 docker images가 보여 주는 디스크 사용량: 압축된 콘텐츠와 압축 해제된 레이어, 모든 플랫폼 합계</translation>
+    </message>
+    <message>
+        <source>CONTENT SIZE as Engine 29&apos;s docker images prints it: the compressed blobs (manifests, configs, layers) of every manifest</source>
+        <translation>Engine 29의 docker images가 보여 주는 콘텐츠 크기: 모든 매니페스트의 압축된 블롭(매니페스트, 설정, 레이어)</translation>
     </message>
     <message>
         <source>{n} years ago</source>
@@ -851,6 +955,17 @@
     </message>
 </context>
 <context>
+    <name>Manifests</name>
+    <message>
+        <source>image</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>attestation</source>
+        <translation>증명</translation>
+    </message>
+</context>
+<context>
     <name>PresentationController</name>
     <message>
         <source>WHAT-IF — nothing is deleted</source>
@@ -922,6 +1037,30 @@
         <translation> ({total}개 중 큰 것 {n}개)</translation>
     </message>
     <message>
+        <source>Naive sum vs stored ({counted})</source>
+        <translation>단순 합 대 실제 저장량 ({counted})</translation>
+    </message>
+    <message>
+        <source>layer bytes, each layer counted once</source>
+        <translation>레이어 바이트, 레이어마다 한 번씩만 셈</translation>
+    </message>
+    <message>
+        <source>SHARED SIZE (layers and blobs other images hold too)</source>
+        <translation>공유 크기 (다른 이미지도 가진 레이어와 블롭)</translation>
+    </message>
+    <message>
+        <source>Σ docker images DISK USAGE</source>
+        <translation>Σ docker images 디스크 사용량</translation>
+    </message>
+    <message>
+        <source>disk usage: compressed content + unpacked layers, each counted once</source>
+        <translation>디스크 사용량: 압축된 콘텐츠 + 압축 해제된 레이어, 각각 한 번씩만 셈</translation>
+    </message>
+    <message>
+        <source>(not exact)</source>
+        <translation>(정확하지 않음)</translation>
+    </message>
+    <message>
         <source>Per image: shared vs unique</source>
         <translation>이미지별: 공유 대 고유</translation>
     </message>
@@ -932,10 +1071,6 @@
     <message>
         <source>actually on disk</source>
         <translation>실제 디스크 사용량</translation>
-    </message>
-    <message>
-        <source>Naive sum vs stored (each layer counted once)</source>
-        <translation>단순 합 대 실제 저장량 (레이어마다 한 번씩만 셈)</translation>
     </message>
 </context>
 <context>
@@ -955,6 +1090,10 @@
     <message>
         <source>Σ image sizes {naive} · on disk {actual}</source>
         <translation>이미지 크기 합 {naive} · 디스크 실사용 {actual}</translation>
+    </message>
+    <message>
+        <source>The naive sum of `docker images` DISK USAGE against the disk usage of the compressed content and unpacked layers, each counted once</source>
+        <translation>`docker images` 디스크 사용량의 단순 합과, 압축된 콘텐츠와 압축 해제된 레이어를 각각 한 번씩만 센 디스크 사용량의 비교</translation>
     </message>
     <message>
         <source>The naive sum of `docker images` SIZE against the bytes stored, counting each shared layer once</source>

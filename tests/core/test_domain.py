@@ -89,6 +89,55 @@ def test_snapshot_round_trips_through_json(tmp_path):
     assert json.loads(path.read_text())["schema"] == SCHEMA_VERSION
 
 
+def test_containerd_fields_round_trip_and_schema_1_files_still_open(tmp_path):
+    """Schema 2 keeps Engine 29's manifests, descriptor and sizes; a schema-1 file opens with none of them."""
+    from dataclasses import replace
+    from model.core.snapshot import Manifest, STORE_CONTAINERD
+    base = _snapshot()
+    amd = Manifest("sha256:" + "1" * 64, "application/vnd.oci.image.manifest.v1+json", 668, "image", "linux/amd64",
+                   True, 1_083_885, 2_027_520, containers=("c" * 64,))
+    arm = Manifest("sha256:" + "2" * 64, "application/vnd.oci.image.manifest.v1+json", 668, "image", "linux/arm64/v8",
+                   False, 900, 0)
+    att = Manifest("sha256:" + "3" * 64, "application/vnd.oci.image.manifest.v1+json", 836, "attestation",
+                   content_size=1_500, attestation_for=amd.id)
+    img = replace(base.images[0], manifests=(amd, arm, att), media_type="application/vnd.oci.image.index.v1+json",
+                  target_size=855, disk_usage=3_113_446, shared_size=3_085_394)
+    snap = Snapshot(info=DaemonInfo(version="29.7.2", image_store=STORE_CONTAINERD), images=(img,), layers_size=42)
+    path = tmp_path / "s.json"
+    snap.save(path)
+    again = Snapshot.load(path)
+    assert again.images == snap.images and again.layers_size == 42
+    assert again.images[0].platforms == ("linux/amd64", "linux/arm64/v8") and again.images[0].is_index
+    assert again.images[0].content_size == 1_083_885 + 900 + 1_500
+    # a schema-1 file (no such keys) opens, and its images say nothing of manifests
+    data = json.loads(path.read_text())
+    data["schema"] = 1
+    del data["layers_size"]
+    for key in ("manifests", "media_type", "target_size", "disk_usage", "shared_size"):
+        del data["images"][0][key]
+    old = Snapshot.from_json(data)
+    assert old.images[0].manifests == () and old.images[0].disk_usage is None and old.layers_size is None
+    # a classic-store image writes none of the new keys
+    assert "manifests" not in _snapshot().to_json()["images"][0]
+
+
+@pytest.mark.parametrize("field, value", [("disk_usage", -1), ("shared_size", 2**63), ("disk_usage", "big"),
+                                          ("manifests", [{"id": 1}])])
+def test_bad_containerd_fields_are_refused(field, value):
+    data = _snapshot().to_json()
+    data["images"][0][field] = value
+    with pytest.raises(SnapshotError, match="malformed snapshot"):
+        Snapshot.from_json(data)
+
+
+def test_api_version_is_negotiated_within_what_the_reader_knows():
+    from model.daemon.source import negotiate
+    assert negotiate("1.41") == "1.41"          # dockerd 20.10, Podman 4
+    assert negotiate("1.55") == "1.55"          # Engine 29
+    assert negotiate("1.60") == "1.55"          # a newer engine is spoken to in the newest API known
+    assert negotiate("garbage") == "1.55"
+
+
 @pytest.mark.parametrize("content, message", [
     ("{not json", "not valid JSON"),
     ('{"kind": "something-else"}', "not a Layerscope snapshot"),

@@ -99,21 +99,30 @@ def random_state(client, seed: int) -> None:
         builders.run_container(client, rng.choice(images), running=False)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_random_states_match_the_daemon(daemon, seed):
-    client = daemon.client()
-    random_state(client, seed)
-    an = Analysis(read_snapshot(connect(daemon.url), cache=ImageCache(None)))
-    snap = an.snapshot
-    # every listed image's SIZE / SHARED SIZE / UNIQUE SIZE / CONTAINERS equal `docker system df -v`
+def assert_sizes_equal_df(client, an: Analysis) -> dict:
+    """Every image `docker system df -v` lists has our SIZE / SHARED / UNIQUE / CONTAINERS, none negative;
+    df lists exactly the images we call top-level; the totals equal df's.  Returns df."""
     df = client.api.df()
     assert df["Images"], "df listed nothing"
     for row in df["Images"]:
         ours = an.image_sizes[row["Id"]]
         assert (ours.size, ours.shared_size, ours.unique_size, ours.containers) == \
             (row["Size"], row["SharedSize"], row["Size"] - row["SharedSize"], row["Containers"]), row["RepoTags"]
-    # df lists exactly the top-level images
+        assert ours.exact and ours.unique_size >= 0
+    assert all(sz.unique_size >= 0 and sz.shared_size >= 0 for sz in an.image_sizes.values())
     assert {r["Id"] for r in df["Images"]} == {i for i, s in an.status.items() if s.status != INTERMEDIATE}
+    assert an.totals.naive_bytes == sum(r["Size"] for r in df["Images"])
+    assert an.totals.actual_bytes == df["LayersSize"] and an.totals.exact
+    return df
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_states_match_the_daemon(daemon, seed):
+    client = daemon.client()
+    random_state(client, seed)
+    an = Analysis(read_snapshot(connect(daemon.url), cache=ImageCache(None)))
+    snap = an.snapshot
+    assert_sizes_equal_df(client, an)
     # dangling = the daemon's dangling filter; intermediates = `images -a` minus `images`
     assert {i for i, s in an.status.items() if s.status == DANGLING} == \
         {i["Id"] for i in client.api.images(filters={"dangling": True})}
@@ -124,10 +133,41 @@ def test_random_states_match_the_daemon(daemon, seed):
     truth = layerdb(daemon)
     assert an.layer_sizes == truth and set(an.layer_use) == set(truth)
     assert an.totals.actual_bytes == sum(truth.values())
-    assert an.totals.naive_bytes == sum(r["Size"] for r in df["Images"])
     # containers are attached to their images, running and stopped
     for ctr in client.api.containers(all=True):
         assert any(c.id == ctr["Id"] for c in an.status[ctr["ImageID"]].containers)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_engine29_sizes_match_its_system_df(engine29, seed):
+    """Engine 29 (containerd store): SIZE is content + unpacked, SHARED SIZE the engine's own; both kinds kept."""
+    client = engine29.client()
+    random_state(client, seed)
+    context = Path(engine29.root) / f"bk{seed}"
+    context.mkdir()
+    (context / "Dockerfile").write_text(f"FROM base0:v{seed}\nRUN echo bk{seed} > /bk\n")
+    subprocess.run(["docker", "buildx", "build", "--network=none", "--load", "-t", "bk:1", str(context)],
+                   env=engine29.cli_env(), check=True, capture_output=True)
+    an = Analysis(read_snapshot(connect(engine29.url), cache=ImageCache(None)))
+    snap = an.snapshot
+    assert snap.info.image_store == "containerd" and snap.info.api_version == "1.55"
+    assert_sizes_equal_df(client, an)
+    listed = {i["Id"]: i for i in client.api.images(all=True)}
+    assert set(snap.by_id) == set(listed)
+    for img in snap.images:
+        # both size kinds, as Engine 29's `docker image ls --tree` shows them (DISK USAGE, CONTENT SIZE)
+        assert img.disk_usage == listed[img.id]["Size"] == img.content_size + img.unpacked_size
+        assert img.platforms == ("linux/amd64",)
+    bk = next(i for i in snap.images if "bk:1" in i.repo_tags)
+    assert bk.is_index and [m.kind for m in bk.manifests] == ["image", "attestation"]
+    assert bk.manifests[1].attestation_for == bk.manifests[0].id
+    # a what-if removal keeps the engine's figures only where nothing they counted went away
+    from model.engine import simulate
+    outcomes, after = simulate.rmi(snap, ["bk:1"])
+    assert not outcomes[0].unpredictable
+    after_an = Analysis(after)
+    assert all(sz.unique_size >= 0 for sz in after_an.image_sizes.values())
+    assert after.layers_size is None and not after_an.totals.exact
 
 
 def test_image_removed_between_list_and_inspect(daemon):

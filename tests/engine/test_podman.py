@@ -13,63 +13,24 @@ from __future__ import annotations
 
 import os
 
-import docker
 import pytest
 
 import builders
 from model.engine import simulate
+from model.core.analysis import Analysis
 from model.core.classify import dangling_ids, listed_ids
 from model.daemon.imagecache import ImageCache
 from model.core.snapshot import STORE_PODMAN
 from model.daemon.source import connect, read_snapshot
-from daemon import start_private
-from podman_service import PodmanService, PodmanUnavailable
+from podman_service import PodmanService
+from random_states import check_prune, check_rmi, prune_answer, rmi_answer, state_view
 from random_states_podman import import_image, make_state, random_operation
 
 SEEDS = range(100 if os.environ.get("LAYERSCOPE_LONG") == "1" else 10)
 
 
-@pytest.fixture(scope="module")
-def podman_service():
-    """One private Podman service for the module; skips (fails under CI=true) when it cannot start."""
-    service = start_private(PodmanService(), PodmanUnavailable)
-    yield service
-    service.cleanup()
-
-
-@pytest.fixture
-def podman(podman_service):
-    """The service, emptied before the test (restarted if it died)."""
-    if not podman_service.running:
-        podman_service.start()
-    podman_service.wipe()
-    return podman_service
-
-
 def _read(service: PodmanService):
     return read_snapshot(connect(service.url), cache=ImageCache(None))
-
-
-def _rmi(client: docker.DockerClient, ref: str, force: bool, noprune: bool) -> dict:
-    try:
-        return {"ref": ref, "response": client.api.remove_image(ref, force=force, noprune=noprune)}
-    except docker.errors.APIError as exc:
-        return {"ref": ref, "error": {"status": exc.response.status_code, "message": exc.explanation}}
-
-
-def _prune(client: docker.DockerClient, all_: bool, filters: dict | None) -> dict:
-    f = dict(filters or {})
-    if all_:
-        f["dangling"] = False          # what `docker image prune -a` sends
-    try:
-        return client.api.prune_images(filters=f or None)
-    except docker.errors.APIError as exc:
-        return {"error": {"status": exc.response.status_code, "message": exc.explanation}}
-
-
-def _state_view(snap) -> list:
-    return sorted((i.id, tuple(sorted(i.repo_tags)), tuple(sorted(i.repo_digests)), i.parent)
-                  for i in snap.images)
 
 
 # ---------------------------------------------------------------------------
@@ -134,6 +95,21 @@ def test_graph_sharing_by_chain_id(podman):
     assert a.size > base.size and b.size > base.size
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_sizes_match_podman_system_df(podman, seed):
+    """SIZE / SHARED SIZE / UNIQUE SIZE / CONTAINERS equal Podman's own `/system/df`, never negative."""
+    client = podman.client()
+    make_state(client, seed)
+    an = Analysis(_read(podman))
+    df = client.api.df()
+    assert df["Images"], "df listed nothing"
+    for row in df["Images"]:
+        ours = an.image_sizes["sha256:" + row["Id"].removeprefix("sha256:")]     # Podman's df IDs are bare hex
+        assert (ours.size, ours.shared_size, ours.unique_size, ours.containers) == \
+            (row["Size"], row["SharedSize"], row["Size"] - row["SharedSize"], row["Containers"]), (seed, row)
+    assert all(sz.unique_size >= 0 and sz.shared_size >= 0 for sz in an.image_sizes.values())
+
+
 # ---------------------------------------------------------------------------
 # Differential
 @pytest.mark.parametrize("seed", SEEDS)
@@ -144,54 +120,30 @@ def test_prediction_equals_podman(podman, seed):
     before = _read(podman)
     if op.kind == "rmi":
         outcomes, after = simulate.rmi(before, op.refs, force=op.force, noprune=op.noprune)
-        actual = [_rmi(client, r, op.force, op.noprune) for r in op.refs]
+        actual = [rmi_answer(client, r, op.force, op.noprune) for r in op.refs]
         for predicted, real in zip(outcomes, actual):
             assert not predicted.unpredictable, (seed, str(op), predicted.unpredictable, real)
             assert predicted.matches(real), (seed, str(op), predicted.to_json(), real)
     else:
         result, after = simulate.prune(before, all=op.all, filters=op.filters)
-        real = _prune(client, op.all, op.filters)
+        real = prune_answer(client, op.all, op.filters)
         assert not result.unpredictable, (seed, str(op), result.unpredictable, real)
         assert result.matches(real), (seed, str(op), result.to_json(), real)
-    assert _state_view(after) == _state_view(_read(podman)), (seed, str(op))
+    assert state_view(after) == state_view(_read(podman)), (seed, str(op))
 
 
 # ---------------------------------------------------------------------------
 # Scenarios: each behaviour found on Podman 4.3.1, checked one by one
-def _check_rmi(service: PodmanService, refs: list[str], force: bool = False) -> list[dict]:
-    """Predict, run, compare answers and the state after; returns the real answers."""
-    client = service.client()
-    before = _read(service)
-    outcomes, after = simulate.rmi(before, refs, force=force)
-    actual = [_rmi(client, r, force, False) for r in refs]
-    for predicted, real in zip(outcomes, actual):
-        assert not predicted.unpredictable, (refs, predicted.unpredictable, real)
-        assert predicted.matches(real), (refs, predicted.to_json(), real)
-    assert _state_view(after) == _state_view(_read(service)), refs
-    return actual
-
-
-def _check_prune(service: PodmanService, all_: bool = False, filters: dict | None = None) -> dict:
-    client = service.client()
-    before = _read(service)
-    result, after = simulate.prune(before, all=all_, filters=filters)
-    real = _prune(client, all_, filters)
-    assert not result.unpredictable, (filters, result.unpredictable, real)
-    assert result.matches(real), (filters, result.to_json(), real)
-    assert _state_view(after) == _state_view(_read(service)), filters
-    return real
-
-
 def test_rmi_names_ids_and_errors(podman):
     """Untag of one of several names; by ID with several names (500); bad references; 404 texts."""
     client = podman.client()
     base = import_image(client, "base:1", {"a": b"1"})
     client.api.tag(base, "quay.io/x/y", "t")
-    real = _check_rmi(podman, ["nosuch", "nosuch:tag", "UPPER", "a:b:c", "sha256:zz", "0" * 64,
+    real = check_rmi(podman.client(), ["nosuch", "nosuch:tag", "UPPER", "a:b:c", "sha256:zz", "0" * 64,
                                "sha256:" + "0" * 64, "user/nosuch@sha256:" + "0" * 64, base[7:8],
                                base[7:19], "sha256:" + base[7:19], base, base[7:]])
     assert real[0]["error"]["status"] == 404 and real[8]["error"]["status"] == 500
-    real = _check_rmi(podman, ["quay.io/x/y:t", "base:1"])
+    real = check_rmi(podman.client(), ["quay.io/x/y:t", "base:1"])
     assert real[0]["response"] == [{"Untagged": "quay.io/x/y:t"}]
     assert real[1]["response"] == [{"Deleted": base[7:]}, {"Untagged": "docker.io/library/base:1"}]
 
@@ -203,8 +155,8 @@ def test_rmi_containers(podman):
     client.api.tag(base, "zz", "latest")
     builders.run_container(client, "base:1", running=False)
     builders.run_container(client, "base:1", running=True)
-    _check_rmi(podman, ["base:1", "zz", base[7:]])
-    real = _check_rmi(podman, [base[7:19]], force=True)
+    check_rmi(podman.client(), ["base:1", "zz", base[7:]])
+    real = check_rmi(podman.client(), [base[7:19]], force=True)
     assert real[0]["response"][0] == {"Deleted": base[7:]}
     assert client.api.containers(all=True) == []
 
@@ -220,10 +172,10 @@ def test_rmi_dangling_parents_and_in_use_parent(podman):
     common = next(i for i in snap.images if i.parent and snap.by_id[i.parent].repo_tags
                   and not i.repo_tags)
     builders.run_container(client, common.id, running=False)
-    real = _check_rmi(podman, ["app0:v1", "app1:v1"])
+    real = check_rmi(podman.client(), ["app0:v1", "app1:v1"])
     assert real[0]["response"][-1] == {"Untagged": "docker.io/library/app0:v1"}
     assert real[1]["error"]["status"] == 409
-    _check_rmi(podman, ["base:1", common.id[7:]], force=True)
+    check_rmi(podman.client(), ["base:1", common.id[7:]], force=True)
 
 
 def test_rmi_image_with_children(podman):
@@ -231,7 +183,7 @@ def test_rmi_image_with_children(podman):
     client = podman.client()
     import_image(client, "base:1", {"a": b"1"})
     builders.commit(client, "base:1", "echo 1 > /tmp/q", "c1:latest")
-    real = _check_rmi(podman, ["base:1", "c1:latest"])
+    real = check_rmi(podman.client(), ["base:1", "c1:latest"])
     assert real[0]["response"] == [{"Untagged": "docker.io/library/base:1"}]
 
 
@@ -244,17 +196,17 @@ def test_prune_rounds_filters_and_errors(podman):
     x = builders.commit(client, "base:1", "echo 1 > /tmp/q")
     builders.commit(client, "other/base:2", "echo 2 > /tmp/q")
     builders.run_container(client, x, running=False)
-    _check_prune(podman, all_=True)
-    _check_prune(podman, filters={"dangling": ["true", "1"]})
-    _check_prune(podman, filters={"label": ["tier"]})
-    _check_prune(podman, filters={"label": ["nosuch"]})
-    _check_prune(podman)
+    check_prune(podman.client(), all_=True)
+    check_prune(podman.client(), filters={"dangling": ["true", "1"]})
+    check_prune(podman.client(), filters={"label": ["tier"]})
+    check_prune(podman.client(), filters={"label": ["nosuch"]})
+    check_prune(podman.client())
     builders.build(client, "FROM base:1\nRUN echo k > /tmp/k\nRUN echo z > /tmp/z\n")
     snap = _read(podman)
     mid = next(i for i in snap.images if not i.repo_tags and i.parent == base
                and any(j.parent == i.id for j in snap.images))
     builders.run_container(client, mid.id, running=False)
-    real = _check_prune(podman, filters={"label!": ["tier"]})
+    real = check_prune(podman.client(), filters={"label!": ["tier"]})
     assert real["error"]["status"] == 500
 
 

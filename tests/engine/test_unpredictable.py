@@ -23,7 +23,7 @@ from handmade import img, layer, snap
 from model.commands.deletelog import DeleteLog
 from model.commands.perform import CLI, UNPREDICTABLE, perform
 from model.engine.plan import PRUNE, RMI, Request, make_plan
-from model.core.snapshot import STORE_CONTAINERD, STORE_PODMAN, Container, HistoryRow
+from model.core.snapshot import INDEX_MEDIA_TYPES, STORE_CONTAINERD, STORE_PODMAN, Container, HistoryRow, Manifest
 
 ENGINE = Path(__file__).resolve().parents[2] / "model" / "engine"
 NOT_SIMULATOR = ("__init__.py", "plan.py", "whatif.py")     # the engine's modules that give no reasons of their own
@@ -54,6 +54,25 @@ def _unmapped_history():
     return dataclasses.replace(bad, history=rows)
 
 
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+
+
+def _ctrd(image, extra_platforms=(), unpacked_extra=False, available=True, shared=None, content=None):
+    """``image`` as Engine 29 lists it: one manifest (its ID) or an index of the host's + ``extra_platforms``."""
+    size = image.size if content is None else content
+    host = Manifest(id=image.id, media_type=OCI_MANIFEST, size=400, kind="image", platform="linux/amd64",
+                    available=available, content_size=size, unpacked_size=sum(r.size for r in image.history))
+    if not extra_platforms:
+        return dataclasses.replace(image, manifests=(host,), media_type=OCI_MANIFEST, target_size=400,
+                                   shared_size=shared)
+    host = dataclasses.replace(host, id="sha256:" + "a" * 63 + image.id[-1])
+    others = tuple(Manifest(id="sha256:" + "b" * 63 + str(k), media_type=OCI_MANIFEST, size=400, kind="image",
+                            platform=p, content_size=900, unpacked_size=4096 if unpacked_extra else 0)
+                   for k, p in enumerate(extra_platforms))
+    return dataclasses.replace(image, manifests=(host,) + others, media_type=INDEX_MEDIA_TYPES[0],
+                               target_size=500, size=500 + size, shared_size=shared)
+
+
 def _podman_wrong_parent():
     base = img(4, (layer(1),), tags=["real:1"])
     child = dataclasses.replace(img(5, (layer(1), layer(2))), parent="", history=(
@@ -81,20 +100,34 @@ CASES = {
     "unknown image store": lambda: (snap(REAL, store="zfs-store"), _rmi("real:1")),
     "Engine 24's experimental containerd store": lambda: (
         snap(REAL, store=STORE_CONTAINERD, version="24.0.7"), _rmi("real:1")),
-    "containerd store: repo@digest arguments": lambda: (
-        snap(dataclasses.replace(REAL, repo_digests=("real@sha256:" + "d" * 64,)), **CTRD),
-        _rmi("real@sha256:" + "d" * 64)),
-    "containerd store: ambiguous short ID": lambda: (
-        snap(img(16, (layer(1),), tags=["real:1"]), img(17, (layer(2),)), **CTRD), _rmi("0000")),
-    "containerd store: until compares the record's CreatedAt": lambda: (
-        snap(REAL, **CTRD), _prune(("until", "1h"))),
-    "containerd store: manifests under an index": lambda: (snap(REAL, img(7, (layer(7),)), **CTRD), _prune()),
+    "a first path component with capitals": lambda: (snap(REAL, **CTRD), _rmi("Real/real:1")),
+    "until compares the record's CreatedAt": lambda: (snap(REAL, **CTRD), _prune(("until", "1h"), all_=True)),
+    "depends on the labels of a platform other than the host's": lambda: (
+        snap(_ctrd(REAL, ("linux/arm64",)), **CTRD), _prune(("label", "tier"), all_=True)),
+    "conflicting dangling values": lambda: (snap(REAL, **CTRD), _prune(("dangling", "maybe"), ("dangling", "perhaps"))),
+    "the engine names one at random": lambda: (snap(REAL, **CTRD), _prune(("bogus", "1"), ("other", "2"))),
+    "over containerd's 4096-byte limit": lambda: (snap(REAL, **CTRD), _prune(("label", "k=" + "v" * 5000))),
+    "this engine's message for a value it cannot parse": lambda: (snap(REAL, **CTRD), _prune(("until", "soon"))),
+    "was read without its manifest list": lambda: (snap(REAL, **CTRD), _prune(all_=True)),
+    "has a manifest whose blobs are not all present": lambda: (
+        snap(_ctrd(REAL, available=False, content=450), **CTRD), _prune(all_=True)),
+    "visit a blob a different number of times": lambda: (
+        snap(_ctrd(img(18, (layer(1), layer(1)), tags=["twice:1"])), _ctrd(img(19, (layer(1),), tags=["once:1"])),
+             **CTRD), _prune(all_=True)),
+    "has a platform other than the host's unpacked": lambda: (
+        snap(_ctrd(REAL, ("linux/arm64",), unpacked_extra=True), **CTRD), _prune(all_=True)),
+    "uses a removed image, whose snapshots may hold layers": lambda: (
+        snap(_ctrd(REAL), containers=[GHOST], **CTRD), _prune(all_=True)),
+    "the snapshot size of layer": lambda: (snap(_ctrd(_unmapped_history()), **CTRD), _prune()),
+    "shares layers (or BuildKit's attestation config) with images that stay": lambda: (
+        snap(_ctrd(REAL), _ctrd(img(20, (layer(1), layer(2)), labels=[("x", "y")], tags=["kid:1"])), **CTRD),
+        _prune(("label", "x"), all_=True)),
     "has no layers (Podman compares configs of empty images)": lambda: (
         snap(REAL, img(8, (), tags=["empty:1"]), **PODMAN), _rmi("empty:1")),
     "only Podman 4.3 is modelled": lambda: (snap(REAL, store=STORE_PODMAN, version="5.0.0"), _rmi("real:1")),
     "Podman's message for the reference": lambda: (snap(REAL, **PODMAN), _rmi("r" * 256)),
-    "Podman: repo@digest arguments are not modelled": lambda: (
-        snap(REAL, **PODMAN), _rmi("real@sha256:" + "d" * 64)),
+    "up among the manifest digests of every image": lambda: (       # an image without names hides its digests
+        snap(REAL, img(18, (layer(18),)), **PODMAN), _rmi("quay.io/x/real@sha256:" + "d" * 64)),
     "if registries.conf lists that registry": lambda: (
         snap(REAL, img(9, (layer(9),), tags=["quay.io/real:1"]), **PODMAN), _rmi("real:1")),
     "to localhost/ or docker.io in an order": lambda: (
