@@ -1,4 +1,7 @@
-"""Write a `docker save`-format archive of N synthetic images sharing layers, for one fast `docker load`."""
+"""Write a `docker save`-format archive of N synthetic images sharing layers, for one fast `docker load`.
+
+Both image stores load it as it is: dockerd 20.10's graphdriver store and Engine 29's containerd store
+(whose `docker load` takes this layout as well as an OCI layout; untagged entries load as untagged images)."""
 from __future__ import annotations
 
 import argparse

@@ -345,16 +345,32 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
     where = host_url(client)
     adapter = getattr(client.api, "_custom_adapter", None)
     socket_path = getattr(adapter, "socket_path", None)
-    fetch = _UnixFetcher(socket_path, client.api._version, 60).get if socket_path else sdk_get(client)
+    fetch = _UnixFetcher(socket_path, client.api._version, client.api.timeout or 120).get if socket_path \
+        else sdk_get(client)
+    background = ThreadPoolExecutor(1)
     try:
-        info = read_info(client)
-        listed = list_images(client, fetch)
-        sizes = EngineSizes.read(fetch, info)
-        containers = client.api.containers(all=True)
-    except DaemonError:
-        raise
-    except Exception as exc:
-        raise DaemonError(describe_error(exc, where)) from None
+        try:
+            info = read_info(client)
+            # On the containerd store /system/df costs about as much as the listing itself (both
+            # size every image): it is asked for at once and runs while the images are read.
+            pending_sizes = background.submit(EngineSizes.read, fetch, info)
+            listed = list_images(client, fetch)
+            containers = client.api.containers(all=True)
+        except DaemonError:
+            raise
+        except Exception as exc:
+            raise DaemonError(describe_error(exc, where)) from None
+        return _read_images(client, fetch, bool(socket_path), info, listed, containers, pending_sizes, where,
+                            progress, cache, cancel)
+    finally:
+        background.shutdown(wait=False, cancel_futures=True)
+
+
+def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: DaemonInfo,
+                 listed: list[dict[str, Any]], containers: list[dict[str, Any]], pending_sizes: Any, where: str,
+                 progress: Progress | None,
+                 cache: ImageCache | None, cancel: threading.Event | None) -> Snapshot:
+    """The rest of read_snapshot once images and containers are listed: inspect and history of each image."""
     if cache is None:
         cache = ImageCache.for_daemon(info.daemon_id)
     total = len(listed)
@@ -386,7 +402,7 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
                 progress(len(details), total)
 
     try:
-        if socket_path and len(missing) > 8:
+        if parallel and len(missing) > 8:
             with ThreadPoolExecutor(FETCH_THREADS) as pool:
                 list(pool.map(read_one, missing))
         else:
@@ -397,6 +413,12 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
     except Exception as exc:
         raise DaemonError(describe_error(exc, where)) from None
 
+    try:
+        sizes = pending_sizes.result()
+    except DaemonError:
+        raise
+    except Exception as exc:
+        raise DaemonError(describe_error(exc, where)) from None
     images = []
     for summary in listed:
         got = details.get(summary["Id"])
