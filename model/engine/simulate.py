@@ -42,7 +42,8 @@ The engine, one module per part (this one is the facade: ``rmi``, ``prune`` and 
 
 * ``outcome``     — RmiOutcome, PruneResult, Unpredictable, DaemonRefusal, shared helpers;
 * ``filters``     — prune's until / label / dangling filters (Go durations and times);
-* ``graphdriver`` — the classic store; ``containerd`` — the containerd store; ``podman`` — Podman 4.3.
+* ``graphdriver`` — the classic store; ``containerd`` — the containerd store (``containerd_space``: its
+  prune's SpaceReclaimed); ``podman`` — Podman 4.3.
 """
 from __future__ import annotations
 
