@@ -9,9 +9,12 @@ from model.core.snapshot import Snapshot
 from resources import DEMO_SNAPSHOT
 
 
+EXIT_FAIL, EXIT_USAGE = 1, 2
+
+
 def fail(code: int, message: str) -> int:
-    """Print ``layerscope: message`` on stderr and return ``code``."""
-    print(f"layerscope: {message}", file=sys.stderr)
+    """Print ``layerscope: message`` (its first line only) on stderr and return ``code``."""
+    print(f"layerscope: {(message.splitlines() or [''])[0]}", file=sys.stderr)
     return code
 
 
@@ -20,7 +23,10 @@ def load(args: argparse.Namespace) -> tuple[Snapshot, Any]:
     if getattr(args, "demo", False):
         return Snapshot.load(DEMO_SNAPSHOT), None
     if getattr(args, "snapshot", None):
-        return Snapshot.load(args.snapshot), None
+        snap = Snapshot.load(args.snapshot)
+        for warning in snap.warnings:           # a file that opened with repairs says so
+            print(f"layerscope: warning: {warning}", file=sys.stderr)
+        return snap, None
     from model.daemon.source import connect, read_snapshot
     client = connect(getattr(args, "host", None))
     return read_snapshot(client), client

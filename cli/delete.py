@@ -228,9 +228,11 @@ def run_prune(args: argparse.Namespace) -> int:
     return _run(args, request, show, ask=not args.force, emit=_emit_prune)
 
 
-def _emit_prune(data: dict[str, Any], out: TextIO, heading: str = "Deleted Images:",
+def _emit_prune(data: dict[str, Any] | None, out: TextIO, heading: str = "Deleted Images:",
                 total: str = "Total reclaimed space") -> None:
-    """An answer of /images/prune the way docker image prune prints it."""
+    """A (checked) answer of /images/prune the way docker image prune prints it; nothing when there was none."""
+    if data is None:            # no answer, or one that could not be read: the failure line says so
+        return
     if "error" in data:
         print(f"Error response from daemon: {data['error']['message']}", file=sys.stderr)
         return

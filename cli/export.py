@@ -4,9 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from model.core.snapshot import SnapshotError
 from model.render.export import FORMATS, ExportError, export, format_from_path
 
-from .common import fail, load
+from .common import EXIT_FAIL, EXIT_USAGE, fail, load
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -30,11 +31,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     fmt = args.format or format_from_path(args.out)
     if fmt is None:
-        return fail(2, f"cannot tell the format from {args.out!r}; pass --format")
+        return fail(EXIT_USAGE, f"cannot tell the format from {args.out!r}; pass --format")
     snap, _ = load(args)
     try:
         export(Analysis(snap), args.out, fmt)
-    except (ExportError, OSError) as exc:
-        return fail(1, f"export failed: {exc}")
+    except SnapshotError as exc:            # json: the snapshot's own atomic save names the file
+        return fail(EXIT_FAIL, str(exc))
+    except OSError as exc:
+        return fail(EXIT_FAIL, f"cannot write {args.out}: {exc.strerror or exc}")
+    except ExportError as exc:
+        return fail(EXIT_FAIL, f"export failed: {exc}")
     print(f"wrote {fmt} of {len(snap.images)} images to {args.out}", file=sys.stderr)
     return 0

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import os
+import traceback
 
+from model.core.errors import fault
 from model.core.snapshot import SnapshotError
 from model.daemon.source import DaemonError
 
 from . import delete, export, snapshot
+from .common import EXIT_FAIL, fail
 
 HEADLESS = ("snapshot", "rmi", "prune", "log", "export")
+EXIT_INTERNAL = 70          # EX_SOFTWARE: a fault of Layerscope's own, not of the input
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,13 +33,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the parsed headless command; daemon and snapshot failures become one line on stderr."""
+    """Run the parsed headless command; every failure becomes one line on stderr, never a traceback.
+
+    A daemon or snapshot file that cannot be used exits 1; anything else that escapes a command is a
+    fault of ours and exits 70 (its traceback only with LAYERSCOPE_DEBUG=1)."""
     try:
         return args.func(args)
     except (DaemonError, SnapshotError) as exc:
-        print(f"layerscope: {exc}", file=sys.stderr)
-        return 1
+        return fail(EXIT_FAIL, str(exc))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the last resort: the real errors are named before they get here
+        if "LAYERSCOPE_DEBUG" in os.environ:
+            traceback.print_exc()
+        return fail(EXIT_INTERNAL, f"internal error: {fault(exc)} (run with LAYERSCOPE_DEBUG=1 for the traceback)")

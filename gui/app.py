@@ -14,6 +14,7 @@ from resources import STYLE
 
 from . import theme
 from .mainwindow import MainWindow, WindowOptions
+from .workers import fault
 
 
 def options_from_args(args: argparse.Namespace | None) -> WindowOptions:
@@ -45,11 +46,11 @@ def install_excepthook(window: MainWindow) -> None:
         if issubclass(kind, KeyboardInterrupt):
             QApplication.quit()
             return
-        first = str(value).splitlines()[0] if str(value) else ""
+        message = fault(value)
         try:
-            window.show_error(f"{kind.__name__}: {first}")
+            window.show_error(message)
         except Exception:  # the window itself is broken: last resort, one line on stderr
-            print(f"layerscope: {kind.__name__}: {first}", file=sys.stderr)
+            print(f"layerscope: {message}", file=sys.stderr)
         if "LAYERSCOPE_DEBUG" in __import__("os").environ:
             traceback.print_exception(kind, value, tb)
     sys.excepthook = hook
@@ -74,4 +75,9 @@ def run_gui(args: argparse.Namespace) -> int:
     install_excepthook(window)
     window.show()
     window.start()
-    return app.exec()
+    code = app.exec()
+    # The window is closed and its load cancelled, but a read blocked in a socket (a daemon that stopped
+    # answering) only returns at its read timeout, and a delete must finish to be logged: wait for them
+    # here, while the window's task runner still exists to receive their outcome.
+    window.runner.wait(-1)
+    return code

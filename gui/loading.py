@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressBar
 
-from model.core.snapshot import Snapshot
+from model.core.snapshot import Snapshot, SnapshotError
 from model.engine.plan import snapshot_diff
 
 from .banner import Banner
@@ -17,7 +17,8 @@ from .settings import Settings
 from .tasks import Job, TaskRunner
 from .views import ViewsController
 from .whatifmode import WhatIfController
-from .workers import CANCELLED, DAEMON_FAILED, SNAPSHOT_FAILED, Loaded, LoadFailed, LoadRequest, load, prepare
+from .workers import (CANCELLED, INTERNAL, UNREACHABLE, Loaded, LoadFailed, LoadRequest, fault, first_line, load,
+                      prepare)
 
 
 class LoadingController(QObject):
@@ -38,6 +39,7 @@ class LoadingController(QObject):
         self.status = window.statusBar()
         self.generation = 0
         self.job: Job | None = None           # the load running, if any
+        self.failed_request: LoadRequest | None = None   # the read the error banner reports (Retry runs it again)
         whatif.mode_changed.connect(self.update_banner)
 
     # -- starting loads --------------------------------------------------------------------
@@ -58,8 +60,7 @@ class LoadingController(QObject):
                   after_action)
 
     def load_file(self, path: str) -> None:
-        """Read a snapshot file in a worker."""
-        self.session.file_path = str(path)
+        """Read a snapshot file in a worker (it becomes the session's file once it is shown)."""
         self._run(self._request(Origin.FILE, path=str(path)), self.tr("Opening {name}…").format(name=Path(path).name))
 
     def load_demo(self, reason: str = "", path: Path | None = None) -> None:
@@ -82,11 +83,13 @@ class LoadingController(QObject):
             self.load_daemon()
 
     def retry(self) -> None:
-        """The banner's Retry: the file asked for, else the daemon (also from the demo it fell back to)."""
-        s = self.session
-        if s.current is None and s.file_path and s.options.snapshot:
-            self.load_file(s.file_path)
-        elif s.origin == Origin.DEMO or s.current is None:
+        """The banner's Retry: the read that failed (file or daemon), else the daemon (from the demo it fell back to)."""
+        s, failed = self.session, self.failed_request
+        if failed is not None and failed.origin == Origin.FILE and failed.path:
+            self.load_file(failed.path)
+        elif failed is not None and failed.origin == Origin.DEMO:
+            self.load_demo(reason=s.fallback_reason)
+        elif failed is not None or s.origin == Origin.DEMO or s.current is None:
             self.load_daemon()
         else:
             self.reload()
@@ -106,8 +109,8 @@ class LoadingController(QObject):
         self.generation += 1
         gen = self.generation
         self.job = self.runner.run(lambda job: load(request, job),
-                                   done=lambda loaded: self._on_loaded(gen, loaded, after_action),
-                                   failed=lambda exc: self._on_failed(gen, exc),
+                                   done=lambda loaded: self._on_loaded(gen, request, loaded, after_action),
+                                   failed=lambda exc: self._on_failed(gen, request, exc),
                                    progress=lambda done, total: self._on_progress(gen, done, total))
         self.progress.setRange(0, 0)
         self.progress.setFormat(message)
@@ -123,10 +126,13 @@ class LoadingController(QObject):
         self.progress.setValue(done)
         self.progress.setFormat(self.tr("reading images %v/%m"))
 
-    def _on_loaded(self, generation: int, loaded: Loaded, after_action: bool) -> None:
+    def _on_loaded(self, generation: int, request: LoadRequest, loaded: Loaded, after_action: bool) -> None:
         if generation != self.generation:
             return       # a newer load superseded this one
         self.job = None
+        self.failed_request = None
+        if request.origin == Origin.FILE:
+            self.session.file_path = request.path
         self.whatif.leave(show_real=False)
         self._end_progress()
         if after_action and self.session.current is not None:
@@ -138,30 +144,63 @@ class LoadingController(QObject):
         if loaded.origin != Origin.DEMO:
             self.banner.hide()
         self.update_banner()
+        if request.origin == Origin.FILE and loaded.snapshot.warnings:
+            self._show_warnings(request.path or "", loaded.snapshot.warnings)
         self.loaded.emit()
 
-    def _on_failed(self, generation: int, exc: BaseException) -> None:
+    def _show_warnings(self, path: str, warnings: tuple[str, ...]) -> None:
+        """A file that opened with repairs (or warnings recorded when it was taken) says so in the banner."""
+        more = self.tr(" (and {n} more; see File → Save to keep the repaired file)").format(n=len(warnings) - 1) \
+            if len(warnings) > 1 else ""
+        self.banner.show_message("info", "<b>" + html.escape(self.tr("Opened {name} with warnings:").format(
+            name=Path(path).name)) + "</b> " + html.escape(warnings[0] + more), retry=False)
+
+    # A failed read leaves on screen what was shown (nothing on a first start).  Only "no daemon"
+    # with nothing shown yet opens the demo instead, saying why (and a Retry from that demo that
+    # still finds none says so in the demo's notice); a file's problem, a daemon that answered badly
+    # or too slowly and a fault of ours each get their own error banner, with Retry.
+    def _on_failed(self, generation: int, request: LoadRequest, exc: BaseException) -> None:
         if generation != self.generation:
             return
         self.job = None
         self._end_progress()
-        kind, message = (exc.kind, exc.message) if isinstance(exc, LoadFailed) else (DAEMON_FAILED, str(exc))
+        kind, message = (exc.kind, exc.message) if isinstance(exc, LoadFailed) else (INTERNAL, fault(exc))
         s = self.session
         if kind == CANCELLED:
             return
-        if kind == DAEMON_FAILED and s.current is None and not s.options.host and s.demo_path.exists():
-            self.load_demo(reason=message)   # nothing on screen yet and no explicit host: the demo, saying why
+        if kind == UNREACHABLE and s.current is None and s.demo_path.exists():
+            self.load_demo(reason=message)
             return
-        if kind == SNAPSHOT_FAILED and s.current is None and s.file_path and Path(s.file_path) == s.demo_path:
-            message = self.tr("the bundled demo snapshot cannot be read: {reason}").format(reason=message)
-        head = self.tr("Cannot open snapshot:") if kind == SNAPSHOT_FAILED else self.tr("Docker daemon:")
-        text = f"<b>{html.escape(head)}</b> " + html.escape(message)
-        if kind == DAEMON_FAILED and s.current is not None:
+        if kind == UNREACHABLE and s.origin == Origin.DEMO:      # Retry from the demo: still no daemon
+            s.fallback_reason = message
+            self.update_banner()
+            self.status.showMessage(message, 10000)
+            self.failed.emit(message)
+            return
+        self.failed_request = request
+        head, detail = self._failure_words(request, kind, message)
+        text = f"<b>{html.escape(head)}</b> " + html.escape(detail)
+        if request.path is None and s.current is not None:
             text += " — " + html.escape(self.tr("still showing the snapshot taken {when}").format(
                 when=s.current.snapshot.taken_at or self.tr("earlier")))
         self.banner.show_message("error", text, retry=True)
-        self.status.showMessage(message, 10000)
-        self.failed.emit(message)
+        self.status.showMessage(f"{head} {detail}", 10000)
+        self.failed.emit(f"{head} {detail}")
+
+    def _failure_words(self, request: LoadRequest, kind: str, message: str) -> tuple[str, str]:
+        """The banner's bold head and the rest, for a failed read of ``request``."""
+        if request.path is None:
+            if kind == INTERNAL:
+                return self.tr("Internal error while reading the daemon:"), message
+            return self.tr("Docker daemon:"), message
+        if kind == INTERNAL:
+            return self.tr("Internal error while reading {name}:").format(name=request.path), message
+        detail = message
+        for named in (f"{request.path}: ", f"cannot read snapshot {request.path}: "):
+            detail = detail.removeprefix(named)                  # the head names the file already
+        if request.origin == Origin.DEMO:
+            detail = self.tr("the bundled demo snapshot cannot be read: {reason}").format(reason=detail)
+        return self.tr("Cannot open snapshot {name}:").format(name=request.path), detail
 
     def _end_progress(self) -> None:
         self.progress.hide()
@@ -244,9 +283,9 @@ class LoadingController(QObject):
         snapshot = self.session.current.snapshot
         try:
             snapshot.save(path)
-        except OSError as exc:
+        except (SnapshotError, OSError) as exc:
             self.banner.show_message("error", "<b>" + html.escape(self.tr("Cannot save snapshot:")) + "</b> "
-                                     + html.escape(str(exc)), retry=False)
+                                     + html.escape(first_line(exc)), retry=False)
             return False
         self.settings.snapshots_dir = str(Path(path).parent)
         self.status.showMessage(self.tr("saved {n} images to {path}").format(n=len(snapshot.images), path=path), 8000)

@@ -7,13 +7,18 @@ from model.commands.command import DeleteCommand
 from model.commands.perform import Performed
 from model.core.analysis import Analysis
 from model.core.classify import INTERMEDIATE
+from model.core.errors import fault, first_line
 from model.core.layout import ASPECT, Layout, layout_forest
 from model.core.snapshot import Snapshot, SnapshotError
-from model.daemon.source import Cancelled, DaemonError, connect, describe_error, read_snapshot
+from model.daemon.source import (Cancelled, DaemonError, DaemonUnreachable, connect, describe_error,
+                                 read_snapshot)
 
 from .tasks import Job
 
-DAEMON_FAILED, SNAPSHOT_FAILED, CANCELLED = "daemon", "snapshot", "cancelled"
+# How a load can fail: no daemon to connect to (the demo may stand in), a daemon that answered badly or too
+# slowly, a snapshot file that cannot be opened, a fault of our own, or cancelled by a newer load.
+UNREACHABLE, DAEMON_FAILED, SNAPSHOT_FAILED, INTERNAL, CANCELLED = (
+    "unreachable", "daemon", "snapshot", "internal", "cancelled")
 
 
 @dataclass
@@ -53,7 +58,7 @@ def prepare(snapshot: Snapshot, origin: str, show_intermediates: bool = False, a
 
 
 class LoadFailed(Exception):
-    """A load that ended without a snapshot: ``kind`` (daemon | snapshot | cancelled) and a message for the user."""
+    """A load that ended without a snapshot: ``kind`` (one of the kinds above) and a one-line message."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -71,29 +76,36 @@ class LoadRequest:
     aspect: float = ASPECT
 
 
-def load(request: LoadRequest, job: Job) -> Loaded:
-    """Read and prepare a snapshot (on a pool thread); every failure becomes a LoadFailed with a plain message."""
+def _read(request: LoadRequest, job: Job) -> Snapshot:
+    """The snapshot file, or the daemon's images."""
+    if request.path is not None:
+        return Snapshot.load(request.path)
+    client = connect(request.host)
     try:
-        if request.path is not None:
-            snap = Snapshot.load(request.path)
-        else:
-            client = connect(request.host)
-            try:
-                snap = read_snapshot(client, progress=job.report, cancel=job.cancel)
-            finally:
-                client.close()
+        return read_snapshot(client, progress=job.report, cancel=job.cancel)
+    finally:
+        client.close()
+
+
+# Every failure is named for what it is.  A file's problem is the file's (never the daemon's); of a
+# daemon, only a connection that could not be made is "no daemon" (the demo may stand in), while a
+# daemon that answered badly or too slowly is an error of that daemon; anything else is our own fault.
+def load(request: LoadRequest, job: Job) -> Loaded:
+    """Read and prepare a snapshot (on a pool thread); every failure becomes a LoadFailed with a one-line message."""
+    from_file = request.path is not None
+    try:
+        snap = _read(request, job)
         if job.cancel.is_set():
             raise Cancelled()
         return prepare(snap, request.origin, request.show_intermediates, request.aspect)
-    except SnapshotError as exc:
-        raise LoadFailed(SNAPSHOT_FAILED, str(exc)) from exc
-    except DaemonError as exc:
-        raise LoadFailed(DAEMON_FAILED, str(exc)) from exc
     except Cancelled as exc:
         raise LoadFailed(CANCELLED, "loading cancelled") from exc
-    except Exception as exc:  # anything else still becomes a message, never a traceback
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        raise LoadFailed(DAEMON_FAILED, f"{type(exc).__name__}: {first}") from exc
+    except DaemonUnreachable as exc:
+        raise LoadFailed(UNREACHABLE, first_line(exc)) from exc
+    except (DaemonError, SnapshotError) as exc:
+        raise LoadFailed(SNAPSHOT_FAILED if from_file else DAEMON_FAILED, first_line(exc)) from exc
+    except Exception as exc:  # a fault of ours: still a message, never a traceback, never "no daemon"
+        raise LoadFailed(INTERNAL, fault(exc)) from exc
 
 
 def perform_delete(command: DeleteCommand, host: str | None) -> Performed:

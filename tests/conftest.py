@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from daemon import DaemonUnavailable, PrivateDaemon, start_private  # noqa: E402
 from engine29 import Engine29, EngineUnavailable  # noqa: E402
+from fakedaemon import FakeDaemon, Recording, recorded  # noqa: E402
 from podman_service import PodmanService, PodmanUnavailable  # noqa: E402
 from registry import PrivateRegistry, RegistryUnavailable  # noqa: E402
 
@@ -93,6 +96,22 @@ def podman(podman_service):
         podman_service.start()
     podman_service.wipe()
     return podman_service
+
+
+@pytest.fixture(scope="session")
+def recording(private_daemon, tmp_path_factory) -> Recording:
+    """The private dockerd's answers to every endpoint the reader uses, recorded once per session."""
+    return recorded(private_daemon, tmp_path_factory)
+
+
+@pytest.fixture
+def fake(recording):
+    """The suite's fake daemon (tests/fakedaemon.py) replaying ``recording``, on a short socket path
+    (unix socket paths are limited to 107 bytes); set ``fake.fault`` to make one endpoint misbehave."""
+    root = Path(tempfile.mkdtemp(prefix="ls-fake-"))
+    with FakeDaemon(recording, root) as daemon:
+        yield daemon
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

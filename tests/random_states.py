@@ -2,6 +2,7 @@
 checks that perform one and compare it with the simulator's prediction (check_rmi, check_prune)."""
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ import docker
 
 import builders
 from model.core.reference import normalize
+from model.core.snapshot import Snapshot
 from model.daemon.imagecache import ImageCache
 from model.daemon.source import read_snapshot
 from model.engine import simulate
@@ -203,8 +205,11 @@ def state_view(snap) -> list:
 
 
 def read(client: docker.DockerClient):
-    """A fresh snapshot of the engine (no image cache)."""
-    return read_snapshot(client, cache=ImageCache(None))
+    """A fresh snapshot of the engine (no image cache); the file check accepts it and reads it back unchanged."""
+    snap = read_snapshot(client, cache=ImageCache(None))
+    again = Snapshot.from_json(json.loads(json.dumps(snap.to_json())))
+    assert (again.images, again.containers, again.warnings) == (snap.images, snap.containers, snap.warnings)
+    return snap
 
 
 def check_rmi(client: docker.DockerClient, refs: list[str], force: bool = False, noprune: bool = False) -> list[dict]:

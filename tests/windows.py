@@ -1,7 +1,10 @@
 """The real window for GUI tests: made, sized, shown and (unless asked not to) loaded, one way for every test."""
 from __future__ import annotations
 
+import time
 from typing import Any, Callable
+
+from PySide6.QtCore import QTimer
 
 from gui.app import make_window
 from gui.mainwindow import MainWindow, WindowOptions
@@ -25,3 +28,19 @@ def open_window(qtbot: Any, start: bool = True, interaction: Any = None,
         with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
             window.start()
     return window
+
+
+class Ticks:
+    """A 50 ms UI timer: the longest gap between its ticks tells whether the UI froze."""
+
+    def __init__(self) -> None:
+        self.times = [time.monotonic()]
+        self.timer = QTimer()
+        self.timer.timeout.connect(lambda: self.times.append(time.monotonic()))
+        self.timer.start(50)
+
+    def stop(self) -> float:
+        """Stop; the longest gap between ticks (or since the start, or until now), in seconds."""
+        self.timer.stop()
+        self.times.append(time.monotonic())
+        return max(b - a for a, b in zip(self.times, self.times[1:]))

@@ -27,30 +27,36 @@ def build_graph(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = N
     mappings = mappings if mappings is not None else map_all(snapshot)
     sizes = sizes if sizes is not None else layer_sizes(snapshot, mappings)
     made_by = created_by(snapshot, mappings)
+    images_of: dict[str, list[str]] = {}        # chain ID → its node's "images" list
     for img in snapshot.images:
         below = None
         for depth, (chain_id, diff_id) in enumerate(zip(img.chain_ids, img.diff_ids)):
-            if chain_id not in graph:
+            holders = images_of.get(chain_id)
+            if holders is None:
+                holders = images_of[chain_id] = []
                 graph.add_node(chain_id, kind=LAYER, diff_id=diff_id, parent=below, depth=depth,
-                               size=sizes.get(chain_id), created_by=made_by.get(chain_id, ""), images=[])
+                               size=sizes.get(chain_id), created_by=made_by.get(chain_id, ""), images=holders)
                 if below is not None:
                     graph.add_edge(below, chain_id, kind=EDGE_LAYER)
-            graph.nodes[chain_id]["images"].append(img.id)
+            holders.append(img.id)
             below = chain_id
         graph.add_node(img.id, kind=IMAGE, tags=list(img.repo_tags), size=img.size)
         if below is not None:
             graph.add_edge(below, img.id, kind=EDGE_TOP)
+        holds = set(img.chain_ids)              # the layers that already list this image
         for platform, chains, diff_ids in img.platform_stacks:
             below = None
             for depth, (chain_id, diff_id) in enumerate(zip(chains, diff_ids)):
-                if chain_id not in graph:
+                if chain_id not in images_of:
+                    images_of[chain_id] = []
                     graph.add_node(chain_id, kind=LAYER, diff_id=diff_id, parent=below, depth=depth,
-                                   size=sizes.get(chain_id), created_by=made_by.get(chain_id, ""), images=[],
-                                   platform=platform)
+                                   size=sizes.get(chain_id), created_by=made_by.get(chain_id, ""),
+                                   images=images_of[chain_id], platform=platform)
                     if below is not None:
                         graph.add_edge(below, chain_id, kind=EDGE_LAYER)
-                if img.id not in graph.nodes[chain_id]["images"]:
-                    graph.nodes[chain_id]["images"].append(img.id)
+                if chain_id not in holds:
+                    holds.add(chain_id)
+                    images_of[chain_id].append(img.id)
                 below = chain_id
             if below is not None:
                 graph.nodes[below].setdefault("platform_of", []).append((img.id, platform))

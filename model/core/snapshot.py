@@ -1,8 +1,6 @@
 """The immutable Snapshot of a daemon's images, containers and info, with JSON save/load."""
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
 from pathlib import Path
@@ -12,7 +10,6 @@ from .chain import chain_ids, short_id
 
 SCHEMA_VERSION = 2      # 2: manifests, descriptor and engine-reported sizes (containerd store); 1 still opens
 SNAPSHOT_KIND = "layerscope-snapshot"
-_CHAIN_ID = re.compile(r"sha256:[0-9a-f]{64}")
 
 # Image store kinds, as the simulator and classification tell them apart.
 STORE_GRAPHDRIVER = "graphdriver"   # classic image store (dockerd 20.10, Engine <= 28 default)
@@ -109,9 +106,9 @@ class Image:
     @cached_property
     def all_chain_ids(self) -> tuple[str, ...]:
         """Every chain ID the image holds, on every platform read (its own stack first)."""
-        out = list(self.chain_ids)
+        out = dict.fromkeys(self.chain_ids)
         for _, chains, _ in self.platform_stacks:
-            out.extend(c for c in chains if c not in out)
+            out.update(dict.fromkeys(chains))
         return tuple(out)
 
     @property
@@ -250,49 +247,21 @@ class Snapshot:
         }
 
     def save(self, path: str | Path) -> None:
-        """Write the snapshot to ``path`` as JSON (atomically)."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        """Write the snapshot to ``path`` as JSON (atomically); SnapshotError with one line on failure."""
+        from . import snapshotfile
+        snapshotfile.save(self, path)
 
     @classmethod
     def from_json(cls, data: Any) -> "Snapshot":
-        """Build a snapshot from parsed JSON; raises SnapshotError on anything malformed."""
-        if not isinstance(data, dict) or data.get("kind") != SNAPSHOT_KIND:
-            raise SnapshotError("not a Layerscope snapshot (missing kind 'layerscope-snapshot')")
-        schema = data.get("schema")
-        if not isinstance(schema, int):
-            raise SnapshotError("snapshot has no schema version")
-        if schema > SCHEMA_VERSION:
-            raise SnapshotError(
-                f"snapshot schema {schema} is newer than this Layerscope understands ({SCHEMA_VERSION}); upgrade Layerscope")
-        try:
-            info = DaemonInfo(**data["info"])
-            images = tuple(_image_from_json(i) for i in data["images"])
-            containers = tuple(_container_from_json(c) for c in data.get("containers", []))
-            return cls(info=info, images=images, containers=containers,
-                       taken_at=str(data.get("taken_at", "")), source=str(data.get("source", "file")),
-                       warnings=tuple(str(w) for w in data.get("warnings", [])),
-                       layers_size=_size_or_none(data.get("layers_size"), "layers_size"))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SnapshotError(f"malformed snapshot: {type(exc).__name__}: {exc}") from None
+        """Build a snapshot from parsed JSON, checked; raises SnapshotError naming the first problem."""
+        from . import snapshotfile
+        return snapshotfile.from_json(data)
 
     @classmethod
     def load(cls, path: str | Path) -> "Snapshot":
-        """Read a snapshot file; raises SnapshotError with a one-line reason on failure."""
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            raise SnapshotError(f"{path} is not a text file") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SnapshotError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        snap = cls.from_json(data)
-        return snap.replace(source="file") if snap.source == "daemon" else snap
+        """Read and check a snapshot file; raises SnapshotError with a one-line reason on failure."""
+        from . import snapshotfile
+        return snapshotfile.load(path)
 
 
 # Fields a schema-1 file does not have; written only when set, so classic-store files stay as they were.
@@ -308,75 +277,8 @@ def _image_to_json(img: Image) -> dict[str, Any]:
     return d
 
 
-def _size_or_none(value: Any, what: str) -> int | None:
-    """A byte count from a file: None, or an int in 0 … 2**63-1 (an engine's int64)."""
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
-        raise ValueError(f"{what} must be a byte count")
-    return value
-
-
-def _manifest_from_json(m: dict[str, Any]) -> Manifest:
-    for key in ("id", "media_type", "kind"):
-        if not isinstance(m[key], str):
-            raise TypeError(f"manifest {key} must be a string")
-    return Manifest(id=m["id"], media_type=m["media_type"], size=_size_or_none(m["size"], "manifest size") or 0,
-                    kind=m["kind"], platform=str(m.get("platform", "")), available=bool(m.get("available", True)),
-                    content_size=_size_or_none(m.get("content_size", 0), "manifest content_size") or 0,
-                    unpacked_size=_size_or_none(m.get("unpacked_size", 0), "manifest unpacked_size") or 0,
-                    attestation_for=str(m.get("attestation_for", "")),
-                    containers=tuple(str(c) for c in m.get("containers") or ()),
-                    diff_ids=_diff_ids(m.get("diff_ids") or []))
-
-
-def _diff_ids(values: Any) -> tuple[str, ...]:
-    if not isinstance(values, list) or not all(isinstance(v, str) and _CHAIN_ID.fullmatch(v) for v in values):
-        raise TypeError("diff_ids must be a list of sha256 digests")
-    return tuple(values)
-
-
 def _container_to_json(c: Container) -> dict[str, Any]:
     d = asdict(c)
     if c.layer_chain is None:
         del d["layer_chain"]        # the common case: files stay as they were
     return d
-
-
-def _container_from_json(c: dict[str, Any]) -> Container:
-    chain = c.get("layer_chain")
-    if chain is not None and not (isinstance(chain, list) and all(isinstance(x, str) and _CHAIN_ID.fullmatch(x)
-                                                                  for x in chain)):
-        raise TypeError("container layer_chain must be a list of sha256 chain IDs")
-    return Container(id=c["id"], names=tuple(c["names"]), image=c["image"], image_id=c["image_id"],
-                     state=c["state"], layer_chain=None if chain is None else tuple(chain))
-
-
-def _tuple_or_none(value: Any) -> tuple[str, ...] | None:
-    return None if value is None else tuple(str(v) for v in value)
-
-
-def _image_from_json(d: dict[str, Any]) -> Image:
-    labels = d.get("labels") or {}
-    if not isinstance(labels, dict):
-        raise TypeError("labels must be an object")
-    for key in ("id", "created"):
-        if not isinstance(d[key], str):
-            raise TypeError(f"image {key} must be a string")
-    if not isinstance(d["size"], int):
-        raise TypeError("image size must be an integer")
-    return Image(
-        id=d["id"], repo_tags=tuple(d["repo_tags"]), repo_digests=tuple(d["repo_digests"]),
-        parent=d.get("parent") or "", created=d["created"], size=d["size"],
-        diff_ids=tuple(d["diff_ids"]),
-        history=tuple(HistoryRow(id=h["id"], created=int(h["created"]), created_by=h["created_by"],
-                                 size=int(h["size"]), comment=h.get("comment", ""),
-                                 tags=tuple(h.get("tags") or ())) for h in d.get("history", [])),
-        author=d.get("author", ""), comment=d.get("comment", ""),
-        cmd=_tuple_or_none(d.get("cmd")), entrypoint=_tuple_or_none(d.get("entrypoint")),
-        labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
-        manifests=tuple(_manifest_from_json(m) for m in d.get("manifests") or ()),
-        media_type=str(d.get("media_type", "")), target_size=_size_or_none(d.get("target_size", 0), "target_size") or 0,
-        disk_usage=_size_or_none(d.get("disk_usage"), "disk_usage"),
-        shared_size=_size_or_none(d.get("shared_size"), "shared_size"),
-    )

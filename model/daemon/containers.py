@@ -1,18 +1,24 @@
 """Containers from the Engine API, with the layers that containers of force-removed images still pin."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from ..core.snapshot import STORE_GRAPHDRIVER, Container, DaemonInfo, Image, Snapshot
+from . import answers
+from .answers import Get
 
-Get = Callable[[str], tuple[int, Any]]      # GET path → (status, parsed JSON)
+
+def list_containers(get: Get) -> list[dict[str, Any]]:
+    """The checked answer of ``/containers/json?all=1`` (every state)."""
+    return answers.read(get, "/containers/json?all=1", answers.CONTAINERS)
 
 
 def containers_from_api(listed: list[dict[str, Any]], images: Iterable[Image], info: DaemonInfo, get: Get,
                         previous: Snapshot | None = None) -> tuple[Container, ...]:
-    """The containers of ``/containers/json?all=1``; orphans (image force-removed) get their ``layer_chain``."""
-    out = [Container(id=c["Id"], names=tuple(c.get("Names") or ()), image=created_from(c, get),
-                     image_id=str(c.get("ImageID", "")), state=str(c.get("State", ""))) for c in listed]
+    """The containers of the checked ``/containers/json?all=1``; orphans (image force-removed) get their
+    ``layer_chain``."""
+    out = [Container(id=c["Id"], names=tuple(c["Names"]), image=created_from(c, get), image_id=c["ImageID"],
+                     state=c["State"]) for c in listed]
     images = tuple(images)
     ids = {img.id for img in images}
     orphans = [c for c in out if c.image_id and c.image_id not in ids]
@@ -31,14 +37,12 @@ def created_from(listed: dict[str, Any], get: Get) -> str:
     The container list shows the image ID instead once that name has moved to another image (or
     was removed); only then is the container inspected, to read the name it was really created with
     (the containerd store's prune keeps that name for it)."""
-    image, image_id = str(listed.get("Image", "")), str(listed.get("ImageID", ""))
+    image, image_id = listed["Image"], listed["ImageID"]
     bare = image.removeprefix("sha256:")
     if not bare or not image_id.removeprefix("sha256:").startswith(bare):
         return image
-    status, inspect = get(f"/containers/{listed['Id']}/json")
-    if status != 200 or not isinstance(inspect, dict):
-        return image
-    return str((inspect.get("Config") or {}).get("Image") or image)
+    inspect = answers.read(get, f"/containers/{listed['Id']}/json", answers.CONTAINER_INSPECT, missing_ok=True)
+    return (inspect["Config"]["Image"] if inspect is not None else "") or image
 
 
 def previous_chains(snapshot: Snapshot | None) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -87,8 +91,8 @@ class _DirResolver:
         if img.id in self.learned:
             return False
         self.learned.add(img.id)
-        status, data = self.get(f"/images/{img.id}/json")
-        dirs = layer_dirs(data, container=False) if status == 200 else None
+        data = answers.read(self.get, f"/images/{img.id}/json", answers.LAYER_DIRS, missing_ok=True)
+        dirs = layer_dirs(data, container=False) if data is not None else None
         if dirs is None or len(dirs) != len(img.chain_ids):
             return False
         for cid, d in zip(img.chain_ids, dirs):
@@ -97,8 +101,8 @@ class _DirResolver:
 
     def chain_of(self, container_id: str) -> tuple[str, ...] | None:
         """The chain IDs (bottom first) a container pins, as far as the snapshot knows them; None if unknown."""
-        status, data = self.get(f"/containers/{container_id}/json")
-        dirs = layer_dirs(data, container=True) if status == 200 else None
+        data = answers.read(self.get, f"/containers/{container_id}/json", answers.LAYER_DIRS, missing_ok=True)
+        dirs = layer_dirs(data, container=True) if data is not None else None
         if dirs is None:
             return None
         chain: list[str] = []
@@ -119,10 +123,11 @@ class _DirResolver:
         return tuple(chain)
 
 
-def layer_dirs(inspect: Any, container: bool) -> list[str] | None:
-    """The layer directories, bottom first, of an image's or container's inspect (None when the driver names none)."""
-    data = ((inspect or {}).get("GraphDriver") or {}).get("Data") or {}
-    lower = [d for d in str(data.get("LowerDir") or "").split(":") if d]
+def layer_dirs(inspect: dict[str, Any], container: bool) -> list[str] | None:
+    """The layer directories, bottom first, of a checked image or container inspect (None when the driver names
+    none)."""
+    data = inspect["GraphDriver"]["Data"]          # the driver's own keys: any may be absent
+    lower = [d for d in data.get("LowerDir", "").split(":") if d]
     if container:
         if not lower or not lower[0].endswith("-init/diff"):
             return None
@@ -130,4 +135,4 @@ def layer_dirs(inspect: Any, container: bool) -> list[str] | None:
     upper = data.get("UpperDir")
     if not upper:
         return None
-    return ([str(upper)] + lower)[::-1]
+    return ([upper] + lower)[::-1]

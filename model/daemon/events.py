@@ -12,10 +12,11 @@ from typing import Any, Callable
 import docker
 
 from ..core.chain import short_id
-from .containers import containers_from_api
 from ..core.snapshot import STORE_GRAPHDRIVER, Container, Image, Snapshot
-from .source import (EngineSizes, clean_refs, image_from_api, list_images, listed_fields, podman_normalize,
-                     read_image, sdk_get)
+from . import answers
+from .containers import containers_from_api, list_containers
+from .source import (DaemonError, EngineSizes, clean_refs, consistent, image_from_api, list_images, listed_fields,
+                     podman_normalize, read_image, sdk_get)
 
 Event = dict[str, Any]
 ClientFactory = Callable[[], docker.DockerClient]
@@ -35,18 +36,21 @@ CONTAINER_ACTIONS = frozenset({"create", "destroy", "start", "die", "commit", "r
 PATCH_ACTIONS = frozenset({"tag", "untag", "delete"})
 
 
+def checked_event(event: Any) -> Event:
+    """An event of the /events stream checked like every daemon answer (DaemonError naming the problem)."""
+    return answers.checked(answers.EVENT_SPEC, event, "GET /events")
+
+
 def is_relevant(event: Event) -> bool:
-    """True when the event can change images, tags or containers."""
-    kind, action = event.get("Type"), str(event.get("Action") or event.get("status") or "")
+    """True when the (checked) event can change images, tags or containers."""
+    kind, action = event["Type"], event["Action"] or event["status"]
     action = action.split(":", 1)[0]          # "exec_start: sh" style actions carry a suffix
     return (kind == "image" and action in IMAGE_ACTIONS) or (kind == "container" and action in CONTAINER_ACTIONS)
 
 
 def event_time(event: Event) -> float:
-    """The daemon's timestamp of an event, in seconds since the epoch."""
-    if event.get("timeNano"):
-        return int(event["timeNano"]) / 1e9
-    return float(event.get("time") or 0)
+    """The daemon's timestamp of a (checked) event, in seconds since the epoch."""
+    return event["timeNano"] / 1e9 if event["timeNano"] else float(event["time"])
 
 
 def _now() -> str:
@@ -55,7 +59,8 @@ def _now() -> str:
 
 def _containers(client: docker.DockerClient, images: tuple[Image, ...], previous: Snapshot) -> tuple[Container, ...]:
     # the same construction as model.daemon.source.read_snapshot
-    return containers_from_api(client.api.containers(all=True), images, previous.info, sdk_get(client), previous)
+    get = sdk_get(client)
+    return containers_from_api(list_containers(get), images, previous.info, get, previous)
 
 
 def _with_listed(img: Any, listed: dict[str, Any]) -> Any:
@@ -109,8 +114,9 @@ def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snap
             got = podman_normalize(*got)
         images.append(image_from_api(summary, *got, sizes))
     images = tuple(images)
-    return Snapshot(info=snapshot.info, images=images, containers=_containers(client, images, snapshot),
-                    taken_at=_now(), source="daemon", warnings=tuple(warnings), layers_size=sizes.layers_size)
+    return consistent(Snapshot(info=snapshot.info, images=images, containers=_containers(client, images, snapshot),
+                               taken_at=_now(), source="daemon", warnings=tuple(warnings),
+                               layers_size=sizes.layers_size))
 
 
 # Applying one event.  Classic-store tag/untag/delete events name the image
@@ -123,27 +129,32 @@ def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snap
 # an image the snapshot does not hold, or another image store, takes the
 # list-based refresh_incremental.
 def apply_event(snapshot: Snapshot, client: docker.DockerClient, event: Event) -> Snapshot:
-    """The snapshot after one daemon event, re-reading only what it can have changed."""
+    """The snapshot after one daemon event (checked here), re-reading only what it can have changed."""
+    event = checked_event(event)
     if not is_relevant(event):
         return snapshot
-    image_id = str((event.get("Actor") or {}).get("ID") or event.get("id") or "")
-    if (event.get("Type") == "image" and event.get("Action") in PATCH_ACTIONS
+    image_id = event["Actor"]["ID"] or event["id"]
+    if (event["Type"] == "image" and event["Action"] in PATCH_ACTIONS
             and snapshot.info.image_store == STORE_GRAPHDRIVER and image_id in snapshot.by_id):
         return _patch_image(snapshot, client, image_id)
     return refresh_incremental(snapshot, client)
 
 
 def _patch_image(snapshot: Snapshot, client: docker.DockerClient, image_id: str) -> Snapshot:
+    # (through the SDK's inspect_image, which tests/daemon/test_events.py counts; its answer is checked here)
+    request = answers.request_line("GET", f"/images/{image_id}/json")
     try:
-        inspect = client.api.inspect_image(image_id)
+        inspect = answers.checked(answers.INSPECT_SPEC, client.api.inspect_image(image_id), request)
     except docker.errors.NotFound:
         inspect = None
+    if inspect is not None:
+        answers.same_id(inspect, image_id, request)
     if inspect is None:
         images = tuple(i for i in snapshot.images if i.id != image_id)
         if any(i.parent == image_id for i in images):     # not possible in the classic store; be exact anyway
             return refresh_incremental(snapshot, client)
     else:
-        tags, digests = clean_refs(inspect.get("RepoTags")), clean_refs(inspect.get("RepoDigests"))
+        tags, digests = clean_refs(inspect["RepoTags"]), clean_refs(inspect["RepoDigests"])
         mine = set(tags) | set(digests)
         images = tuple(_with_listed(i, dict(repo_tags=tags, repo_digests=digests)) if i.id == image_id else
                        _with_listed(i, dict(repo_tags=tuple(t for t in i.repo_tags if t not in mine),
@@ -193,7 +204,7 @@ class EventFollower:
         return f"{nano // 10**9}.{nano % 10**9:09d}"
 
     def _seen(self, event: Event) -> bool:
-        key = (event.get("timeNano"), event.get("Type"), event.get("Action"), (event.get("Actor") or {}).get("ID"))
+        key = (event["timeNano"], event["Type"], event["Action"], event["Actor"]["ID"])
         if key in self._recent_keys:
             return True
         if len(self._recent) == self._recent.maxlen:
@@ -218,12 +229,17 @@ class EventFollower:
                 self.connects += 1
                 self._set_state(CONNECTED)
                 delay = BACKOFF_FIRST
-                for event in stream:
+                for raw in stream:
                     if self._stop.is_set():
                         break
-                    if not isinstance(event, dict) or self._seen(event):
+                    try:
+                        event = checked_event(raw)
+                    except DaemonError as exc:    # a malformed event is skipped, and remembered
+                        self.last_error = str(exc)
                         continue
-                    self._last_nano = max(self._last_nano, int(event.get("timeNano") or 0))
+                    if self._seen(event):
+                        continue
+                    self._last_nano = max(self._last_nano, event["timeNano"])
                     try:
                         self.on_event(event)
                     except Exception as exc:      # a consumer's bug must not end the follow loop
@@ -317,7 +333,7 @@ class LiveSnapshot:
             t.join(timeout)
 
     def _enqueue(self, event: Event | None) -> None:
-        if event is not None and event.get("Type") != "layerscope":
+        if event is not None and event["Type"] != "layerscope":
             self.received.append((time.time(), event))
         with self._cond:
             self._pending += 1
@@ -370,14 +386,14 @@ class LiveSnapshot:
             client.close()
 
     def _apply(self, client: docker.DockerClient, batch: list[Event]) -> None:
-        relevant = [e for e in batch if e.get("Type") == "layerscope" or is_relevant(e)]
+        relevant = [e for e in batch if e["Type"] == "layerscope" or is_relevant(e)]
         if not relevant:
             return
         snap = self._current
-        patchable = all(e.get("Type") == "image" and e.get("Action") in PATCH_ACTIONS for e in relevant)
+        patchable = all(e["Type"] == "image" and e["Action"] in PATCH_ACTIONS for e in relevant)
         if patchable and self.patch and not self._dirty:
             # the image is read as it is now, so one read per image covers all its events
-            latest = {(e.get("Actor") or {}).get("ID"): e for e in relevant}
+            latest = {e["Actor"]["ID"]: e for e in relevant}
             for event in latest.values():
                 snap = apply_event(snap, client, event)
         else:
@@ -385,5 +401,5 @@ class LiveSnapshot:
         self._dirty = False
         self.updates += 1
         self._current = snap
-        newest = max((event_time(e) for e in relevant if e.get("Type") != "layerscope"), default=0.0)
+        newest = max((event_time(e) for e in relevant if e["Type"] != "layerscope"), default=0.0)
         self.on_snapshot(Published(snap, time.time(), newest, len(relevant)))

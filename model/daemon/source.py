@@ -12,47 +12,75 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 import docker
+import requests
 from docker.context import ContextAPI
 from docker.utils import kwargs_from_env
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from ..core.chain import short_id
-from .containers import containers_from_api
-from .imagecache import ImageCache
+from ..core.schema import Invalid
 from ..core.snapshot import (STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image,
                              Manifest, Snapshot)
+from ..core.snapshotfile import check_consistency
+from . import answers
+from .answers import ANSWER_LIMIT, PLATFORM_LAYERS, READ_TIMEOUT, DaemonError, Get, request_line
+from .containers import containers_from_api, list_containers
+from .imagecache import ImageCache
 
 Progress = Callable[[int, int], None]   # (images read, images listed)
-Get = Callable[[str], tuple[int, Any]]  # GET path → (status, parsed JSON)
 FETCH_THREADS = 4
+CHUNK = 1 << 20              # bytes read from an answer at a time
 NEWEST_API = (1, 55)         # the newest Engine API this reader knows (Engine 29); older servers speak their own
 MANIFESTS_API = (1, 47)      # /images/json?manifests=1 from here on
 PLATFORM_INSPECT_API = (1, 49)   # /images/{id}/json?platform= from here on
 
 
-class DaemonError(Exception):
-    """The daemon cannot be reached or stopped answering; the message is one line for the user."""
+class DaemonUnreachable(DaemonError):
+    """No connection to the daemon could be made: no socket, connection refused, permission denied, unknown host."""
+
+
+# What connecting raises, somewhere in its exception chain, when no connection was made at all (urllib3's
+# ConnectTimeoutError covers TCP: refused, unknown host and no answer to connect; the unix socket raises OSError).
+_NO_CONNECTION = (FileNotFoundError, ConnectionRefusedError, PermissionError, socket.gaierror, ConnectTimeoutError)
 
 
 class Cancelled(Exception):
     """Loading was cancelled by the caller."""
 
 
-def describe_error(exc: BaseException, where: str = "") -> str:
-    """A one-line, human message for a connection failure (no traceback text)."""
+def describe_error(exc: BaseException, where: str = "", request: str = "") -> str:
+    """A one-line, human message for a connection failure (no traceback text), naming the request that met it."""
     text = " ".join(str(e) for e in _chain(exc))
     place = f" at {where}" if where else ""
+    during = f" during {request}" if request else ""
     if "Permission denied" in text or isinstance(exc, PermissionError):
         return f"permission denied on the Docker socket{place} (run as root or join the 'docker' group)"
     if "No such file or directory" in text or "FileNotFoundError" in text:
         return f"no Docker daemon{place}: the socket does not exist (is dockerd running?)"
     if "Connection refused" in text:
         return f"no Docker daemon{place}: connection refused (is dockerd running?)"
-    if "Connection aborted" in text or "RemoteDisconnected" in text or "reset by peer" in text:
-        return f"the Docker daemon{place} closed the connection (did it stop?)"
+    if ("Connection aborted" in text or "closed connection" in text or "reset by peer" in text
+            or any(isinstance(e, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+                   for e in _chain(exc))):
+        return f"the Docker daemon{place} closed the connection{during} (did it stop?)"
     if "timed out" in text.lower():
-        return f"the Docker daemon{place} did not answer in time"
+        return f"the Docker daemon{place} did not answer{during} in time"
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"cannot talk to the Docker daemon{place}: {first[:200]}"
+    return f"cannot talk to the Docker daemon{place}{during}: {first[:200]}"
+
+
+_TIMEOUTS = (TimeoutError, ReadTimeoutError, requests.exceptions.Timeout)   # socket.timeout is TimeoutError
+
+
+def transport_error(exc: BaseException, where: str, request: str, timeout: float) -> DaemonError:
+    """A request that got no (complete) answer, as one line naming it: no connection (DaemonUnreachable),
+    silence for ``timeout`` seconds, or anything else the connection met."""
+    chain = list(_chain(exc))
+    if any(isinstance(e, _NO_CONNECTION) for e in chain):
+        return DaemonUnreachable(describe_error(exc, where))
+    if any(isinstance(e, _TIMEOUTS) for e in chain):
+        return DaemonError(f"the daemon did not answer {request} within {timeout:g} s")
+    return DaemonError(describe_error(exc, where, request))
 
 
 def _chain(exc: BaseException | None):
@@ -79,9 +107,24 @@ def resolve_host(host: str | None = None) -> tuple[str | None, Any]:
     return None, env.get("tls")
 
 
+def _unusable_settings(exc: Exception) -> str:
+    """One line for settings the SDK refuses (TLSParameterError: DOCKER_TLS_VERIFY / DOCKER_CERT_PATH name no certs)."""
+    settings = ", ".join(f"{k}={os.environ[k]}" for k in ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")
+                         if os.environ.get(k))
+    certs = os.environ.get("DOCKER_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".docker")
+    missing = [f for f in ("ca.pem", "cert.pem", "key.pem") if not os.path.isfile(os.path.join(certs, f))]
+    reason = (f"no {', '.join(missing)} in {certs}" if missing
+              else (str(exc).split(". ")[0].splitlines() or [type(exc).__name__])[0][:200])
+    return f"cannot use the Docker client settings ({settings or 'defaults'}): {reason}"
+
+
 def connect(host: str | None = None, timeout: int = 120) -> docker.DockerClient:
-    """A docker SDK client for the chosen daemon; raises DaemonError if it does not answer."""
-    base_url, tls = resolve_host(host)
+    """A docker SDK client for the chosen daemon; raises DaemonError if it does not answer (DaemonUnreachable
+    when no connection could be made)."""
+    try:
+        base_url, tls = resolve_host(host)
+    except Exception as exc:  # the SDK checks the TLS variables here
+        raise DaemonError(_unusable_settings(exc)) from None
     try:
         # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's CA (requests#3829),
         # which would replace the daemon's own CA from DOCKER_CERT_PATH: trust only the TLS config.
@@ -90,10 +133,14 @@ def connect(host: str | None = None, timeout: int = 120) -> docker.DockerClient:
         client = docker.DockerClient(base_url=base_url, tls=tls or False, timeout=timeout,
                                      version=docker.constants.DEFAULT_DOCKER_API_VERSION)
         client.api.trust_env = False
-        client.api._version = negotiate(str(client.api.version(api_version=False)["ApiVersion"]))
+        client.api._version = negotiate(server_api_version(client))
         return client
+    except DaemonError:
+        raise
     except Exception as exc:  # the SDK raises DockerException, requests errors or OSError
-        raise DaemonError(describe_error(exc, base_url or "unix:///var/run/docker.sock")) from None
+        unreachable = any(isinstance(e, _NO_CONNECTION) for e in _chain(exc))
+        raise (DaemonUnreachable if unreachable else DaemonError)(
+            describe_error(exc, base_url or "unix:///var/run/docker.sock")) from None
 
 
 def api_tuple(version: str) -> tuple[int, int]:
@@ -114,37 +161,44 @@ def host_url(client: docker.DockerClient) -> str:
     return f"unix://{socket_path}" if socket_path else client.api.base_url
 
 
-def read_info(client: docker.DockerClient) -> DaemonInfo:
-    """Engine, version, storage driver and image store kind from /version and /info."""
-    version = client.api.version()
-    info = client.api.info()
-    components = [c.get("Name", "") for c in version.get("Components") or []]
-    engine = "podman" if any("podman" in name.lower() for name in components) else "docker"
-    driver_status = [tuple(pair) for pair in info.get("DriverStatus") or [] if len(pair) == 2]
+def server_api_version(client: docker.DockerClient) -> str:
+    """The ApiVersion the server speaks, from its unversioned ``/version``, read like every other answer."""
+    return answers.read(sdk_get(client, versioned=False), "/version", answers.VERSION)["ApiVersion"]
+
+
+def info_answers(get: Get) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The checked answers of ``/version`` and ``/info``."""
+    return answers.read(get, "/version", answers.VERSION), answers.read(get, "/info", answers.INFO)
+
+
+def daemon_info(version: dict[str, Any], info: dict[str, Any], host: str) -> DaemonInfo:
+    """Engine, version, storage driver and image store kind from the checked /version and /info answers."""
+    engine = "podman" if any("podman" in c["Name"].lower() for c in version["Components"]) else "docker"
+    driver_status = [tuple(pair) for pair in info["DriverStatus"] if len(pair) == 2]
     if engine == "podman":
         store = STORE_PODMAN
     elif ("driver-type", "io.containerd.snapshotter.v1") in driver_status:
         store = STORE_CONTAINERD
     else:
         store = STORE_GRAPHDRIVER
-    return DaemonInfo(engine=engine, version=str(version.get("Version", "")),
-                      api_version=str(version.get("ApiVersion", "")),
-                      storage_driver=str(info.get("Driver", "")), image_store=store,
-                      host=host_url(client), daemon_id=str(info.get("ID", "")),
-                      os=str(info.get("OperatingSystem", "")))
+    return DaemonInfo(engine=engine, version=version["Version"], api_version=version["ApiVersion"],
+                      storage_driver=info["Driver"], image_store=store, host=host, daemon_id=info["ID"],
+                      os=info["OperatingSystem"])
+
+
+def read_info(client: docker.DockerClient) -> DaemonInfo:
+    """Engine, version, storage driver and image store kind from /version and /info."""
+    return daemon_info(*info_answers(sdk_get(client)), host_url(client))
 
 
 def list_images(client: docker.DockerClient, get: Get | None = None) -> list[dict[str, Any]]:
     """`/images/json?all=1` (with ``manifests=1`` from API 1.47) newest first like `docker images`, ties by ID.
 
     (The daemon orders images created in the same second at random.)"""
-    if api_tuple(client.api._version) >= MANIFESTS_API:
-        status, listed = (get or sdk_get(client))("/images/json?all=1&manifests=1")
-        if status != 200 or not isinstance(listed, list):
-            raise DaemonError(f"the daemon answered {status} listing images")
-    else:
-        listed = client.api.images(all=True)
-    return sorted(listed, key=lambda s: (-int(s.get("Created") or 0), s["Id"]))
+    path = "/images/json?all=1" + ("&manifests=1" if api_tuple(client.api._version) >= MANIFESTS_API else "")
+    listed = answers.read(get or sdk_get(client), path, answers.IMAGES)
+    answers.unique_ids(listed, request_line("GET", path))
+    return sorted(listed, key=lambda s: (-s["Created"], s["Id"]))
 
 
 class EngineSizes:
@@ -159,103 +213,85 @@ class EngineSizes:
 
     @classmethod
     def read(cls, get: Get, info: DaemonInfo) -> "EngineSizes":
-        """Read /system/df on the containerd store; nothing elsewhere (those sizes are recomputed exactly)."""
+        """Read /system/df on the containerd store; nothing elsewhere (those sizes are recomputed exactly).
+
+        A SharedSize of -1 is the engine's "not computed": that image's figure stays unknown."""
         if info.image_store != STORE_CONTAINERD:
             return cls()
-        status, df = get("/system/df?type=image")
-        if status != 200 or not isinstance(df, dict):
-            raise DaemonError(f"the daemon answered {status} to /system/df")
-        shared = {str(i.get("Id")): int(i["SharedSize"]) for i in df.get("Images") or ()
-                  if isinstance(i.get("SharedSize"), int) and i["SharedSize"] >= 0}
-        layers = df.get("LayersSize")
-        return cls(shared, layers if isinstance(layers, int) and layers >= 0 else None)
+        df = answers.read(get, "/system/df?type=image", answers.DF)
+        return cls({i["Id"]: i["SharedSize"] for i in df["Images"] if i["SharedSize"] >= 0}, df["LayersSize"])
 
 
-def clean_refs(refs: list[str] | None) -> tuple[str, ...]:
+def clean_refs(refs: list[str]) -> tuple[str, ...]:
     """Tags or digests without the ``<none>:<none>`` placeholders old API versions fill in."""
-    return tuple(r for r in refs or () if r not in ("<none>:<none>", "<none>@<none>"))
+    return tuple(r for r in refs if r not in ("<none>:<none>", "<none>@<none>"))
 
 
-def _platform(p: Any) -> str:
+def _platform(p: dict[str, Any]) -> str:
     """An OCI platform object as ``os/arch[/variant]``."""
-    if not isinstance(p, dict) or not p.get("os") or p.get("os") == "unknown":
+    if not p["os"] or p["os"] == "unknown":
         return ""
-    return "/".join(str(x) for x in (p.get("os"), p.get("architecture"), p.get("variant")) if x)
+    return "/".join(x for x in (p["os"], p["architecture"], p["variant"]) if x)
 
 
-def manifests_from_api(summary: dict[str, Any], platform_layers: dict[str, tuple[str, ...]] | None = None
+def manifests_from_api(summary: dict[str, Any], platform_layers: dict[str, list[str]] | None = None
                        ) -> tuple[Manifest, ...]:
     """The ``Manifests`` of a ``manifests=1`` list entry (API 1.47+), in the engine's order, with each
     platform's layers where they were read (``platform_layers``: manifest ID → diff IDs)."""
     out = []
-    for m in summary.get("Manifests") or ():
-        desc = m.get("Descriptor") or {}
-        data = m.get("ImageData") or {}
-        size = m.get("Size") or {}
+    for m in summary["Manifests"]:
+        desc, data = m["Descriptor"], m["ImageData"]
         out.append(Manifest(
-            id=str(m.get("ID") or desc.get("digest") or ""), media_type=str(desc.get("mediaType") or ""),
-            size=int(desc.get("size") or 0), kind=str(m.get("Kind") or "unknown"),
-            platform=_platform(data.get("Platform")), available=bool(m.get("Available")),
-            content_size=int(size.get("Content") or 0), unpacked_size=int((data.get("Size") or {}).get("Unpacked") or 0),
-            attestation_for=str((m.get("AttestationData") or {}).get("For") or ""),
-            containers=tuple(str(c) for c in data.get("Containers") or ()),
-            diff_ids=tuple((platform_layers or {}).get(str(m.get("ID")), ()))))
+            id=m["ID"], media_type=desc["mediaType"], size=desc["size"], kind=m["Kind"],
+            platform=_platform(data["Platform"]), available=m["Available"], content_size=m["Size"]["Content"],
+            unpacked_size=data["Size"]["Unpacked"], attestation_for=m["AttestationData"]["For"],
+            containers=tuple(data["Containers"]), diff_ids=tuple((platform_layers or {}).get(m["ID"], ()))))
     return tuple(out)
-
-
-PLATFORM_LAYERS = "LayerscopePlatformLayers"   # the key under which they are kept with the cached inspect
 
 
 # A multi-platform image: inspect describes one platform (the host's).  For each
 # other image manifest whose content is present, ``inspect?platform=`` (API 1.49+)
 # gives that platform's RootFS, so its stack can be drawn where its layers are.
+# (A platform the engine cannot inspect is left without layers, as before.)
 def read_platform_layers(get: Get, image_id: str, summary: dict[str, Any]) -> dict[str, list[str]]:
     """Manifest ID → diff IDs for each available platform of a multi-platform image ({} otherwise)."""
-    wanted = [m for m in summary.get("Manifests") or ()
-              if m.get("Kind") == "image" and m.get("Available") and (m.get("ImageData") or {}).get("Platform")]
+    wanted = [m for m in summary["Manifests"] if m["Kind"] == "image" and m["Available"]
+              and m["ImageData"]["Platform"]["os"]]
     if len(wanted) < 2:
         return {}
     out = {}
     for m in wanted:
-        platform = json.dumps(m["ImageData"]["Platform"], separators=(",", ":"))
-        status, inspect = get(f"/images/{image_id}/json?platform={urllib.parse.quote(platform)}")
-        if status == 200 and isinstance(inspect, dict):
-            out[str(m.get("ID"))] = list((inspect.get("RootFS") or {}).get("Layers") or ())
+        given = {k: v for k, v in m["ImageData"]["Platform"].items() if v}     # as the engine wrote it (omitempty)
+        path = f"/images/{image_id}/json?platform={urllib.parse.quote(json.dumps(given, separators=(',', ':')))}"
+        status, inspect = get(path)
+        if status == 200:
+            out[m["ID"]] = answers.checked(answers.INSPECT_SPEC, inspect, request_line("GET", path))["RootFS"]["Layers"]
     return out
 
 
 def listed_fields(summary: dict[str, Any], sizes: EngineSizes,
-                  platform_layers: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+                  platform_layers: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """What an Image takes from its list entry (refs, manifests, the engine's sizes): it changes as tags move."""
     manifests = manifests_from_api(summary, platform_layers)
-    desc = summary.get("Descriptor") or {}
-    return dict(repo_tags=clean_refs(summary.get("RepoTags")), repo_digests=clean_refs(summary.get("RepoDigests")),
-                manifests=manifests, media_type=str(desc.get("mediaType") or ""),
-                target_size=int(desc.get("size") or 0),
-                disk_usage=int(summary.get("Size") or 0) if manifests else None,
-                shared_size=sizes.shared.get(summary["Id"]))
+    desc = summary["Descriptor"]
+    return dict(repo_tags=clean_refs(summary["RepoTags"]), repo_digests=clean_refs(summary["RepoDigests"]),
+                manifests=manifests, media_type=desc["mediaType"], target_size=desc["size"],
+                disk_usage=summary["Size"] if manifests else None, shared_size=sizes.shared.get(summary["Id"]))
 
 
 def image_from_api(summary: dict[str, Any], inspect: dict[str, Any], history: list[dict[str, Any]],
                    sizes: EngineSizes | None = None) -> Image:
-    """An Image from the raw list entry, inspect answer and history rows of the Engine API."""
-    config = inspect.get("Config") or {}
-    labels = config.get("Labels") or {}
+    """An Image from the checked list entry, inspect answer and history rows of the Engine API."""
+    config = inspect["Config"]
     return Image(**listed_fields(summary, sizes or EngineSizes(), inspect.get(PLATFORM_LAYERS)),
-        id=inspect["Id"],
-        parent=inspect.get("Parent") or "",
-        created=str(inspect.get("Created", "")),
-        size=int(inspect.get("Size", 0)),
-        diff_ids=tuple((inspect.get("RootFS") or {}).get("Layers") or ()),
-        history=tuple(HistoryRow(id=str(h.get("Id", "<missing>")), created=int(h.get("Created") or 0),
-                                 created_by=str(h.get("CreatedBy") or ""), size=int(h.get("Size") or 0),
-                                 comment=str(h.get("Comment") or "")) for h in history),
-        author=str(inspect.get("Author") or ""),
-        comment=str(inspect.get("Comment") or ""),
-        cmd=tuple(config["Cmd"]) if config.get("Cmd") is not None else None,
-        entrypoint=tuple(config["Entrypoint"]) if config.get("Entrypoint") is not None else None,
-        labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
-    )
+                 id=inspect["Id"], parent=inspect["Parent"], created=inspect["Created"], size=inspect["Size"],
+                 diff_ids=tuple(inspect["RootFS"]["Layers"]),
+                 history=tuple(HistoryRow(id=h["Id"], created=h["Created"], created_by=h["CreatedBy"], size=h["Size"],
+                                          comment=h["Comment"]) for h in history),
+                 author=inspect["Author"], comment=inspect["Comment"],
+                 cmd=None if config["Cmd"] is None else tuple(config["Cmd"]),
+                 entrypoint=None if config["Entrypoint"] is None else tuple(config["Entrypoint"]),
+                 labels=tuple(sorted(config["Labels"].items())))
 
 
 def _sha256(value: str) -> str:
@@ -268,12 +304,70 @@ def podman_normalize(inspect: dict[str, Any], history: list[dict[str, Any]]) -> 
 
     Podman sends them as bare hex (its IDs have no algorithm prefix); a history row
     without an image is ``<missing>`` (some versions send ``sha256:<missing>``)."""
-    inspect = dict(inspect, Parent=_sha256(str(inspect.get("Parent") or "")))
-    rows = []
-    for h in history:
-        hid = str(h.get("Id") or "<missing>")
-        rows.append(dict(h, Id="<missing>" if hid.endswith("<missing>") else _sha256(hid)))
+    inspect = dict(inspect, Parent=_sha256(inspect["Parent"]))
+    rows = [dict(h, Id="<missing>" if h["Id"].endswith("<missing>") else _sha256(h["Id"])) for h in history]
     return inspect, rows
+
+
+# Every request of the reader goes through one GET function: _UnixFetcher.get on a
+# local unix socket, sdk_get elsewhere.  Both bound what they take: a body larger than
+# the endpoint's limit is refused after reading at most that much (at once when
+# Content-Length announces it), a non-JSON body is named as such, and silence for the
+# endpoint's timeout is "did not answer … within N s".  They answer (status, parsed
+# JSON); answers.read then checks the status and the schema.
+def read_body(read: Callable[[int], bytes], length: int | None, limit: int, request: str) -> bytearray:
+    """At most ``limit`` bytes of an answer, read ``CHUNK`` at a time; DaemonError when there are more."""
+    too_large = DaemonError(f"the daemon's answer to {request} is larger than {limit // 2**20} MiB")
+    if length is not None and length > limit:
+        raise too_large
+    body = bytearray()
+    while True:
+        chunk = read(min(CHUNK, limit + 1 - len(body)))
+        if not chunk:
+            return body
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+
+
+def parsed(status: int, body: bytes, request: str) -> Any:
+    """The JSON of a body: a success must be JSON; an error answer that is not gives None (its status says it)."""
+    if 200 <= status < 300:
+        return answers.parse_body(body, request)
+    try:
+        return answers.parse_body(body, request)
+    except DaemonError:
+        return None
+
+
+def read_response(res: requests.Response, request: str, limit: int) -> tuple[int, Any]:
+    """(status, parsed JSON) of a streamed SDK response, its body bounded like every answer."""
+    try:
+        length = res.headers.get("Content-Length")
+        body = read_body(lambda n: res.raw.read(n, decode_content=True),
+                         int(length) if length and length.isdigit() else None, limit, request)
+    finally:
+        res.close()
+    return res.status_code, parsed(res.status_code, body, request)
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP over a unix socket; reconnects there (not to TCP) after the daemon closed a connection."""
+
+    def __init__(self, socket_path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = socket_path
+
+    def connect(self) -> None:
+        """Open the unix socket."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
 
 
 # Reading 1,000 images costs 2,000 calls (inspect + history).  docker-py's
@@ -287,52 +381,61 @@ def podman_normalize(inspect: dict[str, Any], history: list[dict[str, Any]]) -> 
 class _UnixFetcher:
     """Raw keep-alive HTTP GETs over a unix socket, one connection per thread."""
 
-    def __init__(self, socket_path: str, api_version: str, timeout: float) -> None:
-        self.socket_path, self.prefix, self.timeout = socket_path, f"/v{api_version}", timeout
+    def __init__(self, socket_path: str, api_version: str) -> None:
+        self.socket_path, self.prefix = socket_path, f"/v{api_version}"
+        self.where = f"unix://{socket_path}"
         self.local = threading.local()
 
-    def _conn(self) -> http.client.HTTPConnection:
+    def get(self, path: str, timeout: float = READ_TIMEOUT, limit: int = ANSWER_LIMIT) -> tuple[int, Any]:
+        """GET path → (status, parsed JSON body), bounded in time and size."""
+        request = request_line("GET", path)
         conn = getattr(self.local, "conn", None)
         if conn is None:
-            conn = http.client.HTTPConnection("localhost", timeout=self.timeout)
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(self.timeout)
-            sock.connect(self.socket_path)
-            conn.sock = sock
-            self.local.conn = conn
-        return conn
-
-    def get(self, path: str) -> tuple[int, Any]:
-        """GET path → (status, parsed JSON body)."""
-        conn = self._conn()
+            conn = self.local.conn = _UnixConnection(self.socket_path, timeout)
+        conn.timeout = timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(timeout)
         try:
             conn.request("GET", self.prefix + path)
             resp = conn.getresponse()
-            body = resp.read()
-        except Exception:
+            body = read_body(resp.read, resp.length, limit, request)
+        except Exception as exc:
+            conn.close()            # whatever is left unread makes the connection unusable
             self.local.conn = None
+            if isinstance(exc, DaemonError):
+                raise
+            raise transport_error(exc, self.where, request, timeout) from None
+        return resp.status, parsed(resp.status, body, request)
+
+
+def sdk_get(client: docker.DockerClient, versioned: bool = True) -> Get:
+    """A GET function (path → status, parsed JSON) over the SDK's session (tcp, TLS, ssh, unix), bounded like
+    _UnixFetcher.get."""
+    where = host_url(client)
+
+    def get(path: str, timeout: float = READ_TIMEOUT, limit: int = ANSWER_LIMIT) -> tuple[int, Any]:
+        request = request_line("GET", path)
+        try:
+            res = client.api._get(client.api._url(path, versioned_api=versioned), stream=True, timeout=timeout)
+            return read_response(res, request, limit)
+        except DaemonError:
             raise
-        return resp.status, json.loads(body) if body else None
-
-
-def sdk_get(client: docker.DockerClient) -> Callable[[str], tuple[int, Any]]:
-    """A GET function (path → status, parsed JSON) over the SDK's session (tcp, TLS, ssh, unix)."""
-    def get(path: str) -> tuple[int, Any]:
-        res = client.api._get(client.api._url(path))
-        return res.status_code, res.json() if res.content else None
+        except Exception as exc:    # requests' and urllib3's errors, OSError
+            raise transport_error(exc, where, request, timeout) from None
     return get
 
 
 def read_image(get: Get, image_id: str, summary: dict[str, Any], api_version: str) -> tuple[dict, list] | None:
-    """Inspect and history of one listed image (with each platform's layers where it has several);
-    None when it was removed since the listing."""
-    status, inspect = get(f"/images/{image_id}/json")
-    if status == 200:
-        status, history = get(f"/images/{image_id}/history")
-    if status == 404:
+    """Checked inspect and history of one listed image (with each platform's layers where it has several);
+    None when it was removed since the listing.  An inspect of another image than the one listed is refused."""
+    path = f"/images/{image_id}/json"
+    inspect = answers.read(get, path, answers.INSPECT, missing_ok=True)
+    if inspect is None:
         return None
-    if status != 200:
-        raise DaemonError(f"the daemon answered {status} reading image {short_id(image_id)}")
+    answers.same_id(inspect, image_id, request_line("GET", path))
+    history = answers.read(get, f"/images/{image_id}/history", answers.HISTORY, missing_ok=True)
+    if history is None:
+        return None
     if api_tuple(api_version) >= PLATFORM_INSPECT_API:
         layers = read_platform_layers(get, image_id, summary)
         inspect = dict(inspect, **{PLATFORM_LAYERS: layers}) if layers else inspect
@@ -343,36 +446,29 @@ def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
                   cache: ImageCache | None = None, cancel: threading.Event | None = None) -> Snapshot:
     """Read every image (intermediates too), its inspect data and history, all containers and daemon info."""
     where = host_url(client)
-    adapter = getattr(client.api, "_custom_adapter", None)
-    socket_path = getattr(adapter, "socket_path", None)
-    fetch = _UnixFetcher(socket_path, client.api._version, client.api.timeout or 120).get if socket_path \
-        else sdk_get(client)
+    socket_path = getattr(getattr(client.api, "_custom_adapter", None), "socket_path", None)
+    fetch = _UnixFetcher(socket_path, client.api._version).get if socket_path else sdk_get(client)
     background = ThreadPoolExecutor(1)
     try:
-        try:
-            info = read_info(client)
-            # On the containerd store /system/df costs about as much as the listing itself (both
-            # size every image): it is asked for at once and runs while the images are read.
-            pending_sizes = background.submit(EngineSizes.read, fetch, info)
-            listed = list_images(client, fetch)
-            containers = client.api.containers(all=True)
-        except DaemonError:
-            raise
-        except Exception as exc:
-            raise DaemonError(describe_error(exc, where)) from None
-        return _read_images(client, fetch, bool(socket_path), info, listed, containers, pending_sizes, where,
+        version, info_answer = info_answers(fetch)
+        info = daemon_info(version, info_answer, where)
+        # On the containerd store /system/df costs about as much as the listing itself (both
+        # size every image): it is asked for at once and runs while the images are read.
+        pending_sizes = background.submit(EngineSizes.read, fetch, info)
+        listed = list_images(client, fetch)
+        containers = list_containers(fetch)
+        if cache is None:
+            cache = ImageCache.for_daemon(info, info_answer["DockerRootDir"])
+        return _read_images(client, fetch, bool(socket_path), info, listed, containers, pending_sizes,
                             progress, cache, cancel)
     finally:
         background.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: DaemonInfo,
-                 listed: list[dict[str, Any]], containers: list[dict[str, Any]], pending_sizes: Any, where: str,
-                 progress: Progress | None,
-                 cache: ImageCache | None, cancel: threading.Event | None) -> Snapshot:
+                 listed: list[dict[str, Any]], containers: list[dict[str, Any]], pending_sizes: Any,
+                 progress: Progress | None, cache: ImageCache, cancel: threading.Event | None) -> Snapshot:
     """The rest of read_snapshot once images and containers are listed: inspect and history of each image."""
-    if cache is None:
-        cache = ImageCache.for_daemon(info.daemon_id)
     total = len(listed)
     summaries = {s["Id"]: s for s in listed}
     details: dict[str, tuple[dict, list]] = {}
@@ -386,7 +482,7 @@ def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: 
     if progress:
         progress(len(details), total)
 
-    warnings: list[str] = []
+    warnings: list[str] = list(cache.warnings)
     lock = threading.Lock()
 
     def read_one(image_id: str) -> None:
@@ -401,24 +497,14 @@ def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: 
             if progress:
                 progress(len(details), total)
 
-    try:
-        if parallel and len(missing) > 8:
-            with ThreadPoolExecutor(FETCH_THREADS) as pool:
-                list(pool.map(read_one, missing))
-        else:
-            for image_id in missing:
-                read_one(image_id)
-    except (Cancelled, DaemonError):
-        raise
-    except Exception as exc:
-        raise DaemonError(describe_error(exc, where)) from None
+    if parallel and len(missing) > 8:
+        with ThreadPoolExecutor(FETCH_THREADS) as pool:
+            list(pool.map(read_one, missing))
+    else:
+        for image_id in missing:
+            read_one(image_id)
 
-    try:
-        sizes = pending_sizes.result()
-    except DaemonError:
-        raise
-    except Exception as exc:
-        raise DaemonError(describe_error(exc, where)) from None
+    sizes = pending_sizes.result()
     images = []
     for summary in listed:
         got = details.get(summary["Id"])
@@ -427,10 +513,17 @@ def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: 
                 got = podman_normalize(*got)
             images.append(image_from_api(summary, *got, sizes))
     cache.update({i: details[i] for i in missing if i in details}, keep={s["Id"] for s in listed})
-    try:
-        ctrs = containers_from_api(containers, images, info, fetch)
-    except Exception as exc:
-        raise DaemonError(describe_error(exc, where)) from None
+    ctrs = containers_from_api(containers, images, info, fetch)
     taken = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    return Snapshot(info=info, images=tuple(images), containers=ctrs, taken_at=taken,
-                    source="daemon", warnings=tuple(warnings), layers_size=sizes.layers_size)
+    return consistent(Snapshot(info=info, images=tuple(images), containers=ctrs, taken_at=taken,
+                               source="daemon", warnings=tuple(warnings), layers_size=sizes.layers_size))
+
+
+def consistent(snap: Snapshot) -> Snapshot:
+    """``snap`` when the answers it was built from fit together as a snapshot file must (unique IDs and tags,
+    parent links acyclic and on their children's layers); DaemonError naming the first misfit otherwise."""
+    try:
+        check_consistency(snap)
+    except Invalid as exc:
+        raise DaemonError(f"the daemon's answers do not fit together: {exc}") from None
+    return snap

@@ -50,6 +50,7 @@ engine has replaced a moved name by the image ID.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from collections import Counter
@@ -58,7 +59,7 @@ from typing import Iterable
 from ..core.chain import short_id
 from ..core.reference import (InvalidReference, Reference, is_image_id_prefix, parse_any,
                               parse_normalized_named)
-from ..core.snapshot import MANIFEST_ATTESTATION, Image, Snapshot
+from ..core.snapshot import MANIFEST_ATTESTATION, Container, Image, Snapshot
 from .filters import CLOCK_MARGIN_NS, PRUNE_FILTERS, BadTime, until_ns
 from .outcome import ACTIVE_REF, RUNNING, SOFT, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable, \
     replace_image
@@ -77,10 +78,56 @@ class ContainerdStore(Store):
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
         self.images = dict(snap.by_id)
-        self.records: dict[str, str] = {}          # containerd image name → target (image ID)
+        self.records: dict[str, str] = {}          # containerd image name → target (image ID); change it
+        self.names_on: dict[str, set[str]] = {}    # target → its record names   (through add / remove)
         for img in snap.images:
             for name in record_names(img):
-                self.records[name] = img.id
+                self.add(name, img.id)
+        # lookups that stay fixed while records come and go: child images by parent label, the
+        # containers of each image (running, stopped), and every target's hex digest, sorted
+        self.children: dict[str, list[str]] = {}
+        for img in snap.images:
+            if img.parent:
+                self.children.setdefault(img.parent, []).append(img.id)
+        self.users: dict[str, list[Container]] = {}
+        for ctr in snap.containers:
+            self.users.setdefault(ctr.image_id, []).append(ctr)
+        self.hexes = sorted((img.id.split(":", 1)[-1], img.id) for img in snap.images)
+        self._by_state: dict[str, tuple[list[Container], list[Container]]] = {}
+
+    def users_by_state(self, target: str) -> tuple[list[Container], list[Container]]:
+        """The containers of ``target``: (running, stopped), in the snapshot's order."""
+        if target not in self._by_state:
+            users = self.users.get(target, [])
+            self._by_state[target] = ([c for c in users if c.running], [c for c in users if not c.running])
+        return self._by_state[target]
+
+    def add(self, name: str, target: str) -> None:
+        """Make (or move) the record ``name``, pointing at ``target``."""
+        if name in self.records:
+            self.remove(name)
+        self.records[name] = target
+        self.names_on.setdefault(target, set()).add(name)
+
+    def remove(self, name: str) -> None:
+        """Delete the record ``name``."""
+        names = self.names_on[self.records.pop(name)]
+        names.discard(name)
+
+    def live(self, target: str) -> bool:
+        """Whether any record points at ``target``."""
+        return bool(self.names_on.get(target))
+
+    def targets_with_prefix(self, hexpart: str) -> list[str]:
+        """The targets (with a record) whose digest's hex part starts with ``hexpart``, by hex."""
+        out = []
+        for i in range(bisect.bisect_left(self.hexes, (hexpart, "")), len(self.hexes)):
+            hexdigits, target = self.hexes[i]
+            if not hexdigits.startswith(hexpart):
+                break
+            if self.live(target):
+                out.append(target)
+        return out
 
     # -- the store protocol (model.engine.simulate) ---------------------------
     @staticmethod
@@ -103,7 +150,7 @@ class ContainerdStore(Store):
 
     def all_of(self, target: str) -> list[str]:
         """The names of every record on ``target``, in the store's (byte) order."""
-        return sorted(n for n, t in self.records.items() if t == target)
+        return sorted(self.names_on.get(target, ()))
 
     def to_snapshot(self) -> Snapshot:
         """The state after the steps, listed as the engine lists it (source "what-if")."""
@@ -215,19 +262,17 @@ def _resolve(s: ContainerdStore, arg: str) -> tuple[str | None, list[str], Refer
     if short and not parsed.is_named:
         dgst = parsed.digest
     elif short:
+        # every record named ``name`` or on a target with that hex prefix; two targets → ambiguous
         name = str(parsed.tag_name_only())
-        dgst = ""
-        for n in sorted(s.records):
-            t = s.records[n]
-            if n != name and not t.split(":", 1)[-1].startswith(short.group(1)):
-                continue
-            if n == name:
-                img = n
-            if dgst and t != dgst:
-                raise DaemonRefusal(404, "ambiguous reference")
-            dgst = t
-        if not dgst:
+        targets = set(s.targets_with_prefix(short.group(1)))
+        if name in s.records:
+            img = name
+            targets.add(s.records[name])
+        if len(targets) > 1:
+            raise DaemonRefusal(404, "ambiguous reference")
+        if not targets:
             raise _no_such(parsed)
+        dgst = targets.pop()
     else:
         if not parsed.is_named:
             raise DaemonRefusal(400, "invalid name reference")
@@ -286,15 +331,15 @@ def _delete(s: ContainerdStore, arg: str, force: bool, prune: bool) -> list[Item
         return _untag(s, same)
     if len(all_names) > 1 and not force:
         c &= ~ACTIVE_REF
-    users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
+    users = s.users.get(target, [])
     if users:
         if not force:
             msgs = [f"conflict: unable to delete {named.familiar()} (must be forced) - container "
                     f"{short_id(u.id)} is using its referenced image {short_id(target)}" for u in users]
             raise DaemonRefusal(409, msgs[0], msgs)
-        if len(all_names) == 1:                         # softImageDelete keeps the content named
-            s.records.setdefault(DANGLING_PREFIX + target, target)
-        del s.records[img]
+        if len(all_names) == 1 and DANGLING_PREFIX + target not in s.records:   # softImageDelete keeps
+            s.add(DANGLING_PREFIX + target, target)                            # the content named
+        s.remove(img)
         return [{"Untagged": named.familiar()}]
     return _delete_all(s, target, all_names, c, prune)
 
@@ -340,7 +385,7 @@ def _same_references(named: Reference | None, all_names: list[str], target: str)
 def _untag(s: ContainerdStore, names: list[str]) -> list[Item]:
     out: list[Item] = []
     for n in names:
-        del s.records[n]
+        s.remove(n)
         try:
             out.append({"Untagged": _familiar(n)})
         except InvalidReference:
@@ -350,13 +395,11 @@ def _untag(s: ContainerdStore, names: list[str]) -> list[Item]:
 
 def _conflict(s: ContainerdStore, target: str, all_names: list[str], mask: int) -> None:
     """checkImageDeleteConflict: raise the engine's 409 (every container it may name) or return."""
-    users = [ctr for ctr in s.snap.containers if ctr.image_id == target]
-    running = [ctr for ctr in users if ctr.running]
+    running, stopped = s.users_by_state(target)
     if mask & RUNNING and running:
         msgs = [f"conflict: unable to delete {short_id(target)} (cannot be forced) - image is being used by "
                 f"running container {short_id(ctr.id)}" for ctr in running]
         raise DaemonRefusal(409, msgs[0], msgs)
-    stopped = [ctr for ctr in users if not ctr.running]
     if mask & STOPPED and stopped:
         msgs = [f"conflict: unable to delete {short_id(target)} (must be forced) - image is being used by "
                 f"stopped container {short_id(ctr.id)}" for ctr in stopped]
@@ -371,27 +414,29 @@ def _delete_one(s: ContainerdStore, name: str, target: str, all_names: list[str]
     """imageDeleteHelper: one record, after the conflict check (a named last record of a parent stays dangling)."""
     _conflict(s, target, all_names, RUNNING | extra)
     dangling = _is_dangling(name, target)
-    if not dangling and len(all_names) == 1 and extra & ACTIVE_REF and _has_children(s, target):
-        s.records.setdefault(DANGLING_PREFIX + target, target)
-    del s.records[name]
+    if not dangling and len(all_names) == 1 and extra & ACTIVE_REF and _has_children(s, target) \
+            and DANGLING_PREFIX + target not in s.records:
+        s.add(DANGLING_PREFIX + target, target)
+    s.remove(name)
     if not dangling:
         out.append({"Untagged": _familiar(name)})
 
 
 def _has_children(s: ContainerdStore, target: str) -> bool:
     """Children(): some record's parent label names ``target``."""
-    return any(img.parent == target for img in s.images.values() if s.all_of(img.id))
+    return any(s.live(child) for child in s.children.get(target, ()))
 
 
 def _parents(s: ContainerdStore, target: str) -> list[tuple[str, str]]:
     """parents(): (first record, target) up the parent labels; none at all when one is missing."""
     out = []
+    seen = {target}
     parent = s.images[target].parent
     while parent:
-        names = s.all_of(parent)
-        if not names or parent not in s.images:
+        if not s.live(parent) or parent not in s.images or parent in seen:
             return []                                   # resolveImage fails: the walk gives nothing
-        out.append((names[0], parent))
+        seen.add(parent)                                # (a parent cycle cannot come from an engine)
+        out.append((min(s.names_on[parent]), parent))
         parent = s.images[parent].parent
     return out
 
@@ -467,7 +512,8 @@ class _Select:
     def _labels(self, img: Image) -> bool:
         if not self.checks or _config_matches(self.checks, img.label_map):
             return True
-        others = [m for m in img.manifests if m.kind != MANIFEST_ATTESTATION and m is not best(img)]
+        host = best(img)
+        others = [m for m in img.manifests if m.kind != MANIFEST_ATTESTATION and m is not host]
         if img.is_index and others:
             raise Unpredictable(f"containerd store: the label filter on image {img.short_id} depends on the labels "
                                 "of a platform other than the host's, which a snapshot does not read")
@@ -549,14 +595,14 @@ def _prune(snap: Snapshot, dangling: bool, select: _Select, sizes: dict[str, int
         return PruneResult(), snap
     groups: list[list[Item]] = []
     for name in sorted(cand):
-        del s.records[name]
+        s.remove(name)
         groups.append([{"Untagged": cand[name] if _is_dangling(name, cand[name]) else _listed_name(name)}])
-    gone = sorted({t for t in cand.values() if not s.all_of(t)})       # other names keep the rest
+    gone = sorted({t for t in cand.values() if not s.live(t)})         # other names keep the rest
     missing = [t for t in gone if not s.images[t].manifests]
     if missing:
         raise Unpredictable(f"containerd store: image {short_id(missing[0])} was read without its manifest list "
                             "(API < 1.47): which blobs prune deletes is unknown")
-    survivors = [img for img in snap.images if s.all_of(img.id)]
+    survivors = [img for img in snap.images if s.live(img.id)]
     kept_blobs = {b for img in survivors for b in walk(img)}
     last_of = {cand[n]: i for i, n in enumerate(sorted(cand))}
     for target in gone:

@@ -24,13 +24,14 @@ def best(img: Image) -> Manifest | None:
     return None
 
 
-def _parts(img: Image, m: Manifest) -> list[tuple[str, ...]] | None:
-    """The blobs under manifest ``m`` of ``img`` (walk order, repeats kept), or None when not known."""
+def _parts(img: Image, m: Manifest, host: Manifest | None) -> list[tuple[str, ...]] | None:
+    """The blobs under manifest ``m`` of ``img`` (walk order, repeats kept), or None when not known
+    (``host``: best(img))."""
     if m.content_size == 0:
         return []                                       # the manifest blob itself is absent
     if not m.available:
         return [("manifest", m.id)] if m.content_size == m.size else None
-    if m is best(img):
+    if m is host:
         return [("manifest", m.id), ("config", m.id)] + [("layer", d) for d in img.diff_ids]
     if m.kind == MANIFEST_ATTESTATION:
         return [("manifest", m.id), ("attestation-config",), ("rest", m.id)]
@@ -40,14 +41,16 @@ def _parts(img: Image, m: Manifest) -> list[tuple[str, ...]] | None:
 def walk(img: Image) -> list[tuple[str, ...]]:
     """Every blob the walk from the image's target visits (index, manifests, configs, layers)."""
     out: list[tuple[str, ...]] = [("index", img.id)] if img.is_index else []
+    host = best(img)
     for m in img.manifests:
-        out += _parts(img, m) or [("manifest", m.id), ("unknown", m.id)]
+        out += _parts(img, m, host) or [("manifest", m.id), ("unknown", m.id)]
     return out
 
 
 def _content(img: Image) -> set[tuple[str, ...]]:
     """The distinct blobs under the image's manifests (what /system/df counts as shared)."""
-    return {b for m in img.manifests for b in (_parts(img, m) or [("manifest", m.id), ("unknown", m.id)])}
+    host = best(img)
+    return {b for m in img.manifests for b in (_parts(img, m, host) or [("manifest", m.id), ("unknown", m.id)])}
 
 
 # The freed bytes: Σ (visits × size) over blobs no surviving record reaches, + the snapshot
@@ -63,16 +66,18 @@ def space_reclaimed(snap: Snapshot, images: dict[str, Image], gone: list[str], s
     usage = layer_sizes(snap) if sizes is None else sizes
     kept_blobs = {b for img in survivors for b in walk(img)}
     visits: dict[tuple[str, ...], int] = {}
+    walks = {target: walk(images[target]) for target in gone}
     for target in gone:
         img = images[target]
-        if any(b[0] == "unknown" for b in walk(img)):
+        if any(b[0] == "unknown" for b in walks[target]):
             raise Unpredictable(f"containerd store: SpaceReclaimed — image {img.short_id} has a manifest whose "
                                 "blobs are not all present, so what its removal frees is unknown")
-        for blob, n in Counter(walk(img)).items():
+        for blob, n in Counter(walks[target]).items():
             if blob not in kept_blobs and visits.setdefault(blob, n) != n:
                 raise Unpredictable("containerd store: SpaceReclaimed — two pruned images visit a blob a different "
                                     "number of times (the engine's order decides)")
-        if any(m.unpacked_size > 0 and m is not best(img) for m in img.manifests if m.kind == MANIFEST_IMAGE):
+        host = best(img)
+        if any(m.unpacked_size > 0 and m is not host for m in img.manifests if m.kind == MANIFEST_IMAGE):
             raise Unpredictable(f"containerd store: SpaceReclaimed — image {img.short_id} has a platform other "
                                 "than the host's unpacked, whose snapshots a snapshot does not list")
     held = {c for img in survivors for c in img.chain_ids}
@@ -86,32 +91,34 @@ def space_reclaimed(snap: Snapshot, images: dict[str, Image], gone: list[str], s
     unknown = sorted(c for c in chains if c not in usage)
     if unknown:
         raise Unpredictable(f"containerd store: SpaceReclaimed — the snapshot size of layer {unknown[0]} is unknown")
-    freed = _solve(snap, usage, visits)
+    system = _figures(snap, usage)
+    freed = system.value(visits)
     if freed is None:
         culprit = next((images[t] for t in gone
-                        if _solve(snap, usage, {b: n for b, n in visits.items() if b in set(walk(images[t]))})
-                        is None), images[gone[0]])
+                        if system.value({b: visits[b] for b in dict.fromkeys(walks[t]) if b in visits}) is None),
+                       images[gone[0]])
         raise Unpredictable(f"containerd store: SpaceReclaimed — image {culprit.short_id} shares layers (or "
                             "BuildKit's attestation config) with images that stay, and no API reports the compressed "
                             "size of a config or layer blob, so what its removal frees is not fixed")
     return freed + sum(usage[c] for c in chains)
 
 
-def _solve(snap: Snapshot, usage: dict[str, int], target: dict[tuple[str, ...], int]) -> int | None:
-    """Σ visits × size over ``target``'s blobs when the engine's figures fix it, else None."""
+def _figures(snap: Snapshot, usage: dict[str, int]) -> "_Span":
+    """The engine's figures as equations over blob sizes: known sizes, content sizes, SHARED SIZEs."""
     known: dict[tuple[str, ...], int] = {}
     rows: list[tuple[dict[tuple[str, ...], int], int]] = []
     for img in snap.images:
         if img.is_index:
             known[("index", img.id)] = img.target_size
+        host = best(img)
         for m in img.manifests:
             if m.content_size:
                 known[("manifest", m.id)] = m.size
-            parts = _parts(img, m)
+            parts = _parts(img, m, host)
             if parts and m.available:
                 rows.append((dict(Counter(parts)), m.content_size))
     rows += _shared_size_rows(snap, usage)
-    return _in_span(rows, known, target)
+    return _Span(rows, known)
 
 
 def _shared_size_rows(snap: Snapshot, usage: dict[str, int]) -> list[tuple[dict[tuple[str, ...], int], int]]:
@@ -125,70 +132,98 @@ def _shared_size_rows(snap: Snapshot, usage: dict[str, int]) -> list[tuple[dict[
     parents = {img.parent for img in snap.images}
     listed = [img for img in snap.images
               if not (not img.repo_tags and img.id in parents)]
+    listed_ids = {img.id for img in listed}
     if not listed or any(img.shared_size is None for img in listed) or \
-            any(img.shared_size is not None for img in snap.images if img not in listed):
+            any(img.shared_size is not None for img in snap.images if img.id not in listed_ids):
         return []
     chain_count = Counter(c for img in listed for c in img.chain_ids)
-    blob_count = Counter(b for img in listed for b in _content(img))
+    content = {img.id: _content(img) for img in listed}
+    blob_count = Counter(b for img in listed for b in content[img.id])
     rows = []
     for img in listed:
-        if any(m.kind == MANIFEST_IMAGE and m.unpacked_size > 0 and m is not best(img) for m in img.manifests):
+        host = best(img)
+        if any(m.kind == MANIFEST_IMAGE and m.unpacked_size > 0 and m is not host for m in img.manifests):
             continue
         shared_chains = [c for c in img.chain_ids if chain_count[c] > 1]
         if any(c not in usage for c in shared_chains):
             continue
-        row = {b: 1 for b in _content(img) if blob_count[b] > 1}
+        row = {b: 1 for b in content[img.id] if blob_count[b] > 1}
         rows.append((row, img.shared_size - sum(usage[c] for c in shared_chains)))
     return rows
 
 
 # Is target · x determined by the rows (Σ coeff·x = rhs) and the known values?  Eliminate the
-# knowns, row-reduce the rest, and reduce the target by the pivots: a zero remainder means its
-# value is the same combination of right-hand sides.  (An inconsistent system — the model's
-# assumptions broken — fixes nothing.)
-def _in_span(rows: list[tuple[dict, int]], known: dict, target: dict) -> int | None:
-    value = Fraction(sum(n * known[b] for b, n in target.items() if b in known))
-    goal = {b: Fraction(n) for b, n in target.items() if b not in known and n}
-    if not goal:
-        return int(value)
-    pivots: list[tuple[tuple[str, ...], dict, Fraction]] = []
-    for coeffs, rhs in rows:
-        row = {b: Fraction(n) for b, n in coeffs.items() if b not in known and n}
-        r = Fraction(rhs) - sum(n * known[b] for b, n in coeffs.items() if b in known)
-        for var, prow, prhs in pivots:
-            if var in row:
-                f = row[var]
-                for b, n in prow.items():
-                    row[b] = row.get(b, 0) - f * n
-                    if row[b] == 0:
-                        del row[b]
-                r -= f * prhs
+# knowns and bring the rest to reduced row echelon form once (each pivot row holds its pivot with
+# coefficient 1 and no other pivot); then reduce a target by the pivots it mentions: a zero
+# remainder means its value is the same combination of right-hand sides.  (An inconsistent
+# system — the model's assumptions broken — fixes nothing.)  Sparse: ``uses`` finds the pivot
+# rows that mention a variable, so a new row costs what it touches, not the whole system.
+class _Span:
+    """The row space of the engine's figures, reduced once, asked about any number of targets."""
+
+    def __init__(self, rows: list[tuple[dict, int]], known: dict) -> None:
+        self.known = known
+        self.pivots: dict[tuple[str, ...], tuple[dict, int | Fraction]] = {}    # pivot → (its row, rhs)
+        self.uses: dict[tuple[str, ...], set[tuple[str, ...]]] = {}       # variable → pivots whose row has it
+        self.consistent = True
+        for coeffs, rhs in rows:
+            self._add(coeffs, rhs)
+
+    def _subtract(self, row: dict, factor: int | Fraction, other: dict) -> list[tuple[str, ...]]:
+        """row -= factor · other; returns the variables whose coefficient changed."""
+        for b, n in other.items():
+            row[b] = row.get(b, 0) - factor * n
+            if row[b] == 0:
+                del row[b]
+        return list(other)
+
+    def _add(self, coeffs: dict, rhs: int) -> None:
+        known = self.known
+        row = {b: n for b, n in coeffs.items() if b not in known and n}      # ints until a division needs more
+        r: int | Fraction = rhs - sum(n * known[b] for b, n in coeffs.items() if b in known)
+        for var in [v for v in row if v in self.pivots]:
+            prow, prhs = self.pivots[var]
+            f = row[var]
+            self._subtract(row, f, prow)
+            r -= f * prhs
         if not row:
             if r != 0:
-                return None                               # inconsistent: the figures contradict the model
-            continue
-        var = next(iter(sorted(row)))
+                self.consistent = False                 # the figures contradict the model
+            return
+        var = min(row)
         f = row[var]
-        row = {b: n / f for b, n in row.items()}
-        r /= f
-        for i, (v, prow, prhs) in enumerate(pivots):      # keep the pivots fully reduced
-            if var in prow:
-                g = prow[var]
-                new = dict(prow)
-                for b, n in row.items():
-                    new[b] = new.get(b, 0) - g * n
-                    if new[b] == 0:
-                        del new[b]
-                pivots[i] = (v, new, prhs - g * r)
-        pivots.append((var, row, r))
-    for var, prow, prhs in pivots:
-        if var in goal:
+        if f != 1:
+            row = {b: Fraction(n) / f for b, n in row.items()}
+            r = Fraction(r) / f
+        for q in list(self.uses.get(var, ())):          # keep the pivots fully reduced
+            qrow, qrhs = self.pivots[q]
+            g = qrow[var]
+            for b in self._subtract(qrow, g, row):
+                if b in qrow:
+                    self.uses.setdefault(b, set()).add(q)
+                else:
+                    self.uses.get(b, set()).discard(q)
+            self.pivots[q] = (qrow, qrhs - g * r)
+        self.uses.pop(var, None)
+        self.pivots[var] = (row, r)
+        for b in row:
+            if b != var:
+                self.uses.setdefault(b, set()).add(var)
+
+    def value(self, target: dict) -> int | None:
+        """Σ visits × size over ``target``'s blobs when the figures fix it, else None."""
+        known = self.known
+        value: int | Fraction = sum(n * known[b] for b, n in target.items() if b in known)
+        goal = {b: n for b, n in target.items() if b not in known and n}
+        if not goal:
+            return int(value)
+        if not self.consistent:
+            return None
+        for var in [v for v in goal if v in self.pivots]:
+            prow, prhs = self.pivots[var]
             f = goal[var]
-            for b, n in prow.items():
-                goal[b] = goal.get(b, 0) - f * n
-                if goal[b] == 0:
-                    del goal[b]
+            self._subtract(goal, f, prow)
             value += f * prhs
-    if goal or value.denominator != 1:
-        return None
-    return int(value)
+        if goal or value.denominator != 1:
+            return None
+        return int(value)

@@ -40,10 +40,16 @@ class GraphdriverStore(Store):
         self.images: dict[str, Image] = dict(snap.by_id)
         self.refs: dict[str, dict[str, Reference]] = {}        # image ID → {full ref string: ref}
         self.refstore: dict[str, str] = {}                     # full ref string → image ID
+        # per image, kept with ``refs``: its tags (refs without a digest) per repository, and its
+        # digest refs per repository, so a step never scans every reference of an image
+        self.tag_names: dict[str, Counter] = {}
+        self.digest_refs: dict[str, dict[str, dict[str, Reference]]] = {}
+        self.digest_total: Counter = Counter()                 # image ID → how many of its refs have a digest
+        self._sorted: dict[str, list[Reference]] = {}          # references(), until the image's refs change
         for img in snap.images:
             for text in img.repo_tags + img.repo_digests:
                 ref = parse_normalized_named(text).tag_name_only()
-                self.refs.setdefault(img.id, {})[str(ref)] = ref
+                self._add_ref(img.id, str(ref), ref)
                 self.refstore[str(ref)] = img.id
         self.parent = {i.id: i.parent for i in snap.images if i.parent}
         self.missing_parents = {p for p in self.parent.values() if p not in self.images}
@@ -62,7 +68,7 @@ class GraphdriverStore(Store):
         self.layer_pins: Counter = Counter()
         self.unknown_pins: list[str] = []
         for img in snap.images:
-            self._add_chain(img.chain_ids)
+            self._add_image_chain(img.chain_ids)
             if img.top_layer:
                 self.layer_tops[img.top_layer] += 1
         # A container pins its image's top layer; one whose image was force-removed pins
@@ -86,6 +92,49 @@ class GraphdriverStore(Store):
                     self.layer_kids.setdefault(prev, set()).add(cid)
             prev = cid
 
+    def _add_image_chain(self, chain: tuple[str, ...]) -> None:
+        """_add_chain for an image's own chain IDs, from the top down to the first layer already known:
+        a chain ID names its whole prefix, so everything below that one is known too."""
+        for j in range(len(chain) - 1, -1, -1):
+            cid = chain[j]
+            if cid in self.layer_parent:
+                return
+            below = chain[j - 1] if j else None
+            self.layer_parent[cid] = below
+            if below:
+                self.layer_kids.setdefault(below, set()).add(cid)
+
+    def _add_ref(self, image_id: str, key: str, ref: Reference) -> None:
+        refs = self.refs.setdefault(image_id, {})
+        if key in refs:
+            self._drop_ref(image_id, key)
+            refs = self.refs.setdefault(image_id, {})
+        refs[key] = ref
+        if ref.digest:
+            self.digest_refs.setdefault(image_id, {}).setdefault(ref.name, {})[key] = ref
+            self.digest_total[image_id] += 1
+        else:
+            self.tag_names.setdefault(image_id, Counter())[ref.name] += 1
+        self._sorted.pop(image_id, None)
+
+    def _drop_ref(self, image_id: str, key: str) -> None:
+        ref = self.refs[image_id].pop(key, None)
+        if ref is None:
+            return
+        if ref.digest:
+            same = self.digest_refs[image_id][ref.name]
+            del same[key]
+            if not same:
+                del self.digest_refs[image_id][ref.name]
+            self.digest_total[image_id] -= 1
+        else:
+            self.tag_names[image_id][ref.name] -= 1
+            if not self.tag_names[image_id][ref.name]:
+                del self.tag_names[image_id][ref.name]
+        if not self.refs[image_id]:
+            del self.refs[image_id]
+        self._sorted.pop(image_id, None)
+
     # -- the store protocol (model.engine.store; dockerd 20.10 … 28 answer alike) ----------
     def delete(self, arg: str, force: bool, prune_parents: bool) -> list[Item]:
         """One ``DELETE /images/{arg}``: the response list, or DaemonRefusal (changes made stay made)."""
@@ -100,7 +149,29 @@ class GraphdriverStore(Store):
     # -- lookups ------------------------------------------------------------
     def references(self, image_id: str) -> list[Reference]:
         """refstore.References: sorted by the full normalised string."""
-        return [r for _, r in sorted(self.refs.get(image_id, {}).items())]
+        if image_id not in self._sorted:
+            self._sorted[image_id] = [r for _, r in sorted(self.refs.get(image_id, {}).items())]
+        return list(self._sorted[image_id])
+
+    def digest_references(self, image_id: str, name: str) -> list[Reference]:
+        """The image's digest references in repository ``name``, in references() order."""
+        return [r for _, r in sorted(self.digest_refs.get(image_id, {}).get(name, {}).items())]
+
+    def has_tag_in(self, image_id: str, name: str) -> bool:
+        """Whether the image keeps a tag (a reference without a digest) in repository ``name``."""
+        return bool(self.tag_names.get(image_id, {}).get(name))
+
+    def single_reference(self, image_id: str) -> bool:
+        """isSingleReference of its references: exactly one, or at most one tag with every digest
+        reference in that one repository (the first reference's when there is no tag)."""
+        refs = self.refs.get(image_id, {})
+        if len(refs) <= 1:
+            return len(refs) == 1
+        tags = self.tag_names.get(image_id, Counter())
+        digest_repos = self.digest_refs.get(image_id, {})
+        if len(refs) - self.digest_total[image_id] > 1:
+            return False                                # two tags
+        return len(digest_repos) == 1 and (not tags or next(iter(tags)) in digest_repos)
 
     def get_image(self, arg: str) -> str:
         """daemon.GetImage: digest → exact ID; name → refstore; else a unique ID prefix."""
@@ -152,9 +223,7 @@ class GraphdriverStore(Store):
         image_id = self.refstore.pop(key, None)
         if image_id is None:
             raise DaemonRefusal(500, "reference does not exist")
-        self.refs[image_id].pop(key, None)
-        if not self.refs[image_id]:
-            del self.refs[image_id]
+        self._drop_ref(image_id, key)
         return ref
 
     def delete_image(self, image_id: str) -> list[str]:
@@ -223,10 +292,9 @@ def _gd_delete(g: GraphdriverStore, arg: str, force: bool, prune_parents: bool) 
     if not path_is_clean(arg):
         raise Unpredictable(f"the API router rewrites the path /images/{arg} before the daemon sees it")
     image_id = g.get_image(arg)
-    refs = g.references(image_id)
     out: list[Item] = []
     if not is_image_id_prefix(image_id, arg):
-        if not force and _single_reference(refs):
+        if not force and g.single_reference(image_id):
             users = g.users.get(image_id, [])
             if users:
                 msgs = [f'conflict: unable to remove repository reference "{arg}" (must force) - container '
@@ -235,23 +303,20 @@ def _gd_delete(g: GraphdriverStore, arg: str, force: bool, prune_parents: bool) 
         parsed = parse_normalized_named(arg)
         removed = g.untag(parsed)
         out.append({"Untagged": removed.familiar()})
-        refs = g.references(image_id)
-        if not removed.digest and not any(r.name == removed.name and not r.digest for r in refs):
-            for r in refs:
-                if r.digest and r.name == removed.name:
-                    g.untag(r)
-                    out.append({"Untagged": r.familiar()})
-            refs = g.references(image_id)
-        if refs:
+        if not removed.digest and not g.has_tag_in(image_id, removed.name):
+            for r in g.digest_references(image_id, removed.name):
+                g.untag(r)
+                out.append({"Untagged": r.familiar()})
+        if g.refs.get(image_id):
             return out
         quiet = True
     else:
         quiet = False
-        if _single_reference(refs):
+        if g.single_reference(image_id):
             c = g.conflict(image_id, HARD | (0 if force else STOPPED))
             if c:
                 raise c.error()
-            for r in refs:
+            for r in g.references(image_id):
                 out.append({"Untagged": g.untag(r).familiar()})
     _gd_helper(g, image_id, out, force, prune_parents, quiet)
     return out
@@ -259,39 +324,23 @@ def _gd_delete(g: GraphdriverStore, arg: str, force: bool, prune_parents: bool) 
 
 def _gd_helper(g: GraphdriverStore, image_id: str, out: list[Item], force: bool, prune_parents: bool,
                quiet: bool) -> None:
-    if image_id in g.missing_parents:
-        raise Unpredictable(f"parent image {short_id(image_id)} is not in the snapshot")
-    c = g.conflict(image_id, HARD | (0 if force else SOFT))
-    if c:
-        if quiet and (not g.dangling(image_id) or c.used):
+    while True:                     # the daemon recurses into the parent; a loop, for chains of any depth
+        if image_id in g.missing_parents:
+            raise Unpredictable(f"parent image {short_id(image_id)} is not in the snapshot")
+        c = g.conflict(image_id, HARD | (0 if force else SOFT))
+        if c:
+            if quiet and (not g.dangling(image_id) or c.used):
+                return
+            raise c.error()
+        parent = g.parent.get(image_id, "")
+        for r in g.references(image_id):
+            out.append({"Untagged": g.untag(r).familiar()})
+        layers = g.delete_image(image_id)
+        out.append({"Deleted": image_id})
+        out.extend({"Deleted": cid} for cid in layers)
+        if not (prune_parents and parent):
             return
-        raise c.error()
-    parent = g.parent.get(image_id, "")
-    for r in g.references(image_id):
-        out.append({"Untagged": g.untag(r).familiar()})
-    layers = g.delete_image(image_id)
-    out.append({"Deleted": image_id})
-    out.extend({"Deleted": cid} for cid in layers)
-    if prune_parents and parent:
-        _gd_helper(g, parent, out, False, True, True)
-
-
-def _single_reference(refs: list[Reference]) -> bool:
-    """isSingleReference: one ref, or ≤1 tag and all digest refs in that one repository."""
-    if len(refs) <= 1:
-        return len(refs) == 1
-    single: Reference | None = None
-    digest_repos: set[str] = set()
-    for r in refs:
-        if r.digest:
-            digest_repos.add(r.name)
-        elif single is None:
-            single = r
-        else:
-            return False
-    if single is None:
-        single = refs[0]
-    return len(digest_repos) == 1 and single.name in digest_repos
+        image_id, force, quiet = parent, False, True
 
 
 # ImagesPrune (image_prune.go), graphdriver:

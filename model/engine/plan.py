@@ -15,7 +15,7 @@ from typing import Any
 from ..core.chain import short_id
 from ..core.history import layer_sizes
 from ..core.reference import InvalidReference, normalize
-from ..core.snapshot import Container, Snapshot
+from ..core.snapshot import STORE_PODMAN, Container, Snapshot
 from . import simulate
 from .simulate import PruneResult, RmiOutcome
 
@@ -173,7 +173,8 @@ def without_containers(snapshot: Snapshot, ids: set[str]) -> Snapshot:
 # 12-digit short ID, in the message or in one of the alternative messages.
 def _sort_items(plan: Plan, items: list[dict[str, str]]) -> None:
     snap = plan.before
-    owner = {_norm(t): img.id for img in snap.images for t in img.repo_tags + img.repo_digests}
+    owner = {_norm(t): img.id for img in snap.images for t in img.repo_tags + img.repo_digests} \
+        if any("Untagged" in item for item in items) else {}
     for item in items:
         for kind, value in item.items():
             plan.lines.append((kind, value))
@@ -183,14 +184,35 @@ def _sort_items(plan: Plan, items: list[dict[str, str]]) -> None:
                     plan.untagged_images.add(owner[_norm(value)])
             elif value in snap.by_id:
                 plan.deleted_images.append(value)
+            elif "sha256:" + value in snap.by_id:           # Podman names deleted images in bare hex
+                plan.deleted_images.append("sha256:" + value)
             else:
                 plan.deleted_layers.append(value)
     plan.untagged_images -= set(plan.deleted_images)
 
 
-def _blockers(snap: Snapshot, outcome: RmiOutcome) -> list[Container]:
+def _short_ids(snap: Snapshot) -> dict[int, dict[str, list[int]]]:
+    """Short ID length → short ID → the positions of the containers that have it."""
+    index: dict[int, dict[str, list[int]]] = {}
+    for n, ctr in enumerate(snap.containers):
+        sid = short_id(ctr.id)
+        index.setdefault(len(sid), {}).setdefault(sid, []).append(n)
+    return index
+
+
+def _blockers(snap: Snapshot, outcome: RmiOutcome, index: dict[int, dict[str, list[int]]]) -> list[Container]:
+    """The containers a conflict's messages name (by short ID), in the snapshot's order: each substring
+    of the texts as long as a short ID is looked up in ``index`` (_short_ids), so the cost is the length
+    of the messages, not containers × messages."""
     texts = (outcome.message,) + tuple(outcome.alternatives)
-    return [c for c in snap.containers if any(short_id(c.id) in t for t in texts)]
+    hits: set[int] = set()
+    for n, by_sid in index.items():
+        for text in texts:
+            for i in range(len(text) - n + 1):
+                found = by_sid.get(text[i:i + n])
+                if found:
+                    hits.update(found)
+    return [snap.containers[n] for n in sorted(hits)]
 
 
 def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None) -> Plan:
@@ -207,17 +229,28 @@ def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None)
         outcomes, after = simulate.rmi(snapshot, list(request.refs), force=request.force,
                                        noprune=request.noprune)
         plan = Plan(request, snapshot, after, outcomes=outcomes)
+        items: list[dict[str, str]] = []
+        blocking: set[str] = set()
+        index: dict[int, dict[str, list[int]]] | None = None
         for out in outcomes:
             if out.unpredictable:
                 plan.unpredictable.append(f"{out.ref}: {out.unpredictable}")
             elif out.status != 200:
                 plan.errors.append(out.message)
-                for ctr in _blockers(snapshot, out):
-                    if ctr not in plan.blocking_containers:
+                index = _short_ids(snapshot) if index is None else index
+                for ctr in _blockers(snapshot, out, index):
+                    if ctr.id not in blocking:
+                        blocking.add(ctr.id)
                         plan.blocking_containers.append(ctr)
             else:
-                _sort_items(plan, [dict(i) for i in out.response])
-    plan.layer_bytes = {c: sizes.get(c) for c in plan.deleted_layers}
+                items += (dict(i) for i in out.response)
+        _sort_items(plan, items)
+    gone = plan.deleted_layers
+    if snapshot.info.image_store == STORE_PODMAN:
+        # Podman's answers name no layers: those it frees are the ones no image holds any more
+        held = {c for img in plan.after.images for c in img.all_chain_ids}
+        gone = [c for c in dict.fromkeys(c for img in snapshot.images for c in img.all_chain_ids) if c not in held]
+    plan.layer_bytes = {c: sizes.get(c) for c in gone}
     known = list(plan.layer_bytes.values())
     plan.freed_bytes = None if any(s is None for s in known) else sum(known)
     return plan

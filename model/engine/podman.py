@@ -14,7 +14,7 @@ from typing import Callable
 from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, InvalidReference, Reference, parse,
                               parse_normalized_named, path_is_clean)
 from ..core.chain import short_id
-from ..core.snapshot import Container, Image, Snapshot
+from ..core.snapshot import Container, HistoryRow, Image, Snapshot
 from .filters import CLOCK_MARGIN_NS, BadTime, match_kv, rfc3339_ns, until_ns
 from .outcome import DaemonRefusal, Item, PruneResult, Unpredictable, replace_image
 from .store import Store
@@ -53,20 +53,24 @@ class PodmanStore(Store):
         self.names: dict[str, list[str]] = {i.id: [str(parse_normalized_named(t)) for t in i.repo_tags]
                                             for i in snap.images}
         self.containers: list[Container] = list(snap.containers)
+        self._users: dict[str, list[Container]] = {}
+        for ctr in self.containers:
+            self._users.setdefault(ctr.image_id, []).append(ctr)
         # manifest digests, seen through RepoDigests (names × digests): none for an image without names
         self.digests: dict[str, set[str]] = {i.id: {parse_normalized_named(d).digest for d in i.repo_digests}
                                              for i in snap.images}
-        self._hist = {i.id: tuple((h.created, h.created_by, h.comment) for h in reversed(i.history))
-                      for i in snap.images}
-        # layer-tree nodes: images by top layer, and by the layer under their top layer (store order)
-        self.on_top: dict[str, list[str]] = {}
-        self.on_below: dict[str, list[str]] = {}
+        # layer-tree nodes: images by top layer, and by the layer under their top layer (store order),
+        # each also keyed by the length of the image's history: a parent has exactly one row less
+        # than its child, so only those are ever compared (many images on one layer stay linear)
+        self.on_top: dict[tuple[str, int], list[str]] = {}
+        self.on_below: dict[tuple[str, int], list[str]] = {}
         for image_id in self.order:
-            chain = self.images[image_id].chain_ids
+            img = self.images[image_id]
+            chain, rows = img.chain_ids, len(img.history)
             if chain:
-                self.on_top.setdefault(chain[-1], []).append(image_id)
+                self.on_top.setdefault((chain[-1], rows), []).append(image_id)
             if len(chain) > 1:
-                self.on_below.setdefault(chain[-2], []).append(image_id)
+                self.on_below.setdefault((chain[-2], rows), []).append(image_id)
         self.doubt = self._check_parents()
 
     # -- the store protocol (model.engine.simulate) -----------------------------
@@ -94,9 +98,9 @@ class PodmanStore(Store):
     def is_parent(self, p: str, x: str) -> bool:
         """areParentAndChild(p, x) from what the snapshot holds."""
         pi, xi = self.images[p], self.images[x]
-        hp, hx = self._hist[p], self._hist[x]
+        hp, hx = pi.history, xi.history                 # newest first: x's rows but its newest are p's
         return (len(pi.diff_ids) <= len(xi.diff_ids) and xi.diff_ids[:len(pi.diff_ids)] == pi.diff_ids
-                and len(hp) + 1 == len(hx) and hx[:len(hp)] == hp)
+                and len(hp) + 1 == len(hx) and (hx[1:] == hp or _compared(hx[1:]) == _compared(hp)))
 
     def _live(self) -> list[str]:
         return [i for i in self.order if i in self.images]
@@ -106,10 +110,10 @@ class PodmanStore(Store):
         img = self.images[x]
         if not img.diff_ids:
             raise Unpredictable(f"image {img.short_id} has no layers (Podman compares configs of empty images)")
-        chain = img.chain_ids
-        cands = [i for i in self.on_top.get(chain[-1], ()) if i != x]
+        chain, rows = img.chain_ids, len(img.history) - 1
+        cands = [i for i in self.on_top.get((chain[-1], rows), ()) if i != x]
         if len(chain) > 1:
-            cands += self.on_top.get(chain[-2], ())
+            cands += self.on_top.get((chain[-2], rows), ())
         return next((c for c in cands if self.is_parent(c, x)), None)
 
     def has_children(self, p: str) -> bool:
@@ -117,8 +121,9 @@ class PodmanStore(Store):
         top = self.images[p].top_layer
         if top is None:
             raise Unpredictable(f"image {self.images[p].short_id} has no layers")
+        rows = len(self.images[p].history) + 1
         return any(x != p and self.is_parent(p, x)
-                   for x in self.on_top.get(top, []) + self.on_below.get(top, []))
+                   for x in self.on_top.get((top, rows), []) + self.on_below.get((top, rows), []))
 
     def dangling(self, p: str) -> bool:
         """Image.IsDangling: no names and no children."""
@@ -146,7 +151,12 @@ class PodmanStore(Store):
     # -- mutations ---------------------------------------------------------------
     def users(self, image_id: str) -> list[Container]:
         """The containers of the image."""
-        return [c for c in self.containers if c.image_id == image_id]
+        return list(self._users.get(image_id, ()))
+
+    def remove_containers(self, image_id: str) -> None:
+        """Remove every container of the image (rmi -f)."""
+        if self._users.pop(image_id, None):
+            self.containers = [c for c in self.containers if c.image_id != image_id]
 
     def delete_image(self, image_id: str) -> list[str]:
         """store.DeleteImage: refused while a container uses it; returns the names it had."""
@@ -154,25 +164,34 @@ class PodmanStore(Store):
         if users:
             raise _PodmanInUse(users)
         names = self.names.pop(image_id)
-        chain = self.images.pop(image_id).chain_ids
+        img = self.images.pop(image_id)
+        chain, rows = img.chain_ids, len(img.history)
         if chain:
-            self.on_top[chain[-1]].remove(image_id)
+            self.on_top[(chain[-1], rows)].remove(image_id)
         if len(chain) > 1:
-            self.on_below[chain[-2]].remove(image_id)
+            self.on_below[(chain[-2], rows)].remove(image_id)
         return names
 
     def to_snapshot(self) -> Snapshot:
         """The state after the steps, as a snapshot (source "what-if"); parents re-derived from the layer tree."""
         images = tuple(replace_image(img, repo_tags=tuple(self.names[img.id]),
-                                      repo_digests=tuple(d for d in img.repo_digests
-                                                         if any(parse_normalized_named(d).name ==
-                                                                parse_normalized_named(n).name
-                                                                for n in self.names[img.id])),
-                                      parent=self.parent(img.id) or "")
+                                      repo_digests=self._digests_kept(img), parent=self.parent(img.id) or "")
                        for img in self.snap.images if img.id in self.images)
         kept = set(c.id for c in self.containers)
         return self.snap.replace(images=images, containers=tuple(c for c in self.snap.containers if c.id in kept),
                                  source="what-if")
+
+    def _digests_kept(self, img: Image) -> tuple[str, ...]:
+        """Its RepoDigests in the repositories it still has a name in."""
+        repos = {parse_normalized_named(n).name for n in self.names[img.id]}
+        if not repos:
+            return ()
+        return tuple(d for d in img.repo_digests if parse_normalized_named(d).name in repos)
+
+
+def _compared(rows: tuple[HistoryRow, ...]) -> tuple[tuple[int, str, str], ...]:
+    """What areParentAndChild compares of history rows that the snapshot holds."""
+    return tuple((h.created, h.created_by, h.comment) for h in rows)
 
 
 class _PodmanInUse(Exception):
@@ -198,35 +217,37 @@ class _PodmanInUse(Exception):
 # (full names).  noprune is ignored by Podman 4.3.
 def _podman_remove(s: PodmanStore, image_id: str, referenced_by: str, force: bool,
                    reports: list[tuple[str, bool, list[str]]]) -> None:
-    names = s.names[image_id]
-    untagged: list[str] = []
-    if referenced_by and len(names) != 1:
-        by_id = image_id.split(":", 1)[1].startswith(referenced_by)
-        if not force and by_id and len(names) > 1:
-            raise DaemonRefusal(500, f'unable to delete image "{image_id.split(":", 1)[1]}" by ID with more than one '
-                                     f"tag ([{' '.join(names)}]): please force removal")
-        if not by_id:
-            if referenced_by not in names:         # repo@digest found by its digest: Untag fails
-                raise DaemonRefusal(500, f"{referenced_by}: tag not known")
-            names.remove(referenced_by)
-            untagged.append(referenced_by)
-            if names:
-                reports.append((image_id, False, untagged))
-                return
-    if force:
-        s.containers = [c for c in s.containers if c.image_id != image_id]
-    has_children = s.has_children(image_id)
-    parent = s.parent(image_id)
-    report = (image_id, not has_children, untagged)
-    try:
-        untagged += s.delete_image(image_id)
-    except _PodmanInUse:
-        if untagged:
-            reports.append(report)
-        raise
-    reports.append(report)
-    if parent and s.dangling(parent):
-        _podman_remove(s, parent, "", force, reports)
+    while True:                     # libimage recurses into the parent; a loop, for chains of any depth
+        names = s.names[image_id]
+        untagged: list[str] = []
+        if referenced_by and len(names) != 1:
+            by_id = image_id.split(":", 1)[1].startswith(referenced_by)
+            if not force and by_id and len(names) > 1:
+                raise DaemonRefusal(500, f'unable to delete image "{image_id.split(":", 1)[1]}" by ID with more '
+                                         f"than one tag ([{' '.join(names)}]): please force removal")
+            if not by_id:
+                if referenced_by not in names:         # repo@digest found by its digest: Untag fails
+                    raise DaemonRefusal(500, f"{referenced_by}: tag not known")
+                names.remove(referenced_by)
+                untagged.append(referenced_by)
+                if names:
+                    reports.append((image_id, False, untagged))
+                    return
+        if force:
+            s.remove_containers(image_id)
+        has_children = s.has_children(image_id)
+        parent = s.parent(image_id)
+        report = (image_id, not has_children, untagged)
+        try:
+            untagged += s.delete_image(image_id)
+        except _PodmanInUse:
+            if untagged:
+                reports.append(report)
+            raise
+        reports.append(report)
+        if not (parent and s.dangling(parent)):
+            return
+        image_id, referenced_by = parent, ""
 
 
 # NormalizeToDockerHub + LookupImage (pkg/api/handlers/utils, libimage/runtime.go) for one

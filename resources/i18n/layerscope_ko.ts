@@ -863,12 +863,16 @@
         <translation>함께 제공된 데모 스냅샷을 읽을 수 없습니다: {reason}</translation>
     </message>
     <message>
-        <source>Cannot open snapshot:</source>
-        <translation>스냅샷을 열 수 없습니다:</translation>
-    </message>
-    <message>
         <source>Docker daemon:</source>
         <translation>Docker 데몬:</translation>
+    </message>
+    <message>
+        <source> (and {n} more; see File → Save to keep the repaired file)</source>
+        <translation> (외 {n}건; 고친 파일을 남기려면 파일 → 저장)</translation>
+    </message>
+    <message>
+        <source>Opened {name} with warnings:</source>
+        <translation>{name}을(를) 열었지만 경고가 있습니다:</translation>
     </message>
     <message>
         <source>still showing the snapshot taken {when}</source>
@@ -877,6 +881,18 @@
     <message>
         <source>earlier</source>
         <translation>이전</translation>
+    </message>
+    <message>
+        <source>Internal error while reading the daemon:</source>
+        <translation>데몬을 읽는 중 내부 오류:</translation>
+    </message>
+    <message>
+        <source>Internal error while reading {name}:</source>
+        <translation>{name}을(를) 읽는 중 내부 오류:</translation>
+    </message>
+    <message>
+        <source>Cannot open snapshot {name}:</source>
+        <translation>스냅샷 {name}을(를) 열 수 없습니다:</translation>
     </message>
     <message>
         <source>The daemon changed; shown when you leave what-if mode</source>

@@ -143,7 +143,7 @@ def test_api_version_is_negotiated_within_what_the_reader_knows():
     ('{"kind": "something-else"}', "not a Layerscope snapshot"),
     ('{"kind": "layerscope-snapshot", "schema": 999}', "newer than this Layerscope"),
     ('{"kind": "layerscope-snapshot", "schema": 1, "info": {}, "images": [{"id": 5}]}', "malformed snapshot"),
-    ('{"kind": "layerscope-snapshot"}', "no schema version"),
+    ('{"kind": "layerscope-snapshot"}', "malformed snapshot at schema: missing"),
 ])
 def test_bad_snapshot_files_give_one_line_errors(tmp_path, content, message):
     path = tmp_path / "bad.json"

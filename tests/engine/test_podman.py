@@ -17,20 +17,20 @@ import pytest
 
 import builders
 from model.engine import simulate
+from model.engine.plan import RMI, Request, make_plan
 from model.core.analysis import Analysis
 from model.core.classify import dangling_ids, listed_ids
-from model.daemon.imagecache import ImageCache
 from model.core.snapshot import STORE_PODMAN
-from model.daemon.source import connect, read_snapshot
+from model.daemon.source import connect
 from podman_service import PodmanService
-from random_states import check_prune, check_rmi, prune_answer, rmi_answer, state_view
+from random_states import check_prune, check_rmi, prune_answer, read, rmi_answer, state_view
 from random_states_podman import import_image, make_state, random_operation
 
 SEEDS = range(100 if os.environ.get("LAYERSCOPE_LONG") == "1" else 10)
 
 
 def _read(service: PodmanService):
-    return read_snapshot(connect(service.url), cache=ImageCache(None))
+    return read(connect(service.url))
 
 
 # ---------------------------------------------------------------------------
@@ -108,6 +108,25 @@ def test_sizes_match_podman_system_df(podman, seed):
         assert (ours.size, ours.shared_size, ours.unique_size, ours.containers) == \
             (row["Size"], row["SharedSize"], row["Size"] - row["SharedSize"], row["Containers"]), (seed, row)
     assert all(sz.unique_size >= 0 and sz.shared_size >= 0 for sz in an.image_sizes.values())
+
+
+def test_rmi_plan_names_the_images_and_layers_podman_frees(podman):
+    """Podman's answer names deleted images in bare hex and no layers: the plan still counts the images it
+    deletes, and the layers it frees are exactly those gone from the engine afterwards."""
+    client = podman.client()
+    import_image(client, "keep:1", {"etc/k": builders.noise(3000, 1)})
+    builders.build(client, "FROM keep:1\nRUN head -c 5000 /dev/zero > /z\n", tag="app:1")
+    builders.build(client, "FROM app:1\nRUN head -c 7000 /dev/zero > /y\n", tag="top:1")
+    before = _read(podman)
+    plan = make_plan(before, Request(RMI, ("top:1", "app:1")))
+    answer = [rmi_answer(client, ref, False, False) for ref in ("top:1", "app:1")]
+    deleted = ["sha256:" + item["Deleted"].removeprefix("sha256:") for a in answer for item in a.get("response", []) if "Deleted" in item]
+    assert deleted and plan.deleted_images == deleted
+    after = _read(podman)
+    gone = {c for img in before.images for c in img.chain_ids} - {c for img in after.images for c in img.chain_ids}
+    assert gone and set(plan.layer_bytes) == gone
+    sizes = Analysis(before).layer_sizes
+    assert plan.freed_bytes == sum(sizes[c] for c in gone) > 12_000
 
 
 # ---------------------------------------------------------------------------
