@@ -116,8 +116,10 @@ def recorded(private_daemon: Any, tmp_path_factory: Any) -> Recording:
 # Body faults replace the whole answer; field faults replace (or drop) one value at a
 # JSON path of the recorded answer — for the lists and the inspects of every image, the
 # same path in each; transport faults change how the answer is sent.
-NULL, WRONG_SHAPE, NOT_JSON, STATUS_500, SLOW, HUGE, ENDLESS, CLOSE = (
-    "null", "wrong-shape", "not-json", "status-500", "slow", "huge", "endless", "close")
+# SLOW answers after SLOW_SECONDS (a busy daemon: others it still answers); STALL never answers it nor anything
+# asked after it (a daemon that stopped answering).
+NULL, WRONG_SHAPE, NOT_JSON, STATUS_500, SLOW, STALL, HUGE, ENDLESS, CLOSE = (
+    "null", "wrong-shape", "not-json", "status-500", "slow", "stall", "huge", "endless", "close")
 TRANSPORT = (STATUS_500, SLOW, HUGE, ENDLESS, CLOSE)
 BAD_SIZES = {"string": "12", "non-numeric": "big", "infinite": _INFINITE, "negative": -7,
              "over-int64": 2 ** 63, "fraction": 12.5}
@@ -150,9 +152,11 @@ FIELD_FAULTS: dict[str, list[tuple[str, tuple, Any]]] = {
     PRUNE: [*_size_faults(("SpaceReclaimed",)), ("object-for-list", ("ImagesDeleted",), {}),
             ("int-for-string", ("ImagesDeleted", 0, "Deleted"), 5)],
 }
-# The body faults each endpoint meets (a delete or prune is not slow, huge or endless: those keep a long limit).
-BODY_FAULTS = {**{e: (NULL, WRONG_SHAPE, NOT_JSON, *TRANSPORT) for e in (VERSION, INFO, IMAGES, INSPECT, HISTORY,
+# The body faults each endpoint meets (a delete or prune is not slow, huge or endless: those keep a long limit;
+# the image list is waited for while the daemon answers, so a silent one is a daemon that stalled).
+BODY_FAULTS = {**{e: (NULL, WRONG_SHAPE, NOT_JSON, *TRANSPORT) for e in (VERSION, INFO, INSPECT, HISTORY,
                                                                           CONTAINERS, DF)},
+               IMAGES: (NULL, WRONG_SHAPE, NOT_JSON, STATUS_500, STALL, HUGE, ENDLESS, CLOSE),
                DELETE: (NULL, WRONG_SHAPE, NOT_JSON, CLOSE), PRUNE: (NULL, WRONG_SHAPE, NOT_JSON, CLOSE)}
 
 
@@ -259,6 +263,7 @@ class FakeDaemon:
         self.socket = self.root / "fake.sock"
         self.url = f"unix://{self.socket}"
         self._stopping = threading.Event()
+        self._stalled = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -341,6 +346,9 @@ class FakeDaemon:
             handler.rfile.read(length)
         endpoint, key = self.route(method, handler.path)
         self.requests.append(f"{method} {_VERSION_PREFIX.sub('', handler.path.split('?', 1)[0])}")
+        if self._stalled.is_set():
+            self._stopping.wait()
+            return None
         if not endpoint:
             return self._send(handler, 404, encode({"message": "page not found"}))
         status, body = self.healthy(endpoint, key)
@@ -362,6 +370,10 @@ class FakeDaemon:
         if fault.name == SLOW:
             if not self._stopping.wait(SLOW_SECONDS):
                 self._send(handler, status, encode(body))
+            return None
+        if fault.name == STALL:
+            self._stalled.set()
+            self._stopping.wait()
             return None
         if fault.name == CLOSE:
             handler.close_connection = True

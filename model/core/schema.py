@@ -196,7 +196,8 @@ class Map(Spec):
 
 @dataclass(frozen=True)
 class Reference(Spec):
-    """A tag (``name:tag``) or a digest reference (``name@sha256:…``) as an engine lists them;
+    """A RepoTags entry (``name:tag``; ``name@sha256:…`` too, as Engine 29 and Podman list pulled digests)
+    or a RepoDigests one (``name@sha256:…``) as an engine lists them;
     ``placeholders`` lets old API versions' ``<none>:<none>`` through (the reader drops it)."""
 
     tagged: bool
@@ -211,8 +212,8 @@ class Reference(Spec):
             ref = parse(text)
         except InvalidReference as exc:
             raise Invalid(path, f"not a valid reference {describe(text)}: {exc}") from None
-        if self.tagged and not (ref.tag and not ref.digest):
-            raise Invalid(path, f"a tag must be name:tag, got {describe(text)}")
+        if self.tagged and not (ref.tag or ref.digest):     # (Engine 29 and Podman list name@digest among tags)
+            raise Invalid(path, f"a tag must be name:tag or name@digest, got {describe(text)}")
         if not self.tagged and not ref.digest:
             raise Invalid(path, f"a digest reference must be name@digest, got {describe(text)}")
         return text

@@ -29,7 +29,7 @@ from windows import LOAD_TIMEOUT, Ticks, open_window
 ROOT = Path(__file__).resolve().parents[2]
 READ_TIMEOUT = 10           # s: the bound for the interactive read (list / inspect)
 GRACE = 5                   # s: on top of it, for the worker, the signals and a loaded test machine
-STALL = 2.0                 # s: the longest a 50 ms UI timer may wait on a busy machine (a blocked UI: the read)
+UI_STALL = 2.0              # s: the longest a 50 ms UI timer may wait on a busy machine (a blocked UI: the read)
 
 
 @pytest.fixture(autouse=True)
@@ -312,7 +312,7 @@ def test_daemon_that_never_answers_is_reported_in_time_and_the_ui_lives(qtbot):
         assert server.requests and elapsed <= READ_TIMEOUT + GRACE
         assert "did not answer" in text and window.banner.kind == "error" and window.banner.retry.isVisible()
         assert "DEMO" not in text and window.origin != "demo"
-        assert gap < STALL, f"the UI stalled for {gap:.2f} s"
+        assert gap < UI_STALL, f"the UI stalled for {gap:.2f} s"
     assert hooked == []
 
 
@@ -329,7 +329,7 @@ def test_a_newer_load_supersedes_a_hung_read(qtbot, tutorial_file, monkeypatch):
         with qtbot.waitSignal(window.loaded, timeout=(READ_TIMEOUT + GRACE) * 1000):
             window.act_open.trigger()
         qtbot.wait(100)
-        assert ticks.stop() < STALL
+        assert ticks.stop() < UI_STALL
         assert window.origin == "file" and window.current is not None
         assert not (window.banner.isVisible() and window.banner.kind == "error"), banner_text(window)
     assert hooked == []
