@@ -10,11 +10,11 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from model.core.errors import fault
 from resources import STYLE
 
 from . import theme
 from .mainwindow import MainWindow, WindowOptions
-from .workers import fault
 
 
 def options_from_args(args: argparse.Namespace | None) -> WindowOptions:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressBar
 
+from model.core.errors import fault, first_line
 from model.core.snapshot import Snapshot, SnapshotError
 from model.engine.plan import snapshot_diff
 
@@ -17,8 +18,7 @@ from .settings import Settings
 from .tasks import Job, TaskRunner
 from .views import ViewsController
 from .whatifmode import WhatIfController
-from .workers import (CANCELLED, INTERNAL, UNREACHABLE, Loaded, LoadFailed, LoadRequest, fault, first_line, load,
-                      prepare)
+from .workers import CANCELLED, INTERNAL, UNREACHABLE, Loaded, LoadFailed, LoadRequest, load, prepare
 
 
 class LoadingController(QObject):

@@ -118,8 +118,9 @@ def recorded(private_daemon: Any, tmp_path_factory: Any) -> Recording:
 # same path in each; transport faults change how the answer is sent.
 # SLOW answers after SLOW_SECONDS (a busy daemon: others it still answers); STALL never answers it nor anything
 # asked after it (a daemon that stopped answering).
-NULL, WRONG_SHAPE, NOT_JSON, STATUS_500, SLOW, STALL, HUGE, ENDLESS, CLOSE = (
-    "null", "wrong-shape", "not-json", "status-500", "slow", "stall", "huge", "endless", "close")
+# DELETING is dockerd's answer for an image whose delete is under way (not in the catalogue: it is no fault).
+NULL, WRONG_SHAPE, NOT_JSON, STATUS_500, SLOW, STALL, HUGE, ENDLESS, CLOSE, DELETING = (
+    "null", "wrong-shape", "not-json", "status-500", "slow", "stall", "huge", "endless", "close", "deleting")
 TRANSPORT = (STATUS_500, SLOW, HUGE, ENDLESS, CLOSE)
 BAD_SIZES = {"string": "12", "non-numeric": "big", "infinite": _INFINITE, "negative": -7,
              "over-int64": 2 ** 63, "fraction": 12.5}
@@ -365,6 +366,8 @@ class FakeDaemon:
             return self._send(handler, 200, encode(_wrong_shape(body)))
         if fault.name == NOT_JSON:
             return self._send(handler, 200, b"<html>502 Bad Gateway</html>", "application/json")
+        if fault.name == DELETING:
+            return self._send(handler, 500, encode({"message": "layer does not exist"}))
         if fault.name == STATUS_500:
             return self._send(handler, 500, encode({"message": "fake daemon: injected failure"}))
         if fault.name == SLOW:

@@ -10,6 +10,10 @@ from .chain import chain_ids, short_id
 
 SCHEMA_VERSION = 2      # 2: manifests, descriptor and engine-reported sizes (containerd store); 1 still opens
 SNAPSHOT_KIND = "layerscope-snapshot"
+# What one image may hold, in a file or a daemon's answer: an engine allows 127 layers (overlay2's lower
+# directories); mapping history rows onto layers costs rows × layers.
+MAX_LAYERS = 1_000
+MAX_HISTORY = 10_000
 
 # Image store kinds, as the simulator and classification tell them apart.
 STORE_GRAPHDRIVER = "graphdriver"   # classic image store (dockerd 20.10, Engine <= 28 default)

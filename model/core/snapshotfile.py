@@ -14,12 +14,10 @@ from typing import Any
 
 from .schema import (INT64_MAX, Bool, Digest, Field, Int, Invalid, List, Map, Notes, Nullable,
                      Obj, OneOf, Reference, Str, check)
-from .snapshot import (SCHEMA_VERSION, SNAPSHOT_KIND, Container, DaemonInfo, HistoryRow, Image, Manifest, Snapshot,
+from .snapshot import (MAX_HISTORY, MAX_LAYERS, SCHEMA_VERSION, SNAPSHOT_KIND, Container, DaemonInfo, HistoryRow, Image, Manifest, Snapshot,
                        SnapshotError)
 
 MAX_FILE_BYTES = 512 * 2**20    # ~50 times the largest host we have seen (10,000 images ≈ 10 MB)
-MAX_LAYERS = 1_000              # per image: an engine allows 127 at most (overlay2's lower directories)
-MAX_HISTORY = 10_000            # history rows per image (mapping them onto layers costs rows × layers)
 MAX_IMAGES = 1_000_000
 MAX_TEXT = 1 << 20              # a CREATED BY line (a long RUN) or a label value
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from ..core.schema import INT64_MAX, Bool, Digest, Field, Int, Invalid, List, Map, Notes, Nullable, Obj, \
     Reference, Spec, Str, describe
+from ..core.snapshot import MAX_HISTORY, MAX_LAYERS
 
 Get = Callable[..., tuple[int, Any]]       # GET path (timeout=, limit=) → (status, parsed JSON)
 
@@ -139,7 +140,6 @@ def _req(spec: Spec) -> Field:
 
 
 MAX_TEXT = 1 << 20          # a CREATED BY line (a long RUN, a heredoc), a comment, a label value
-MAX_LAYERS = 100_000        # per image (an engine allows 127; a history may hold many more 0-byte rows)
 _TEXT = Str(max_len=MAX_TEXT)
 _NAME = Str(max_len=1024)
 _SHORT = Str(max_len=256)
@@ -251,7 +251,7 @@ VERSION = Endpoint(VERSION_SPEC)
 INFO = Endpoint(INFO_SPEC)
 IMAGES = Endpoint(List(SUMMARY_SPEC), LIST_LIMIT)
 INSPECT = Endpoint(INSPECT_SPEC)
-HISTORY = Endpoint(List(HISTORY_ROW_SPEC, max_items=MAX_LAYERS * 10))
+HISTORY = Endpoint(List(HISTORY_ROW_SPEC, max_items=MAX_HISTORY))
 CONTAINERS = Endpoint(List(CONTAINER_SPEC), LIST_LIMIT)
 CONTAINER_INSPECT = Endpoint(CONTAINER_INSPECT_SPEC)
 LAYER_DIRS = Endpoint(LAYER_DIRS_SPEC)
@@ -268,12 +268,18 @@ def checked(spec: Spec, body: Any, request: str) -> Any:
         raise malformed(request, exc) from None
 
 
+def is_gone(status: int, body: Any) -> bool:
+    """An answer saying the image is not there: 404, or dockerd's 500 "layer does not exist" for an image
+    whose delete is under way (its layers released, its record not yet gone: the delete event follows)."""
+    return status == 404 or (status == 500 and "layer does not exist" in error_message(body))
+
+
 def read(get: Get, path: str, endpoint: Endpoint, missing_ok: bool = False) -> Any:
-    """GET ``path`` and check its answer: the cleaned body; None for a 404 when ``missing_ok``.
+    """GET ``path`` and check its answer: the cleaned body; None when ``missing_ok`` and the image is gone.
 
     Any other status than 200 is a DaemonError with the daemon's own message."""
     status, body = get(path, timeout=endpoint.timeout, limit=endpoint.limit)
-    if status == 404 and missing_ok:
+    if missing_ok and is_gone(status, body):
         return None
     request = request_line("GET", path)
     if status != 200:

@@ -145,7 +145,10 @@ def _patch_image(snapshot: Snapshot, client: docker.DockerClient, image_id: str)
     request = answers.request_line("GET", f"/images/{image_id}/json")
     try:
         inspect = answers.checked(answers.INSPECT_SPEC, client.api.inspect_image(image_id), request)
-    except docker.errors.NotFound:
+    except docker.errors.APIError as exc:          # 404, or an image whose delete is under way
+        if not answers.is_gone(exc.response.status_code if exc.response is not None else 0,
+                               {"message": exc.explanation or ""}):
+            raise
         inspect = None
     if inspect is not None:
         answers.same_id(inspect, image_id, request)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.schema import Digest, Field, Int, Invalid, List, Map, Notes, Obj, Str, check
-from ..core.snapshot import DaemonInfo
-from .answers import HISTORY_ROW_SPEC, INSPECT_SPEC, MAX_LAYERS, PLATFORM_LAYERS, DaemonError, parse_body
+from ..core.snapshot import MAX_HISTORY, MAX_LAYERS, DaemonInfo
+from .answers import HISTORY_ROW_SPEC, INSPECT_SPEC, PLATFORM_LAYERS, DaemonError, parse_body
 
 # Fields of an inspect answer that can change while the image ID stays: they are
 # never cached (tags come from the image list, which is read fresh every time).
@@ -25,7 +25,7 @@ CACHED_INSPECT = Obj({k: Field(f.spec, required=True) for k, f in INSPECT_SPEC.f
                      | {PLATFORM_LAYERS: Field(Map(List(Digest(), max_items=MAX_LAYERS), max_items=10_000),
                                            default={})})
 CACHED_HISTORY = List(Obj({k: Field(f.spec, required=True) for k, f in HISTORY_ROW_SPEC.fields.items()}),
-                      max_items=MAX_LAYERS * 10)
+                      max_items=MAX_HISTORY)
 CACHE_FILE = Obj({"version": Field(Int(), required=True), "daemon": Field(Str(max_len=8192), required=True)})
 MAX_ENTRIES = 1_000_000
 

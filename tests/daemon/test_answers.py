@@ -158,6 +158,16 @@ def test_a_silent_daemon_is_reported_within_the_read_timeout(fake, fault, messag
     assert READ_TIMEOUT - 0.5 < time.monotonic() - start < READ_TIMEOUT + 3
 
 
+def test_an_image_being_deleted_is_left_out_with_a_warning(fake, recording):
+    """dockerd answers an inspect with 500 "layer does not exist" while the image's delete is under way: the
+    image was removed while loading (a warning), not a failure of the whole read."""
+    fake.fault = Fault(fakedaemon.INSPECT, fakedaemon.DELETING)
+    snap = read_snapshot(connect(fake.url), cache=ImageCache(None))
+    listed = recording.answers[fakedaemon.IMAGES]
+    assert snap.images == () and len(snap.warnings) == len(listed)
+    assert all(w.endswith("was removed while loading") for w in snap.warnings)
+
+
 @pytest.mark.slow
 def test_a_busy_list_is_waited_for_while_the_daemon_answers(fake, tmp_path):
     """The list silent for 30 s while /version answers (a containerd store sizing 1,000 images takes ~25 s):
