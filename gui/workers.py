@@ -10,8 +10,8 @@ from model.core.classify import INTERMEDIATE
 from model.core.errors import fault, first_line
 from model.core.layout import ASPECT, Layout, layout_forest
 from model.core.snapshot import Snapshot, SnapshotError
-from model.daemon.source import (Cancelled, DaemonError, DaemonUnreachable, connect, describe_error,
-                                 read_snapshot)
+from model.daemon.source import Cancelled, DaemonError, connect, read_snapshot
+from model.daemon.transport import DaemonUnreachable, describe_error
 
 from .tasks import Job
 

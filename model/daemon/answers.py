@@ -25,7 +25,7 @@ Get = Callable[..., tuple[int, Any]]       # GET path (timeout=, limit=) → (st
 # Time limits.  An interactive read (version, info, the container list, an inspect, a history) that
 # gets no byte for READ_TIMEOUT is a daemon that stopped answering.  The image list and /system/df
 # size every image on the containerd store (~25-40 s per 1,000 images; moby#31719): /system/df is
-# read in the background and the list while the daemon still answers /version (source.read_while_alive),
+# read in the background and the list while the daemon still answers /version (transport.read_while_alive),
 # each within BUSY_TIMEOUT.  The destructive calls (deletes, prune) keep LONG_TIMEOUT.
 READ_TIMEOUT = 10.0
 LONG_TIMEOUT = 120.0

@@ -1,0 +1,233 @@
+"""How the reader talks HTTP to an engine: the one GET function per connection kind (raw keep-alive
+unix socket, or the SDK's session), every answer bounded in size and time, and each failure worded
+as one line that names the request."""
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import socket
+import threading
+from typing import Any, Callable
+
+import docker
+import requests
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+from . import answers
+from .answers import ANSWER_LIMIT, BUSY_TIMEOUT, READ_TIMEOUT, DaemonError, Get, request_line
+
+CHUNK = 1 << 20              # bytes read from an answer at a time
+
+
+class DaemonUnreachable(DaemonError):
+    """No connection to the daemon could be made: no socket, connection refused, permission denied, unknown host."""
+
+
+# What connecting raises, somewhere in its exception chain, when no connection was made at all (urllib3's
+# ConnectTimeoutError covers TCP: refused, unknown host and no answer to connect; the unix socket raises OSError).
+_NO_CONNECTION = (FileNotFoundError, ConnectionRefusedError, PermissionError, socket.gaierror, ConnectTimeoutError)
+
+
+def describe_error(exc: BaseException, where: str = "", request: str = "") -> str:
+    """A one-line, human message for a connection failure (no traceback text), naming the request that met it."""
+    text = " ".join(str(e) for e in _chain(exc))
+    place = f" at {where}" if where else ""
+    during = f" during {request}" if request else ""
+    if "Permission denied" in text or isinstance(exc, PermissionError):
+        return f"permission denied on the Docker socket{place} (run as root or join the 'docker' group)"
+    if "No such file or directory" in text or "FileNotFoundError" in text:
+        return f"no Docker daemon{place}: the socket does not exist (is dockerd running?)"
+    if "Connection refused" in text:
+        return f"no Docker daemon{place}: connection refused (is dockerd running?)"
+    if ("Connection aborted" in text or "closed connection" in text or "reset by peer" in text
+            or any(isinstance(e, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+                   for e in _chain(exc))):
+        return f"the Docker daemon{place} closed the connection{during} (did it stop?)"
+    if "timed out" in text.lower():
+        return f"the Docker daemon{place} did not answer{during} in time"
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"cannot talk to the Docker daemon{place}{during}: {first[:200]}"
+
+
+_TIMEOUTS = (TimeoutError, ReadTimeoutError, requests.exceptions.Timeout)   # socket.timeout is TimeoutError
+
+
+def transport_error(exc: BaseException, where: str, request: str, timeout: float) -> DaemonError:
+    """A request that got no (complete) answer, as one line naming it: no connection (DaemonUnreachable),
+    silence for ``timeout`` seconds, or anything else the connection met."""
+    chain = list(_chain(exc))
+    if any(isinstance(e, _NO_CONNECTION) for e in chain):
+        return connection_error(exc, where)
+    if any(isinstance(e, _TIMEOUTS) for e in chain):
+        return DaemonError(f"the daemon did not answer {request} within {timeout:g} s")
+    return DaemonError(describe_error(exc, where, request))
+
+
+def connection_error(exc: BaseException, where: str) -> DaemonError:
+    """A failure to talk to the daemon at ``where`` as one line: DaemonUnreachable when no connection was made."""
+    unreachable = any(isinstance(e, _NO_CONNECTION) for e in _chain(exc))
+    return (DaemonUnreachable if unreachable else DaemonError)(describe_error(exc, where))
+
+
+def _chain(exc: BaseException | None):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def host_url(client: docker.DockerClient) -> str:
+    """The daemon's address as the user would write it (unix:///path, tcp://host:port)."""
+    socket_path = getattr(getattr(client.api, "_custom_adapter", None), "socket_path", None)
+    return f"unix://{socket_path}" if socket_path else client.api.base_url
+
+
+# The image list is the one interactive read that is slow by nature: a containerd store
+# sizes every image before it sends a byte (~25 s for 1,000 images on Engine 29), so its
+# silence alone cannot tell a busy daemon from one that stopped answering.  It is read on
+# a thread of its own with BUSY_TIMEOUT while this thread asks /version every half
+# READ_TIMEOUT, each within the other half: a daemon that answers is waited for, one that
+# does not is reported within READ_TIMEOUT of the last sign of life.
+def read_while_alive(get: Get, path: str, endpoint: answers.Endpoint) -> Any:
+    """``answers.read`` of a slow endpoint, given BUSY_TIMEOUT as long as the daemon answers /version."""
+    done = threading.Event()
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, answers.read(get, path, dataclasses.replace(endpoint, timeout=BUSY_TIMEOUT))))
+        except BaseException as exc:      # handed to the waiting thread, which raises it
+            outcome.append((False, exc))
+        done.set()
+
+    threading.Thread(target=work, name="layerscope-list", daemon=True).start()
+    half = READ_TIMEOUT / 2
+    while not done.wait(half):
+        try:
+            get("/version", timeout=half)
+        except DaemonError:
+            if done.is_set():
+                break
+            raise DaemonError(f"the daemon stopped answering: no answer to {request_line('GET', path)}, nor to "
+                              f"GET /version within {READ_TIMEOUT:g} s") from None
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+# Every request of the reader goes through one GET function: UnixFetcher.get on a
+# local unix socket, sdk_get elsewhere.  Both bound what they take: a body larger than
+# the endpoint's limit is refused after reading at most that much (at once when
+# Content-Length announces it), a non-JSON body is named as such, and silence for the
+# endpoint's timeout is "did not answer … within N s".  They answer (status, parsed
+# JSON); answers.read then checks the status and the schema.
+def read_body(read: Callable[[int], bytes], length: int | None, limit: int, request: str) -> bytearray:
+    """At most ``limit`` bytes of an answer, read ``CHUNK`` at a time; DaemonError when there are more."""
+    too_large = DaemonError(f"the daemon's answer to {request} is larger than {limit // 2**20} MiB")
+    if length is not None and length > limit:
+        raise too_large
+    body = bytearray()
+    while True:
+        chunk = read(min(CHUNK, limit + 1 - len(body)))
+        if not chunk:
+            return body
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+
+
+def parsed(status: int, body: bytes, request: str) -> Any:
+    """The JSON of a body: a success must be JSON; an error answer that is not gives None (its status says it)."""
+    if 200 <= status < 300:
+        return answers.parse_body(body, request)
+    try:
+        return answers.parse_body(body, request)
+    except DaemonError:
+        return None
+
+
+def read_response(res: requests.Response, request: str, limit: int) -> tuple[int, Any]:
+    """(status, parsed JSON) of a streamed SDK response, its body bounded like every answer."""
+    try:
+        length = res.headers.get("Content-Length")
+        body = read_body(lambda n: res.raw.read(n, decode_content=True),
+                         int(length) if length and length.isdigit() else None, limit, request)
+    finally:
+        res.close()
+    return res.status_code, parsed(res.status_code, body, request)
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP over a unix socket; reconnects there (not to TCP) after the daemon closed a connection."""
+
+    def __init__(self, socket_path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = socket_path
+
+    def connect(self) -> None:
+        """Open the unix socket."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+# Reading 1,000 images costs 2,000 calls (inspect + history).  docker-py's
+# requests stack spends ~2 ms of Python per call, so on a local unix socket we
+# read the (immutable) per-image data over raw keep-alive HTTP connections, a
+# few in parallel so the daemon's cores work while Python parses; everything
+# else, and every non-unix host (tcp, TLS, ssh), goes through the SDK.  An
+# image is content-addressed, so its inspect/history never change while its
+# ID exists: results are kept in an on-disk cache and a second start only
+# lists images and reads the new ones.
+class UnixFetcher:
+    """Raw keep-alive HTTP GETs over a unix socket, one connection per thread."""
+
+    def __init__(self, socket_path: str, api_version: str) -> None:
+        self.socket_path, self.prefix = socket_path, f"/v{api_version}"
+        self.where = f"unix://{socket_path}"
+        self.local = threading.local()
+
+    def get(self, path: str, timeout: float = READ_TIMEOUT, limit: int = ANSWER_LIMIT) -> tuple[int, Any]:
+        """GET path → (status, parsed JSON body), bounded in time and size."""
+        request = request_line("GET", path)
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = self.local.conn = _UnixConnection(self.socket_path, timeout)
+        conn.timeout = timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(timeout)
+        try:
+            conn.request("GET", self.prefix + path)
+            resp = conn.getresponse()
+            body = read_body(resp.read, resp.length, limit, request)
+        except Exception as exc:
+            conn.close()            # whatever is left unread makes the connection unusable
+            self.local.conn = None
+            if isinstance(exc, DaemonError):
+                raise
+            raise transport_error(exc, self.where, request, timeout) from None
+        return resp.status, parsed(resp.status, body, request)
+
+
+def sdk_get(client: docker.DockerClient, versioned: bool = True) -> Get:
+    """A GET function (path → status, parsed JSON) over the SDK's session (tcp, TLS, ssh, unix), bounded like
+    UnixFetcher.get."""
+    where = host_url(client)
+
+    def get(path: str, timeout: float = READ_TIMEOUT, limit: int = ANSWER_LIMIT) -> tuple[int, Any]:
+        request = request_line("GET", path)
+        try:
+            res = client.api._get(client.api._url(path, versioned_api=versioned), stream=True, timeout=timeout)
+            return read_response(res, request, limit)
+        except DaemonError:
+            raise
+        except Exception as exc:    # requests' and urllib3's errors, OSError
+            raise transport_error(exc, where, request, timeout) from None
+    return get
