@@ -4,8 +4,10 @@ Images (as in shared/seed/build-docker-image-tutorial.ko.md): a pulled-like ubun
 four layers (86.7 MB) plus a CMD; `docker commit` of an apache install (120 MB) to
 ubuntu_apache:latest; `docker commit` of eng.html to iscreamedu_apache:latest; apache-ubuntu:1
 built from the tutorial's Dockerfile with the classic builder (rebuilt once, leaving a dangling
-image), running in a container; simple-express built on a pulled-like node:lts-alpine.
-Sizes are real bytes written into real layers; nothing in the file is edited by hand.
+image), running in a container; the tutorial's simple-express (resources/lesson/simple-express) built on a
+pulled-like node:lts-alpine twice, as the tutorial does: without and with its `.dockerignore`.
+Sizes are real bytes written into real layers, and the file carries every layer's file index (read with
+`docker save`); nothing in the file is edited by hand.
 
 `--commit-lesson` records resources/demo/tutorial-commit.json instead: only the three images of the
 tutorial's `docker commit` part, the state its three `docker rmi` answers were printed from.
@@ -13,7 +15,9 @@ tutorial's `docker commit` part, the state its three `docker rmi` answers were p
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +26,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import builders  # noqa: E402
 from daemon import PrivateDaemon  # noqa: E402
 from model.daemon.imagecache import ImageCache  # noqa: E402
+from model.daemon.imagesave import with_files  # noqa: E402
 from model.daemon.source import connect, read_snapshot  # noqa: E402
+from model.files.cache import FilesCache  # noqa: E402
 
 UBUNTU = """FROM ubuntu-rootfs:import
 RUN set -xe && echo '#!/bin/sh' > /usr/sbin/policy-rc.d && echo 'exit 101' >> /usr/sbin/policy-rc.d \
@@ -40,19 +46,17 @@ ADD index.html .
 EXPOSE 80
 CMD ["apachectl", "-DFOREGROUND"]
 """
+# node:lts-alpine with a stand-in `npm` (no network here): `npm install` writes node_modules (48 packages,
+# 1.9 MB) and package-lock.json as the real one would, so the tutorial's Dockerfile runs verbatim.
 NODE = """FROM alpine-rootfs:import
 RUN mkdir -p /usr/local/bin && dd if=/dev/urandom of=/usr/local/bin/node bs=1000 count=43000 2>/dev/null
+RUN echo '#!/bin/sh' > /usr/local/bin/npm \
+ && echo 'if [ "$1" = install ]; then for i in $(busybox seq 1 48); do mkdir -p node_modules/pkg$i; dd if=/dev/urandom of=node_modules/pkg$i/index.js bs=1000 count=40 2>/dev/null; done; echo "{}" > package-lock.json; echo "added 48 packages"; fi' >> /usr/local/bin/npm \
+ && busybox chmod 755 /usr/local/bin/npm
 ENV NODE_VERSION=18.17.1
 CMD ["node"]
 """
-EXPRESS = """FROM node:lts-alpine
-WORKDIR /app
-COPY package.json .
-RUN mkdir -p node_modules && dd if=/dev/urandom of=node_modules/express.js bs=1000 count=2100 2>/dev/null
-COPY app.js .
-EXPOSE 3000
-CMD ["node", "app.js"]
-"""
+EXPRESS = ROOT / "resources" / "lesson" / "simple-express"   # the tutorial's app: Dockerfile, app.js, .dockerignore
 INDEX = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"UTF-8\"><title>아이스크림 에듀</title></head>\n<body><h1>아이스크림 에듀</h1></body>\n</html>\n"
 
 
@@ -78,9 +82,24 @@ def replay(client, stop_after_commits: bool = False) -> None:
     builders.build(client, NODE, tag="node:lts-alpine")
     builders.save_load(client, ["node:lts-alpine"])
     client.api.remove_image("alpine-rootfs:import")
-    builders.build(client, EXPRESS, tag="simple-express:latest",
-                   files={"package.json": b'{"name":"simple-express","dependencies":{"express":"^4"}}\n',
-                          "app.js": b"require('express')().get('/',(q,r)=>r.send('hi')).listen(3000)\n"})
+    build_express(client)
+
+
+def build_express(client) -> None:
+    """The tutorial's two builds of its Express app: first from a folder where `npm install` was run locally
+    (node_modules and package-lock.json go into the 1.9 MB context and `COPY . .` copies them again), then with its
+    `.dockerignore` (a 5 kB context): the SDK, like the docker CLI, leaves the ignored files out of the context."""
+    with tempfile.TemporaryDirectory(prefix="ls-express-") as tmp:
+        context = Path(tmp)
+        for name in ("Dockerfile", "package.json", "app.js"):
+            shutil.copy(EXPRESS / name, context / name)
+        for i in range(1, 49):              # the local `npm install` the tutorial's reader ran first
+            (context / "node_modules" / f"pkg{i}").mkdir(parents=True)
+            (context / "node_modules" / f"pkg{i}" / "index.js").write_bytes(builders.noise(39_900, 100 + i))
+        (context / "package-lock.json").write_text("{}\n")
+        client.images.build(path=str(context), tag="simple-express:alpine", rm=True, network_mode="none", pull=False)
+        shutil.copy(EXPRESS / ".dockerignore", context / ".dockerignore")
+        client.images.build(path=str(context), tag="simple-express:latest", rm=True, network_mode="none", pull=False)
 
 
 def main() -> int:
@@ -90,7 +109,9 @@ def main() -> int:
     daemon.start()
     try:
         replay(daemon.client(timeout=600), stop_after_commits=commit_only)
-        snap = read_snapshot(connect(daemon.url), cache=ImageCache(None))
+        client = connect(daemon.url)
+        with tempfile.TemporaryDirectory(prefix="ls-files-") as cache:     # the file index of every layer
+            snap = with_files(read_snapshot(client, cache=ImageCache(None)), client, FilesCache(Path(cache)))
         snap = snap.replace(source="demo", info=snap.info.__class__(**{**snap.info.__dict__, "host": "demo"}))
         snap.save(out)
         print(f"wrote {out}: {len(snap.images)} images, {len(snap.containers)} containers")

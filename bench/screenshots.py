@@ -119,6 +119,28 @@ def main() -> int:
         window.tabs.setCurrentWidget(window.chart)
         shot(window, "tutorial-storage.png")
 
+        # the storage map (area = bytes, each layer once), and the files of the tutorial's Express app: the
+        # `npm install` layer holds node_modules, `COPY . .` does not (its .dockerignore)
+        window.views.show_storage_map(True)
+        settle(app, 1200)
+        window.tabs.setCurrentWidget(window.details)
+        shot(window, "storage-map.png")
+        window.views.show_storage_map(False)
+        express = tags.get("simple-express:latest")
+        if express:
+            window.selection.select_image(express, "screenshot", ref="simple-express:latest")
+            window.tabs.setCurrentWidget(window.details)
+            window.details.show_files()
+            settle(app, 1500)
+            npm = next(i for i, row in enumerate(snap.by_id[express].history) if "npm install" in row.created_by)
+            layer = window.session.current.analysis.history_mapping(express).row_layer[npm]
+            window.selection.select_layer(snap.by_id[express].chain_ids[layer], "screenshot")
+            settle(app, 800)
+            window.details.files.tree.expandToDepth(3)         # usr/src/app/node_modules
+            settle(app, 800)
+            shot(window, "layer-files.png")
+            window.details.sections.setCurrentIndex(0)
+
         if edu:
             window.selection.select_image(edu, "screenshot", ref="iscreamedu_apache:latest")
             window.preview_rmi("iscreamedu_apache")
@@ -190,6 +212,10 @@ def main() -> int:
         window.graph_view.fit_all()
         window.tabs.setCurrentWidget(window.chart)
         shot(window, "large-host-fit.png")
+        window.views.show_storage_map(True)
+        settle(app, 2500)
+        shot(window, "storage-map-large.png")
+        window.views.show_storage_map(False)
         target = next(i.id for i in big.images[::-1] if i.repo_tags)
         window.selection.focus_lineage(target)
         window.graph_view.zoom_to(0.75)                       # readable: the top of the lineage and its image

@@ -1,4 +1,4 @@
-"""The headless `export` sub-command: graph, chart or snapshot to a file, without a display or Qt."""
+"""The headless `export` sub-command: graph, chart, storage map or snapshot to a file, without a display or Qt."""
 from __future__ import annotations
 
 import argparse
@@ -12,9 +12,10 @@ from .common import EXIT_FAIL, EXIT_USAGE, fail, load
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register `export` on main.py's sub-parsers."""
-    p = sub.add_parser("export", help="export the layer graph, the storage chart or the snapshot to a file",
+    p = sub.add_parser("export", help="export the layer graph, the storage chart or map, or the snapshot to a file",
                        description="Write the layer graph (svg, png, pdf, graphml, dot), the storage chart "
-                                   "(chart-png, chart-svg) or the snapshot (json). Never needs a display.")
+                                   "(chart-png, chart-svg), the storage map (storagemap-svg, storagemap-png) or "
+                                   "the snapshot (json). Never needs a display.")
     p.add_argument("--format", "-f", choices=FORMATS, help="output format (default: from OUT's extension)")
     # SUPPRESS: the top-level --host/--snapshot/--demo stay valid when not repeated here
     p.add_argument("--host", default=argparse.SUPPRESS, help="daemon URL")

@@ -9,10 +9,10 @@ from model.core.errors import fault
 from model.core.snapshot import SnapshotError
 from model.daemon.source import DaemonError
 
-from . import delete, export, snapshot
+from . import delete, export, files, snapshot
 from .common import EXIT_FAIL, fail
 
-HEADLESS = ("snapshot", "rmi", "prune", "log", "export")
+HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff")
 EXIT_INTERNAL = 70          # EX_SOFTWARE: a fault of Layerscope's own, not of the input
 
 
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_parser(sub)
     delete.add_parsers(sub)
     export.add_parsers(sub)
+    files.add_parsers(sub)
     return parser
 
 

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from .common import load
+from .common import EXIT_FAIL, EXIT_USAGE, fail, load
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -13,6 +13,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("snapshot", help="print or save a snapshot of the daemon")
     p.add_argument("--json", action="store_true", help="print the report as JSON (indented on a terminal)")
     p.add_argument("--save", metavar="FILE", help="write the snapshot file")
+    p.add_argument("--with-files", action="store_true",
+                   help="with --save: carry the file index of every image's layers (read with docker save, "
+                        "then from the cache), so files and diff work offline on the file")
     p.add_argument("--host", default=argparse.SUPPRESS, help="daemon URL")
     p.add_argument("--snapshot", metavar="FILE", default=argparse.SUPPRESS, help="read a saved snapshot")
     p.set_defaults(func=run_snapshot)
@@ -23,7 +26,17 @@ def run_snapshot(args: argparse.Namespace) -> int:
     from model.core.analysis import Analysis
     from model.render.report import snapshot_report
 
-    snap, _ = load(args)
+    if args.with_files and not args.save:
+        return fail(EXIT_USAGE, "--with-files needs --save FILE")
+    snap, client = load(args)
+    if args.with_files:
+        from model.core.layerfiles import NoFileIndex
+
+        from .files import with_files
+        try:
+            snap = with_files(snap, client)
+        except NoFileIndex as exc:
+            return fail(EXIT_FAIL, str(exc))
     if args.save:
         snap.save(args.save)
         print(f"saved {len(snap.images)} images to {args.save}", file=sys.stderr)

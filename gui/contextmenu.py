@@ -61,4 +61,7 @@ class ContextMenus(QObject):
                                lambda r=r: self.whatif.try_request(Request(RMI, (r,))))
         menu.addSeparator()
         menu.addAction(self.tr("Focus on this image's lineage"), lambda: self.selection.focus_lineage(image_id))
+        compare = getattr(self.window, "comparing", None)
+        if compare is not None:
+            menu.addAction(compare.menu_text(image_id), lambda: compare.compare_from_menu(image_id))
         return menu

@@ -6,7 +6,7 @@ import html
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from model.core.analysis import Analysis
 from model.core.chain import short_id
@@ -14,6 +14,8 @@ from model.core.sizes import human
 from model.core.snapshot import MANIFEST_ATTESTATION, Image
 
 from . import theme
+from .files import FilesPanel
+from .filesworker import FilesLoader
 from .manifests import kind_name, manifest_role
 from .tablemodel import ago
 
@@ -37,7 +39,8 @@ def _header_label() -> QLabel:
 
 
 class DetailsPanel(QWidget):
-    """Top: the selected image's history; bottom: the selected layer. Emits IDs when rows are clicked."""
+    """Top: the selected image's history and (on demand) its files; bottom: the selected layer.  Emits IDs
+    when rows are clicked."""
 
     layer_clicked = Signal(str)      # chain ID of a history row's layer
     image_clicked = Signal(str)      # image ID from a layer's holder list
@@ -53,6 +56,11 @@ class DetailsPanel(QWidget):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(6, 6, 6, 0)
         self.image_header = _header_label()
+        self.wasted_line = QLabel()
+        self.wasted_line.setObjectName("wastedLine")
+        self.wasted_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.wasted_line.setWordWrap(True)
+        self.wasted_line.hide()
         self.manifests = QTableWidget(0, len(MANIFEST_COLUMNS))
         self.manifests.setObjectName("manifestsTable")
         self.manifests.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -83,9 +91,21 @@ class DetailsPanel(QWidget):
         self.missing_note.setTextFormat(Qt.TextFormat.PlainText)
         self.missing_note.hide()
         tl.addWidget(self.image_header)
-        tl.addWidget(self.manifests)
-        tl.addWidget(self.history)
-        tl.addWidget(self.missing_note)
+        tl.addWidget(self.wasted_line)
+        history_page = QWidget()
+        hl = QVBoxLayout(history_page)
+        hl.setContentsMargins(0, 4, 0, 0)
+        hl.addWidget(self.manifests)
+        hl.addWidget(self.history)
+        hl.addWidget(self.missing_note)
+        self.files = FilesPanel()
+        self.files.setObjectName("filesPanel")
+        self.sections = QTabWidget()
+        self.sections.setObjectName("detailsSections")
+        self.sections.addTab(history_page, "")
+        self.sections.addTab(self.files, "")
+        self.sections.currentChanged.connect(lambda _i: self.files.set_active(self.files_shown()))
+        tl.addWidget(self.sections)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(6, 0, 6, 6)
@@ -107,6 +127,13 @@ class DetailsPanel(QWidget):
     def retranslate(self) -> None:
         """Set every text in the current language (the shown image and layer are re-described)."""
         self.history.setHorizontalHeaderLabels([self.tr(c) for c in HISTORY_COLUMNS])
+        self.sections.setTabText(0, self.tr("History"))
+        self.sections.setTabText(1, self.tr("Files"))
+        self.sections.setTabToolTip(1, self.tr("What each layer of the image adds, modifies and deletes, the "
+                                               "merged filesystem and the wasted bytes (read on demand, Ctrl+I)"))
+        self.sections.setAccessibleName(self.tr("Image details"))
+        self.history.setAccessibleName(self.tr("docker history"))
+        self.files.retranslate()
         self.manifests.setHorizontalHeaderLabels([self.tr(c) for c in MANIFEST_COLUMNS])
         self.manifests.setToolTip(self.tr("The image's manifests, as docker image ls --tree lists them: one per "
                                           "platform, and BuildKit's attestations (build provenance, not a "
@@ -131,7 +158,9 @@ class DetailsPanel(QWidget):
         self.manifests.setRowCount(0)
         self.manifests.hide()
         self.missing_note.hide()
+        self.wasted_line.hide()
         self.holders.clear()
+        self.files.set_analysis(analysis)
         self.image_header.setText(self.tr("Select an image to see its history."))
         self.layer_header.setText(self.tr("Select a layer (in the graph or a history row)."))
 
@@ -193,6 +222,41 @@ class DetailsPanel(QWidget):
                 self.history.setItem(r, c, cell)
         self._syncing = False
         self.select_history_layer(self.chain_id)
+        self.files.set_image(image_id)
+        self.show_wasted()
+
+    # -- files ------------------------------------------------------------------------
+    def attach_files(self, loader: FilesLoader) -> None:
+        """Read files through ``loader``; the wasted-bytes line follows what it learns."""
+        self.files.attach(loader)
+        loader.ready.connect(lambda image_id: self.show_wasted() if image_id == self.image_id else None)
+
+    def files_shown(self) -> bool:
+        """True when the Files section is the one on screen."""
+        return self.sections.currentWidget() is self.files
+
+    def show_files(self) -> None:
+        """Image → Show files: bring the Files section up and read the shown image's files if not known yet."""
+        self.sections.setCurrentWidget(self.files)
+        self.files.set_active(True)
+        self.files.start_read()
+        self.files.take_focus()
+
+    def show_wasted(self) -> None:
+        """The wasted-bytes line of the shown image, once its files are known (hidden before)."""
+        loader = self.files.loader
+        files = loader.known(self.image_id) if loader is not None and self.image_id else None
+        if files is None:           # (read before, its files no longer kept: the total is still known)
+            wasted = loader.wasted_bytes.get(self.image_id) if loader is not None and self.image_id else None
+            self.wasted_line.setText("" if wasted is None else self.tr(
+                "WASTED {bytes} (versions a higher layer modifies or deletes)").format(bytes=human(wasted)))
+            self.wasted_line.setVisible(wasted is not None)
+            return
+        worst = [lc for lc in files.layers if lc.wasted]
+        self.wasted_line.setText(self.tr("WASTED {bytes} in {n} files (versions a higher layer modifies or "
+                                         "deletes) · in {layers} of {total} layers").format(
+            bytes=human(files.wasted_bytes), n=len(files.wasted_files), layers=len(worst), total=len(files.layers)))
+        self.wasted_line.setVisible(True)
 
     def missing_text(self) -> str:
         """What a <missing> history row means (the note under the history, and those rows' tooltip)."""
@@ -271,6 +335,7 @@ class DetailsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, image_id)
             self.holders.addItem(item)
         self.select_history_layer(chain_id)
+        self.files.follow_layer(chain_id)
 
     def _on_holder_clicked(self, item: QListWidgetItem) -> None:
         self.image_clicked.emit(item.data(Qt.ItemDataRole.UserRole))

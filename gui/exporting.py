@@ -188,8 +188,8 @@ def export_snapshot(snapshot: Snapshot, path: str | Path) -> None:
 class ExportKind:
     """One entry of File → Export: what, in which format, the file dialog's filter and a default name."""
 
-    key: str          # view-png, scene-svg, graphml, dot, chart-png, json …
-    what: str         # view | scene | graph | chart | snapshot
+    key: str          # view-png, scene-svg, graphml, dot, chart-png, storagemap-svg, json …
+    what: str         # view | scene | graph | chart | storagemap | snapshot
     fmt: str
     default_name: str
 
@@ -201,6 +201,7 @@ class ExportKind:
             "scene": translate("Export", "Whole graph as {fmt}…"),
             "graph": translate("Export", "Graph as {fmt}…"),
             "chart": translate("Export", "Storage chart as {fmt}…"),
+            "storagemap": translate("Export", "Storage map as {fmt}…"),
             "snapshot": translate("Export", "Snapshot as {fmt}…"),
         }[self.what].format(fmt=f)
 
@@ -220,6 +221,8 @@ KINDS: tuple[ExportKind, ...] = (
     ExportKind("dot", "graph", "dot", "layerscope.dot"),
     ExportKind("chart-png", "chart", "png", "layerscope-storage.png"),
     ExportKind("chart-svg", "chart", "svg", "layerscope-storage.svg"),
+    # the storage map, drawn by model.render from the same layout as the window (not a picture of the widget)
+    *(ExportKind(f"storagemap-{f}", "storagemap", f, f"layerscope-storage-map.{f}") for f in ("svg", "png")),
     ExportKind("json", "snapshot", "json", "layerscope-snapshot.json"),
 )
 KIND_BY_KEY = {k.key: k for k in KINDS}
@@ -241,6 +244,14 @@ def run_export(kind: ExportKind, path: str | Path, *, view: QGraphicsView | None
         if analysis is None:
             raise ExportFailed(translate("Export", "there is no snapshot to export"))
         export_graph_data(analysis, path, kind.fmt)
+    elif kind.what == "storagemap":
+        if analysis is None:
+            raise ExportFailed(translate("Export", "there is no snapshot to export"))
+        try:
+            model_export.export(analysis, path, kind.key)
+        except model_export.ExportError as exc:
+            raise ExportFailed(str(exc)) from exc
+        _check_written(path)
     elif kind.what == "chart":
         if figure is None:
             raise ExportFailed(translate("Export", "there is no storage chart to export"))

@@ -13,7 +13,7 @@ from .graphview import GraphView
 from .session import Session
 from .settings import Settings
 
-GROUP_ENDS = ("view-pdf", "scene-pdf", "dot", "chart-svg")     # a separator follows these entries
+GROUP_ENDS = ("view-pdf", "scene-pdf", "dot", "chart-svg", "storagemap-png")   # a separator follows these entries
 
 
 class ExportController(QObject):
@@ -49,8 +49,9 @@ class ExportController(QObject):
         current = self.session.current
         if kind.what == "chart":
             self.chart.ensure_drawn()
+        drawn_from_model = kind.what in ("graph", "storagemap")
         exporting.run_export(kind, path, view=self.graph_view, scene=self.graph_view.scene(),
-                             analysis=current.analysis if current is not None and kind.what == "graph" else None,
+                             analysis=current.analysis if current is not None and drawn_from_model else None,
                              figure=self.chart.figure if kind.what == "chart" else None,
                              snapshot=self.session.current_snapshot() if kind.what in ("graph", "snapshot") else None)
         self.last_export = Path(path)

@@ -29,6 +29,7 @@ class ImagesBox(QWidget):
         header.setStretchLastSection(True)
         header.setResizeContentsPrecision(100)          # sizing reads 100 rows, not all
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.model.columnsInserted.connect(lambda _parent, first, _last: self.table.resizeColumnToContents(first))
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("filterEdit")
         self.filter_edit.setClearButtonEnabled(True)

@@ -28,6 +28,7 @@ class LoadingController(QObject):
     is then dropped.  A load after a clean-up keeps the view and lights up what changed."""
 
     loaded = Signal()              # a snapshot is on screen (a full load, not a live swap)
+    shown = Signal()               # a new snapshot is on screen: loaded, or handed over by show_snapshot
     failed = Signal(str)           # a load ended in the banner (message)
 
     def __init__(self, window: QMainWindow, session: Session, settings: Settings, runner: TaskRunner,
@@ -146,6 +147,7 @@ class LoadingController(QObject):
         self.update_banner()
         if request.origin == Origin.FILE and loaded.snapshot.warnings:
             self._show_warnings(request.path or "", loaded.snapshot.warnings)
+        self.shown.emit()
         self.loaded.emit()
 
     def _show_warnings(self, path: str, warnings: tuple[str, ...]) -> None:
@@ -215,6 +217,7 @@ class LoadingController(QObject):
         self._end_progress()
         self.views.show_fresh(prepare(snapshot, origin, self.views.show_intermediates, self.views.graph_aspect()))
         self.update_banner()
+        self.shown.emit()
 
     def apply_snapshot(self, snapshot: Snapshot, changed: set[str] | frozenset[str] = frozenset(),
                        prepared: Loaded | None = None) -> None:

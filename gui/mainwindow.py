@@ -21,9 +21,11 @@ from . import theme
 from .banner import Banner
 from .chart import StorageChart
 from .cleanup import CleanupController
+from .compare import CompareController
 from .contextmenu import ContextMenus
 from .details import DetailsPanel
 from .exportmenu import ExportController
+from .filesworker import FilesLoader
 from .graphview import GraphView
 from .imagesbox import ImagesBox
 from .languagemenu import LanguageController
@@ -37,6 +39,7 @@ from .previewing import PreviewController
 from .selection import SelectionController
 from .session import Mode, Session, WindowOptions
 from .settings import Settings, open_settings
+from .storagemap import StorageMapPanel
 from .tasks import TaskRunner
 from .views import ViewsController
 from .whatifmode import WhatIfController
@@ -148,6 +151,12 @@ class MainWindow(QMainWindow):
         self.banner = Banner()
         self.graph_view = GraphView()
         self.graph_view.setObjectName("graphView")
+        self.storage_map = StorageMapPanel()
+        self.map_tabs = QTabWidget()            # the layer map or the storage map, over the same banner and legend
+        self.map_tabs.setObjectName("mapTabs")
+        self.map_tabs.setDocumentMode(True)
+        self.map_tabs.addTab(self.graph_view, "")
+        self.map_tabs.addTab(self.storage_map, "")
         self.legend = Legend()
         self.caption = QLabel()
         self.caption.setObjectName("presentationCaption")
@@ -169,7 +178,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(graph_box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        for widget, stretch in ((self.banner, 0), (self.caption, 0), (self.graph_view, 1), (self.legend, 0)):
+        for widget, stretch in ((self.banner, 0), (self.caption, 0), (self.map_tabs, 1), (self.legend, 0)):
             column.addWidget(widget, stretch)
         self.left_splitter = self._splitter("leftSplitter", Qt.Orientation.Vertical, graph_box, self.table_box)
         self.main_splitter = self._splitter("mainSplitter", Qt.Orientation.Horizontal, self.left_splitter, self.tabs)
@@ -216,6 +225,7 @@ class MainWindow(QMainWindow):
         self.act_reload, self.act_quit = a("F5", "reload"), a(K.Quit)
         self.act_zoom_in, self.act_zoom_out = a(["Ctrl+=", "Ctrl++"], "zoom-in"), a("Ctrl+-", "zoom-out")
         self.act_fit, self.act_focus = a(["Ctrl+0", "F"], "fit"), a("L", "focus")
+        self.act_storage_map = a("M", checkable=True)
         self.act_legend, self.act_intermediates = a(checkable=True), a("Ctrl+Shift+A", checkable=True)
         self.act_filter = a(K.Find)
         self.act_filter.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -228,23 +238,28 @@ class MainWindow(QMainWindow):
         self.act_whatif = a("W", "whatif", checkable=True)
         self.act_undo, self.act_redo = a(K.Undo, "undo"), a(["Ctrl+Shift+Z", "Ctrl+Y"], "redo")
         self.act_read_only, self.act_about, self.act_delete_history = a(checkable=True), a(), a()
+        self.act_files, self.act_compare = a("Ctrl+I"), a("Ctrl+Shift+D")
         self.destructive_actions = (self.act_remove, self.act_untag, self.act_prune, self.act_prune_all)
 
     def _build_rooms(self) -> None:
         s, status = self.session, self.statusBar()
-        self.previewing = PreviewController(s, self.graph_view, self.preview_box, self.tabs, status, self)
-        self.selection = SelectionController(s, self.graph_view, self.images, self.details, self.tabs, status, self)
+        self.previewing = PreviewController(s, self.graph_view, self.preview_box, self.tabs, status, self,
+                                            storage_map=self.storage_map.view)
+        self.selection = SelectionController(s, self.graph_view, self.images, self.details, self.tabs, status, self,
+                                             storage_map=self.storage_map.view)
         labels = {"counts": self.counts_label, "totals": self.totals_label, "mode": self.mode_label,
                   "zoom": self.zoom_label}
         self.views = ViewsController(self, s, self.settings, self.graph_view, self.images, self.details, self.chart,
-                                     self.legend, self.previewing, self.selection, labels)
+                                     self.legend, self.previewing, self.selection, labels,
+                                     storage_map=self.storage_map, map_tabs=self.map_tabs)
         self.whatif_mode = WhatIfController(s, self.views, self.previewing, self.whatif_panel, self.tabs, status, self)
         self.loading = LoadingController(self, s, self.settings, self.runner, self.views, self.whatif_mode,
                                          self.banner, self.progress, self.act_reload)
         self.cleanup = CleanupController(self, s, self.runner, self.previewing, self.whatif_mode, self.loading)
         self.presentation = PresentationController(
             self, s, self.selection, self.whatif_mode, self.previewing, self.graph_view, self.caption, self.banner,
-            {"tabs": self.tabs, "table": self.table_box, "toolbar": self.toolbar}, self.act_presentation)
+            {"tabs": self.tabs, "table": self.table_box, "toolbar": self.toolbar,
+             "storage_map": self.storage_map.view}, self.act_presentation)
         self.context_menus = ContextMenus(self, s, self.previewing, self.cleanup, self.whatif_mode, self.selection,
                                           self.table, self.act_remove)
         self.live_updates = LiveUpdatesController(self, s, self.settings, self.loading, self.views)
@@ -253,6 +268,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.live_updates.live.indicator)
         self.exporter = ExportController(self, s, self.settings, self.graph_view, self.chart)
         self.language = LanguageController(self, self.settings)
+        self.files = FilesLoader(s, self)
+        self.details.attach_files(self.files)
+        self.comparing = CompareController(self, s, self.files, self.images)
 
     def _wire(self) -> None:
         view, sel, load, clean, sandbox, show = (self.graph_view, self.selection, self.loading, self.cleanup,
@@ -272,9 +290,18 @@ class MainWindow(QMainWindow):
                 (self.act_prune, lambda: clean.prune(False)), (self.act_prune_all, lambda: clean.prune(True)),
                 (self.act_whatif, sandbox.toggle), (self.act_undo, sandbox.undo), (self.act_redo, sandbox.redo),
                 (self.act_read_only, self.session.set_read_only), (self.act_about, self._about),
-                (self.act_delete_history, clean.show_delete_history)):
+                (self.act_delete_history, clean.show_delete_history),
+                (self.act_files, lambda: (self.tabs.setCurrentWidget(self.details), self.details.show_files())),
+                (self.act_compare, self.comparing.compare_selected)):
             act.triggered.connect(slot)
+        load.shown.connect(self.files.index_snapshot)
+        self.files.indexed.connect(lambda: self.images_model.set_wasted(self.files.wasted()))
         view.image_selected.connect(lambda image_id: sel.select_image(image_id, "graph"))
+        self.act_storage_map.triggered.connect(self.views.show_storage_map)
+        self.map_tabs.currentChanged.connect(lambda i: self.act_storage_map.setChecked(i == 1))
+        self.storage_map.view.image_selected.connect(lambda image_id: sel.select_image(image_id, "storage"))
+        self.storage_map.view.layer_selected.connect(lambda chain_id: sel.select_layer(chain_id, "storage"))
+        self.storage_map.view.menu_requested.connect(self.context_menus.on_graph_menu)
         view.images_selected.connect(sel.on_graph_images_selected)
         view.layer_selected.connect(lambda chain_id: sel.select_layer(chain_id, "graph"))
         view.menu_requested.connect(self.context_menus.on_graph_menu)
@@ -338,11 +365,14 @@ class MainWindow(QMainWindow):
         """Re-apply every user-visible text (after installing a QTranslator); no reload needed."""
         self.menus.retranslate()
         for part in (self.banner, self.whatif_panel, self.images, self.legend, self.details, self.graph_view,
-                     self.chart, self.previewing, self.exporter, self.language, self.live_updates):
+                     self.chart, self.previewing, self.exporter, self.language, self.live_updates, self.comparing):
             part.retranslate()
         for widget, title in ((self.details, self.tr("Details")), (self.preview_box, self.tr("rmi preview")),
                               (self.chart, self.tr("Storage")), (self.whatif_panel, self.tr("What-if"))):
             self.tabs.setTabText(self.tabs.indexOf(widget), title)
+        self.map_tabs.setTabText(0, self.tr("Layer map"))
+        self.map_tabs.setTabText(1, self.tr("Storage map"))
+        self.storage_map.retranslate()
         self.views.update_status()
         self.loading.update_banner()
         self._refresh()
@@ -361,6 +391,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.live_updates.shutdown()
         self.loading.shutdown()
+        self.files.shutdown()
+        self.comparing.shutdown()
         if self.session.presenting:
             self.presentation.set_presentation(False)
         self.save_settings()

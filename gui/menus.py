@@ -22,9 +22,11 @@ class WindowMenus(QObject):
         layout: dict[str, tuple[QAction | QMenu | None, ...]] = {
             "File": (w.act_open, w.act_save, None, w.act_demo, w.act_lesson, None, w.act_reload,
                      w.exporter.export_menu, None, w.act_quit),
-            "View": (w.act_zoom_in, w.act_zoom_out, w.act_fit, None, w.act_focus, w.act_clear, None, w.act_filter,
+            "View": (w.act_zoom_in, w.act_zoom_out, w.act_fit, w.act_storage_map, None, w.act_focus, w.act_clear,
+                     None, w.act_filter,
                      w.act_intermediates, w.act_legend, None, w.act_presentation, None, w.act_live),
-            "Image": (w.act_preview, w.act_focus, None, w.act_remove, w.act_untag, None, w.act_prune,
+            "Image": (w.act_preview, w.act_focus, None, w.act_files, w.act_compare, None, w.act_remove, w.act_untag,
+                      None, w.act_prune,
                       w.act_prune_all, None, w.act_whatif, w.act_undo, w.act_redo),
             "Settings": (w.act_read_only, w.language.language_menu),
             "Help": (w.act_delete_history, None, w.act_about),
@@ -66,6 +68,9 @@ class WindowMenus(QObject):
             w.act_zoom_in: (self.tr("Zoom &in"), self.tr("Zoom in (Ctrl+=, wheel)")),
             w.act_zoom_out: (self.tr("Zoom &out"), self.tr("Zoom out (Ctrl+-, wheel)")),
             w.act_fit: (self.tr("&Fit graph"), self.tr("Show the whole forest (Ctrl+0, F)")),
+            w.act_storage_map: (self.tr("&Storage map"),
+                                self.tr("Show the storage map instead of the layer map: every layer once, its "
+                                        "area its bytes on disk (M)")),
             w.act_focus: (self.tr("Focus on &lineage"),
                           self.tr("Show only the selected image and the layers under it (L)")),
             w.act_legend: (self.tr("&Legend"), self.tr("Show or hide the legend under the graph")),
@@ -97,6 +102,13 @@ class WindowMenus(QObject):
             w.act_redo: (self.tr("Re&do what-if step"), self.tr("Apply the undone step again (Ctrl+Shift+Z)")),
             w.act_read_only: (self.tr("&Read-only"), self.tr("Disable every action that changes the daemon")),
             w.act_about: (self.tr("&About Layerscope"), self.tr("What Layerscope is")),
+            w.act_files: (self.tr("Show &files"),
+                          self.tr("What each layer of the selected image adds, modifies and deletes, the merged "
+                                  "filesystem and the wasted bytes (Ctrl+I)")),
+            w.act_compare: (self.tr("&Compare with…"),
+                            self.tr("The layers two images share, where they diverge and the files that differ: "
+                                    "the two selected rows, or the selected image and one you choose "
+                                    "(Ctrl+Shift+D)")),
             w.act_delete_history: (self.tr("&Delete history…"),
                                    self.tr("Every delete refused or performed, with its prediction and the "
                                            "daemon's answer")),
@@ -126,6 +138,8 @@ class WindowMenus(QObject):
         w.act_save.setEnabled(has)
         w.act_preview.setEnabled(has and s.current_image is not None)
         w.act_focus.setEnabled(has and s.current_image is not None)
+        w.act_files.setEnabled(has and s.current_image is not None)
+        w.act_compare.setEnabled(has and (s.current_image is not None or len({i for i, _ in s.targets}) == 2))
         w.act_remove.setEnabled(allowed and bool(s.targets))
         w.act_untag.setEnabled(allowed and s.untag_ref() is not None)
         w.act_prune.setEnabled(allowed)

@@ -33,6 +33,7 @@ class PresentationController(QObject):
         self.window, self.session, self.selection, self.whatif, self.preview = window, session, selection, whatif, preview
         self.graph_view, self.caption, self.banner, self.act_presentation = graph_view, caption, banner, act_presentation
         self.tabs, self.table_box, self.toolbar = panels["tabs"], panels["table"], panels["toolbar"]
+        self.storage_map = panels.get("storage_map")      # repainted in the high-contrast palette too
         self._before: dict = {}          # what presentation hid, to show again on leaving
         whatif.shown.connect(self.update_caption)
 
@@ -74,6 +75,8 @@ class PresentationController(QObject):
             widget.style().polish(widget)
         self.graph_view.resetCachedContent()
         self.graph_view.restyle()
+        if self.storage_map is not None:
+            self.storage_map.restyle()
         s.notify()
         self.update_caption()
         if on and s.current_image:

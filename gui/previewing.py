@@ -9,6 +9,7 @@ from model.engine.plan import Plan
 from .graphview import GraphView
 from .preview import PreviewPanel, preview_rmi, summary_text
 from .session import Session
+from .storagemap import StorageMapView
 
 
 class PreviewController(QObject):
@@ -17,9 +18,11 @@ class PreviewController(QObject):
     changed = Signal()          # a preview was shown or cleared
 
     def __init__(self, session: Session, graph_view: GraphView, panel: PreviewPanel, tabs: QTabWidget,
-                 status: QStatusBar, parent: QObject | None = None) -> None:
+                 status: QStatusBar, parent: QObject | None = None,
+                 storage_map: StorageMapView | None = None) -> None:
         super().__init__(parent)
         self.session, self.graph_view, self.panel, self.tabs, self.status = session, graph_view, panel, tabs, status
+        self.storage_map = storage_map          # colours what would be freed, like the graph's marks
 
     def preview_rmi(self, ref: str) -> Plan | None:
         """Run the simulator for `docker rmi REF` and mark its answer on the graph and in the list."""
@@ -36,6 +39,8 @@ class PreviewController(QObject):
         """Mark ``plan`` on the graph, list it (with ``note``), bring its tab forward and say it in the status bar."""
         self.session.preview = plan
         self.graph_view.show_preview(set(plan.deleted_images), set(plan.deleted_layers), plan.untagged_images)
+        if self.storage_map is not None:
+            self.storage_map.show_preview(set(plan.deleted_images), set(plan.deleted_layers), plan.untagged_images)
         self.panel.show_plan(plan, note)
         self.tabs.setCurrentWidget(self.panel)
         self.status.showMessage(summary_text(plan), 15000)
@@ -54,6 +59,8 @@ class PreviewController(QObject):
             return
         self.session.preview = None
         self.graph_view.clear_preview()
+        if self.storage_map is not None:
+            self.storage_map.clear_preview()
         self.panel.show_cleared()
         self.changed.emit()
 

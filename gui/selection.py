@@ -8,6 +8,7 @@ from .details import DetailsPanel
 from .graphview import GraphView
 from .imagesbox import ImagesBox
 from .session import Session
+from .storagemap import StorageMapView
 from .tablemodel import IMAGE_ID_ROLE, REF_ROLE
 
 
@@ -19,10 +20,11 @@ class SelectionController(QObject):
     view already shows it, the others are told."""
 
     def __init__(self, session: Session, graph_view: GraphView, images: ImagesBox, details: DetailsPanel,
-                 tabs: QTabWidget, status: QStatusBar, parent: QObject | None = None) -> None:
+                 tabs: QTabWidget, status: QStatusBar, parent: QObject | None = None,
+                 storage_map: StorageMapView | None = None) -> None:
         super().__init__(parent)
         self.session, self.graph_view, self.images, self.details = session, graph_view, images, details
-        self.tabs, self.status = tabs, status
+        self.tabs, self.status, self.storage_map = tabs, status, storage_map
 
     def reset(self) -> None:
         """A new state is shown: nothing selected."""
@@ -41,6 +43,8 @@ class SelectionController(QObject):
         if source != "graph":
             self.graph_view.select_image(image_id)
             s.targets = [(image_id, s.current_ref if source == "table" else image_id)]
+        if source != "storage" and self.storage_map is not None:
+            self.storage_map.select_image(image_id)
         if source != "table":
             self.images.select_image_row(image_id)
         self.details.show_image(image_id)
@@ -52,8 +56,10 @@ class SelectionController(QObject):
         """Select the layer (a chain ID) in the graph and show it in the details."""
         if source != "graph":
             self.graph_view.select_layer(chain_id)
+        if source != "storage" and self.storage_map is not None:
+            self.storage_map.select_layer(chain_id)
         self.details.show_layer(chain_id)
-        if self.tabs.currentWidget() is not self.details and source == "graph":
+        if self.tabs.currentWidget() is not self.details and source in ("graph", "storage"):
             self.tabs.setCurrentWidget(self.details)
 
     def focus_lineage(self, image_id: str) -> None:
@@ -93,4 +99,6 @@ class SelectionController(QObject):
             self.select_layer(ident, "preview")
         elif self.session.current and ident in self.session.current.snapshot.by_id:
             self.graph_view.select_image(ident)
+            if self.storage_map is not None:
+                self.storage_map.select_image(ident)
             self.details.show_image(ident)

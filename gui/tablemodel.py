@@ -1,7 +1,9 @@
 """The images table: `docker images -a` columns plus SHARED SIZE, UNIQUE SIZE, CONTAINERS, STATUS.
 
 On a snapshot whose images carry manifests (Engine 29's containerd store) it shows what Engine 29's own
-`docker images` shows there: PLATFORMS (as `docker image ls --tree` lists them), DISK USAGE and CONTENT SIZE."""
+`docker images` shows there: PLATFORMS (as `docker image ls --tree` lists them), DISK USAGE and CONTENT SIZE.
+Once the files of some image are known (read this session, or carried by the snapshot), a WASTED column gives
+each such image's wasted bytes; the others' cells stay empty until theirs are read."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,23 +28,28 @@ from .manifests import has_manifests, manifest_line, platforms_text
 REPO, TAG, ID, CREATED, PLATFORMS, SIZE, DISK_USAGE, CONTENT, SHARED, UNIQUE, CONTAINERS, STATUS = (
     "repo", "tag", "id", "created", "platforms", "size", "disk_usage", "content", "shared", "unique",
     "containers", "status")
+WASTED = "wasted"
 TITLES = {REPO: QT_TRANSLATE_NOOP("ImagesModel", "REPOSITORY"), TAG: QT_TRANSLATE_NOOP("ImagesModel", "TAG"),
           ID: QT_TRANSLATE_NOOP("ImagesModel", "IMAGE ID"), CREATED: QT_TRANSLATE_NOOP("ImagesModel", "CREATED"),
           PLATFORMS: QT_TRANSLATE_NOOP("ImagesModel", "PLATFORMS"), SIZE: QT_TRANSLATE_NOOP("ImagesModel", "SIZE"),
           DISK_USAGE: QT_TRANSLATE_NOOP("ImagesModel", "DISK USAGE"),
           CONTENT: QT_TRANSLATE_NOOP("ImagesModel", "CONTENT SIZE"),
           SHARED: QT_TRANSLATE_NOOP("ImagesModel", "SHARED SIZE"), UNIQUE: QT_TRANSLATE_NOOP("ImagesModel", "UNIQUE SIZE"),
-          CONTAINERS: QT_TRANSLATE_NOOP("ImagesModel", "CONTAINERS"), STATUS: QT_TRANSLATE_NOOP("ImagesModel", "STATUS")}
+          CONTAINERS: QT_TRANSLATE_NOOP("ImagesModel", "CONTAINERS"),
+          STATUS: QT_TRANSLATE_NOOP("ImagesModel", "STATUS"), WASTED: QT_TRANSLATE_NOOP("ImagesModel", "WASTED")}
 HEADER_TIPS = {
     PLATFORMS: QT_TRANSLATE_NOOP("ImagesModel", "The image's platforms, as docker image ls --tree lists them "
                                                 "(attestation manifests are not platforms)"),
     DISK_USAGE: QT_TRANSLATE_NOOP("ImagesModel", "DISK USAGE as Engine 29's docker images prints it: compressed "
                                                  "content plus unpacked layers, every platform"),
     CONTENT: QT_TRANSLATE_NOOP("ImagesModel", "CONTENT SIZE as Engine 29's docker images prints it: the "
-                                              "compressed blobs (manifests, configs, layers) of every manifest")}
+                                              "compressed blobs (manifests, configs, layers) of every manifest"),
+    WASTED: QT_TRANSLATE_NOOP("ImagesModel", "Bytes of file versions the image never shows, because a higher "
+                                             "layer modified or deleted them; empty until the image's files are "
+                                             "read (Image → Show files)")}
 CLASSIC_COLUMNS = (REPO, TAG, ID, CREATED, SIZE, SHARED, UNIQUE, CONTAINERS, STATUS)
 CONTAINERD_COLUMNS = (REPO, TAG, ID, CREATED, PLATFORMS, DISK_USAGE, CONTENT, SHARED, UNIQUE, CONTAINERS, STATUS)
-NUMERIC = {SIZE, DISK_USAGE, CONTENT, SHARED, UNIQUE, CONTAINERS}       # right-aligned, sorted as numbers
+NUMERIC = {SIZE, DISK_USAGE, CONTENT, SHARED, UNIQUE, CONTAINERS, WASTED}   # right-aligned, sorted as numbers
 FIELDS = {REPO: "repository", TAG: "tag", ID: "image_id", CREATED: "created", PLATFORMS: "platforms",
           SIZE: "size", DISK_USAGE: "size", CONTENT: "content", SHARED: "shared", UNIQUE: "unique",
           CONTAINERS: "containers", STATUS: "status"}                  # the ImageRow field behind each column
@@ -114,6 +121,12 @@ def ago(seconds: float, now: float | None = None) -> str:
     return _t("Less than a second ago") if d < 1 else _t("{n} seconds ago").format(n=int(d))
 
 
+def with_wasted(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """``columns`` with WASTED after UNIQUE SIZE."""
+    at = columns.index(UNIQUE) + 1
+    return columns[:at] + (WASTED,) + columns[at:]
+
+
 def image_rows(analysis: Analysis) -> list[ImageRow]:
     """One row per tag, and one <none> row per untagged image, in snapshot order."""
     rows = []
@@ -136,31 +149,51 @@ class ImagesModel(QAbstractTableModel):
         self.rows: list[ImageRow] = []
         self.columns: tuple[str, ...] = CLASSIC_COLUMNS
         self.analysis: Analysis | None = None
+        self.wasted: dict[str, int] = {}      # image ID → wasted bytes once its files are known (kept: an ID names
+                                              # its content)
 
     def set_analysis(self, analysis: Analysis | None) -> None:
         """Replace the rows (and the columns: the containerd store's when the images carry manifests)."""
         self.beginResetModel()
         self.analysis = analysis
         self.rows = image_rows(analysis) if analysis is not None else []
-        self.columns = CONTAINERD_COLUMNS if analysis is not None and has_manifests(analysis.snapshot) \
-            else CLASSIC_COLUMNS
+        base = CONTAINERD_COLUMNS if analysis is not None and has_manifests(analysis.snapshot) else CLASSIC_COLUMNS
+        self.columns = with_wasted(base) if self._any_wasted() else base
         self.endResetModel()
+
+    def _any_wasted(self) -> bool:
+        return any(r.image_id in self.wasted for r in self.rows)
+
+    def set_wasted(self, wasted: dict[str, int]) -> None:
+        """The wasted bytes known so far: the WASTED column comes (after UNIQUE SIZE) with the first figure of a
+        shown image, and its cells fill in; the rest of the table (and its selection) is kept."""
+        self.wasted = dict(wasted)
+        if not self._any_wasted():
+            return
+        if WASTED not in self.columns:
+            at = with_wasted(self.columns).index(WASTED)
+            self.beginInsertColumns(QModelIndex(), at, at)
+            self.columns = with_wasted(self.columns)
+            self.endInsertColumns()
+        elif self.rows:
+            column = self.columns.index(WASTED)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
 
     def column(self, key: str) -> int:
         """The position of column ``key``, or -1 when this snapshot's table has no such column."""
         return self.columns.index(key) if key in self.columns else -1
 
-    @staticmethod
-    def cell_value(row: ImageRow, key: str) -> Any:
-        """The real value behind a cell (bytes, seconds, text): what sorting compares."""
-        value = getattr(row, FIELDS[key])
+    def cell_value(self, row: ImageRow, key: str) -> Any:
+        """The real value behind a cell (bytes, seconds, text): what sorting compares (-1 when not known)."""
+        value = self.wasted.get(row.image_id) if key == WASTED else getattr(row, FIELDS[key])
         return -1 if value is None else value
 
-    @staticmethod
-    def cell_text(row: ImageRow, key: str) -> str:
+    def cell_text(self, row: ImageRow, key: str) -> str:
         """A cell's text, as the docker CLI prints it."""
+        if key == WASTED:
+            return human(self.wasted[row.image_id]) if row.image_id in self.wasted else ""
         if key in (SIZE, DISK_USAGE, SHARED, UNIQUE):
-            return human(ImagesModel.cell_value(row, key))
+            return human(self.cell_value(row, key))
         if key == CONTENT:
             return "" if row.content is None else human(row.content)
         if key == ID:
@@ -171,7 +204,7 @@ class ImagesModel(QAbstractTableModel):
             return str(row.containers)
         if key == STATUS:
             return QCoreApplication.translate("GraphView", row.status)
-        return ImagesModel.cell_value(row, key)
+        return self.cell_value(row, key)
 
     # Qt overrides
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802

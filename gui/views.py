@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
 from model.core.sizes import human
@@ -18,6 +18,7 @@ from .previewing import PreviewController
 from .selection import SelectionController
 from .session import Mode, Origin, Session
 from .settings import Settings
+from .storagemap import StorageMapPanel
 from .workers import Loaded, layout_for
 
 APP_TITLE = "Layerscope"
@@ -28,13 +29,15 @@ class ViewsController(QObject):
 
     def __init__(self, window: QMainWindow, session: Session, settings: Settings, graph_view: GraphView,
                  images: ImagesBox, details: DetailsPanel, chart: StorageChart, legend: Legend,
-                 preview: PreviewController, selection: SelectionController, labels: dict[str, QLabel]) -> None:
+                 preview: PreviewController, selection: SelectionController, labels: dict[str, QLabel],
+                 storage_map: StorageMapPanel | None = None, map_tabs: QTabWidget | None = None) -> None:
         super().__init__(window)
         self.window, self.session, self.settings = window, session, settings
         self.graph_view, self.images, self.details, self.chart, self.legend = graph_view, images, details, chart, legend
         self.preview, self.selection = preview, selection
         self.counts_label, self.totals_label = labels["counts"], labels["totals"]
         self.mode_label, self.zoom_label = labels["mode"], labels["zoom"]
+        self.storage_map, self.map_tabs = storage_map, map_tabs
 
     # Swap the shown state.  keep_view keeps zoom, scroll position and the
     # selected image (when it still exists); changed IDs light up briefly.
@@ -54,6 +57,8 @@ class ViewsController(QObject):
             self.images.table.resizeColumnsToContents()
         self.details.set_analysis(a)
         self.chart.set_analysis(a)
+        if self.storage_map is not None:
+            self.storage_map.set_analysis(a, keep_zoom=keep_view)
         if keep_view:
             view.setTransform(transform)
             view.centerOn(center)
@@ -101,9 +106,22 @@ class ViewsController(QObject):
         self.settings.legend = on
 
     def fit(self) -> None:
-        """View → Fit graph: the whole forest, no lineage focus."""
+        """View → Fit graph: the whole forest, no lineage focus (or, on the storage map, the whole map)."""
+        if self.storage_map_shown():
+            self.storage_map.view.fit()
+            return
         self.graph_view.clear_focus()
         self.graph_view.fit_all()
+
+    def storage_map_shown(self) -> bool:
+        """True when the storage map, not the layer map, is on screen."""
+        return self.map_tabs is not None and self.map_tabs.currentWidget() is self.storage_map
+
+    def show_storage_map(self, on: bool) -> None:
+        """View → Storage map: the storage map in place of the layer map (or back)."""
+        if self.map_tabs is not None:
+            self.map_tabs.setCurrentWidget(self.storage_map if on else self.graph_view)
+            (self.storage_map.view if on else self.graph_view).setFocus()
 
     def on_zoom_changed(self, scale: float) -> None:
         """Say the graph's zoom in the status bar."""

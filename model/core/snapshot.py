@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from .chain import chain_ids, short_id
+from .layerfiles import LayerFiles, layer_files_to_json
 
-SCHEMA_VERSION = 2      # 2: manifests, descriptor and engine-reported sizes (containerd store); 1 still opens
+# 2: manifests, descriptor and engine-reported sizes (containerd store); 3: the images' file index
+# ("layer_files", written only when carried); 1 and 2 still open
+SCHEMA_VERSION = 3
 SNAPSHOT_KIND = "layerscope-snapshot"
 # What one image may hold, in a file or a daemon's answer: an engine allows 127 layers (overlay2's lower
 # directories); mapping history rows onto layers costs rows × layers.
@@ -202,6 +205,12 @@ class Snapshot:
     source: str = "daemon"          # daemon | file | demo | what-if
     warnings: tuple[str, ...] = ()  # things the reader saw but could not use
     layers_size: int | None = None  # /system/df LayersSize where the engine's own total is needed (containerd)
+    layer_files: tuple[LayerFiles, ...] = ()    # the file index of (some of) its layers, one per diff ID
+
+    @cached_property
+    def files_by_diff_id(self) -> dict[str, LayerFiles]:
+        """The file index it carries, keyed by diff ID."""
+        return {lf.diff_id: lf for lf in self.layer_files}
 
     @cached_property
     def by_id(self) -> dict[str, Image]:
@@ -248,6 +257,7 @@ class Snapshot:
             "images": [_image_to_json(img) for img in self.images],
             "containers": [_container_to_json(c) for c in self.containers],
             **({} if self.layers_size is None else {"layers_size": self.layers_size}),
+            **({"layer_files": [layer_files_to_json(lf) for lf in self.layer_files]} if self.layer_files else {}),
         }
 
     def save(self, path: str | Path) -> None:

@@ -8,18 +8,21 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .layerfiles import LayerFiles, layer_files_from_json
+from .paths import atomic_write
 from .schema import (INT64_MAX, Bool, Digest, Field, Int, Invalid, List, Map, Notes, Nullable,
-                     Obj, OneOf, Reference, Str, check)
+                     Obj, OneOf, Reference, Spec, Str, check, describe)
 from .snapshot import (MAX_HISTORY, MAX_LAYERS, SCHEMA_VERSION, SNAPSHOT_KIND, Container, DaemonInfo, HistoryRow, Image, Manifest, Snapshot,
                        SnapshotError)
 
 MAX_FILE_BYTES = 512 * 2**20    # ~50 times the largest host we have seen (10,000 images ≈ 10 MB)
 MAX_IMAGES = 1_000_000
 MAX_TEXT = 1 << 20              # a CREATED BY line (a long RUN) or a label value
+MAX_FILE_LAYERS = 100_000       # layers whose file index one snapshot file carries
+MAX_FILE_ENTRIES = 5_000_000    # their entries, all layers together (~50 times a large host's images)
 
 
 def _required(spec: Any) -> Field:
@@ -91,6 +94,34 @@ CONTAINER = Obj({
     "layer_chain": _optional(Nullable(_DIGESTS), None),
 }, extra="warn")
 
+
+class LayerFilesSpec(Spec):
+    """The top-level ``"layer_files"``: each layer checked by ``layer_files_from_json`` (the one serialisation,
+    shared with the file-index cache), diff IDs unique, entries bounded in total."""
+
+    def check(self, value: Any, path: str, notes: Notes) -> list[LayerFiles]:
+        """The layers' LayerFiles, or Invalid naming the first problem."""
+        if not isinstance(value, list):
+            raise Invalid(path, f"expected a list, got {describe(value)}")
+        if len(value) > MAX_FILE_LAYERS:
+            raise Invalid(path, f"more than {MAX_FILE_LAYERS:,} layers")
+        out: list[LayerFiles] = []
+        where: dict[str, int] = {}
+        total = 0
+        for n, item in enumerate(value):
+            at = f"{path}[{n}]"
+            entries = item.get("entries") if isinstance(item, dict) else None
+            total += len(entries) if isinstance(entries, list) else 0
+            if total > MAX_FILE_ENTRIES:        # counted before the layer is parsed: the bound holds the work
+                raise Invalid(f"{at}.entries", f"more than {MAX_FILE_ENTRIES:,} entries in all layers together")
+            lf = layer_files_from_json(item, at)
+            if lf.diff_id in where:
+                raise Invalid(f"{at}.diff_id", f"duplicate of {path}[{where[lf.diff_id]}].diff_id")
+            where[lf.diff_id] = n
+            out.append(lf)
+        return out
+
+
 INFO = Obj({key: _optional(_NAME, default, warn=True) for key, default in (
     ("engine", "docker"), ("version", ""), ("api_version", ""), ("storage_driver", ""), ("image_store", "graphdriver"),
     ("host", ""), ("daemon_id", ""), ("os", ""))}, extra="warn")
@@ -105,6 +136,7 @@ SNAPSHOT = Obj({
     "images": _required(List(IMAGE, max_items=MAX_IMAGES)),
     "containers": _optional(List(CONTAINER, max_items=MAX_IMAGES), [], warn=True),
     "layers_size": _optional(Nullable(Int()), None),
+    "layer_files": _optional(LayerFilesSpec(), []),
 }, extra="warn")
 
 _STORES = ("graphdriver", "containerd", "podman")
@@ -202,7 +234,8 @@ def _build(d: dict[str, Any]) -> Snapshot:
                                  layer_chain=None if c["layer_chain"] is None else tuple(c["layer_chain"]))
                        for c in d["containers"])
     return Snapshot(info=DaemonInfo(**info), images=images, containers=containers, taken_at=d["taken_at"],
-                    source=d["source"], warnings=tuple(d["warnings"]), layers_size=d["layers_size"])
+                    source=d["source"], warnings=tuple(d["warnings"]), layers_size=d["layers_size"],
+                    layer_files=tuple(d["layer_files"]))
 
 
 def _image(d: dict[str, Any]) -> Image:
@@ -281,19 +314,7 @@ def save(snap: Snapshot, path: str | Path) -> None:
     path = Path(path)
     if path.is_dir():
         raise SnapshotError(f"cannot write snapshot {path}: it is a directory")
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(snap.to_json(), f, indent=1, ensure_ascii=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, lambda f: json.dump(snap.to_json(), f, indent=1, ensure_ascii=False))
     except OSError as exc:
         raise SnapshotError(f"cannot write snapshot {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass

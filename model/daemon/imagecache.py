@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..core.paths import cache_dir
 from ..core.schema import Digest, Field, Int, Invalid, List, Map, Notes, Obj, Str, check
 from ..core.snapshot import MAX_HISTORY, MAX_LAYERS, DaemonInfo
 from .answers import HISTORY_ROW_SPEC, INSPECT_SPEC, PLATFORM_LAYERS, DaemonError, parse_body
@@ -28,13 +29,6 @@ CACHED_HISTORY = List(Obj({k: Field(f.spec, required=True) for k, f in HISTORY_R
                       max_items=MAX_HISTORY)
 CACHE_FILE = Obj({"version": Field(Int(), required=True), "daemon": Field(Str(max_len=8192), required=True)})
 MAX_ENTRIES = 1_000_000
-
-
-def cache_dir() -> Path:
-    """Where Layerscope keeps its image cache ($LAYERSCOPE_CACHE or XDG cache)."""
-    base = os.environ.get("LAYERSCOPE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "layerscope")
-    return Path(base)
 
 
 def daemon_key(info: DaemonInfo, root_dir: str) -> str:

@@ -1,4 +1,5 @@
-"""Export the layer graph (GraphML, DOT, SVG/PNG/PDF), the storage chart and the snapshot; Qt-free."""
+"""Export the layer graph (GraphML, DOT, SVG/PNG/PDF), the storage chart, the storage map and the snapshot;
+Qt-free."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,10 +16,12 @@ from ..core.layout import COLLAPSED, Layout, layout_forest
 from ..core.sizes import human
 from .chart import MAX_BARS, charted_images, fill_chart
 from .palette import NORMAL as C
+from .storagemap import STYLE_SHARED, arrange, layer_title, place_labels, storage_tree
 
 GRAPH_FORMATS = ("svg", "png", "pdf")
 CHART_FORMATS = ("chart-png", "chart-svg")
-FORMATS = GRAPH_FORMATS + ("graphml", "dot", "json") + CHART_FORMATS
+STORAGE_MAP_FORMATS = ("storagemap-svg", "storagemap-png")
+FORMATS = GRAPH_FORMATS + ("graphml", "dot", "json") + CHART_FORMATS + STORAGE_MAP_FORMATS
 
 FONTS = ("NanumGothic", "DejaVu Sans")     # NanumGothic (when installed) renders Korean tags
 
@@ -308,6 +311,116 @@ def write_chart(analysis: Analysis, path: str | Path, fmt: str = "png") -> None:
     _save(draw_chart(analysis), path, fmt)
 
 
+# -- storage map (model.render.storagemap lays it out, as in the window) -------------------------
+MAP_SIZE = (1600, 1000)      # pixels at DPI: the map itself, under a header
+
+
+class FontMetrics:
+    """model.render.storagemap.TextMetrics from FreeType (the font matplotlib draws with), at DPI."""
+
+    def __init__(self, dpi: float = DPI) -> None:
+        from matplotlib import font_manager
+
+        self.dpi = dpi
+        self.font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=_fonts())))
+        self._cache: dict[tuple[str, float], float] = {}
+        try:                                    # matplotlib ≥ 3.10
+            from matplotlib.ft2font import LoadFlags
+            self._flags = LoadFlags.NO_HINTING
+        except ImportError:
+            from matplotlib.ft2font import LOAD_NO_HINTING
+            self._flags = LOAD_NO_HINTING
+
+    def width(self, text: str, size: float) -> float:
+        """Advance width of ``text`` in pixels."""
+        key = (text, size)
+        if key not in self._cache:
+            self.font.set_size(size, self.dpi)
+            self.font.set_text(text, 0.0, flags=self._flags)
+            self._cache[key] = self.font.get_width_height()[0] / 64.0
+        return self._cache[key]
+
+    def line(self, size: float) -> float:
+        """Line spacing in pixels (matplotlib's 1.2 em)."""
+        return size * self.dpi / 72.0 * 1.2
+
+
+def _map_colours(analysis: Analysis, box: Any) -> tuple[str, str, str]:
+    """Fill, edge and text colour of a storage-map box: the window's (gui/storagemap.py)."""
+    if box.image is not None:
+        return C.image_fill(box.style), C.edge, C.image_text
+    if box.style == STYLE_SHARED:
+        return C.layer_shared, C.layer_shared_edge, C.text
+    return C.layer_unique, C.layer_unique_edge, C.text
+
+
+# The storage map as the window draws it fitted: the same boxes (arrange) and
+# names (place_labels, here with FreeType's metrics at DPI), in one
+# PolyCollection per picture; names are <text> in the SVG.
+def draw_storage_map(analysis: Analysis, size: tuple[int, int] = MAP_SIZE) -> Any:
+    """A matplotlib Figure of the storage map (every layer once, area ∝ bytes on disk) with a header."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    width, height = size
+    header = 70
+    fig = Figure(figsize=(width / DPI, (height + header) / DPI), dpi=DPI, facecolor=C.background)
+    ax = fig.add_axes((0, 0, 1, height / (height + header)))
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    ax.set_axis_off()
+    tree = storage_tree(analysis)
+    smap = arrange(tree, width, height)
+    metrics, family = FontMetrics(), _fonts()       # (the names are measured in the font they are drawn in)
+    labels = place_labels(smap, metrics, layer_text=lambda c: layer_title(analysis, c))
+    shown = [i for i in smap.order if i != smap.root and smap.visible(i)]
+    colours = {i: _map_colours(analysis, tree.boxes[i]) for i in shown}
+    polys, faces, edges, widths = [], [], [], []
+    for i in shown:
+        x, y, w, h = smap.rects[i]
+        polys.append([(x, y), (x + w, y), (x + w, y + h), (x, y + h)])
+        faces.append(colours[i][0])
+        edges.append(colours[i][1] if tree.boxes[i].children else C.background)
+        widths.append(0.8 if tree.boxes[i].children else 0.5)
+    ax.add_collection(PolyCollection(polys, facecolors=faces, edgecolors=edges, linewidths=widths))
+    for lab in labels:
+        fill, edge, text = colours.get(lab.box) or _map_colours(analysis, tree.boxes[lab.box])
+        if lab.tab:
+            ax.add_patch(_tab_patch(lab.x, lab.y, lab.w, lab.h, fill, edge))
+        line = metrics.line(lab.size)
+        for k, t in enumerate(lab.lines):
+            title = k < lab.title_lines
+            ax.text(lab.x + 2, lab.y + 1 + k * line + line / 2, t, ha="left", va="center",
+                    fontsize=lab.size if title else lab.size - 1, color=text if title or lab.tab else C.text_dim,
+                    fontfamily=family, zorder=3)
+    fig.text(0.01, 1 - 8 / (height + header), title_line(analysis), ha="left", va="top", fontsize=12,
+             fontweight="bold", color=C.text)
+    fig.text(0.01, 1 - 32 / (height + header),
+             "storage map: every layer once, area ∝ bytes on disk; what is built on a layer nests in its box",
+             ha="left", va="top", fontsize=8, color=C.text_dim)
+    fig.legend(handles=[Patch(facecolor=C.layer_shared, edgecolor=C.layer_shared_edge, label="shared layer"),
+                        Patch(facecolor=C.layer_unique, edgecolor=C.layer_unique_edge, label="layer of one image"),
+                        *(Patch(facecolor=C.image_fills[s], label=f"{s} image's own layers")
+                          for s in (TAGGED, UNTAGGED, INTERMEDIATE, DANGLING))],
+               loc="upper right", ncol=3, fontsize=7, frameon=False, bbox_to_anchor=(0.995, 1 - 4 / (height + header)))
+    return fig
+
+
+def _tab_patch(x: float, y: float, w: float, h: float, fill: str, edge: str) -> Any:
+    """A filled rectangle patch above the boxes (a name's tab)."""
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, facecolor=fill, edgecolor=edge, linewidth=0.8, zorder=2)
+
+
+def write_storage_map(analysis: Analysis, path: str | Path, fmt: str = "svg") -> None:
+    """Write the storage map as svg or png."""
+    if fmt not in ("svg", "png"):
+        raise ExportError(f"the storage map is written as png or svg, not {fmt!r}")
+    _save(draw_storage_map(analysis), path, fmt)
+
+
 # -- one entry point ------------------------------------------------------------------------
 def export(analysis: Analysis, path: str | Path, fmt: str) -> None:
     """Write ``analysis`` to ``path`` in one of FORMATS."""
@@ -321,6 +434,8 @@ def export(analysis: Analysis, path: str | Path, fmt: str) -> None:
         analysis.snapshot.save(path)
     elif fmt in CHART_FORMATS:
         write_chart(analysis, path, fmt.split("-", 1)[1])
+    elif fmt in STORAGE_MAP_FORMATS:
+        write_storage_map(analysis, path, fmt.split("-", 1)[1])
     else:
         raise ExportError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
 

@@ -212,6 +212,33 @@
     </message>
 </context>
 <context>
+    <name>Breadcrumb</name>
+    <message>
+        <source>inside</source>
+        <translation>안쪽</translation>
+    </message>
+    <message>
+        <source>Zoom out to {name}</source>
+        <translation>{name}(으)로 축소</translation>
+    </message>
+    <message>
+        <source>↑ Up</source>
+        <translation>↑ 위로</translation>
+    </message>
+    <message>
+        <source>Zoom out one step (Backspace)</source>
+        <translation>한 단계 축소 (Backspace)</translation>
+    </message>
+    <message>
+        <source>Zoom out one step</source>
+        <translation>한 단계 축소</translation>
+    </message>
+    <message>
+        <source>area = bytes on disk, each layer once · double-click zooms in</source>
+        <translation>넓이 = 디스크의 바이트, 레이어마다 한 번 · 더블클릭하면 확대</translation>
+    </message>
+</context>
+<context>
     <name>CleanupController</name>
     <message>
         <source>Nothing removed: destructive actions are disabled here</source>
@@ -248,6 +275,162 @@
     <message>
         <source>The daemon answered differently</source>
         <translation>데몬이 다르게 응답했습니다</translation>
+    </message>
+</context>
+<context>
+    <name>CompareController</name>
+    <message>
+        <source>Compare the two selected images</source>
+        <translation>선택한 두 이미지 비교</translation>
+    </message>
+    <message>
+        <source>Compare with…</source>
+        <translation>비교할 이미지…</translation>
+    </message>
+    <message>
+        <source>Compare {image} with:</source>
+        <translation>{image}와(과) 비교할 이미지:</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Compare {a} with {b}</source>
+        <translation>{a}와(과) {b} 비교</translation>
+    </message>
+    <message>
+        <source>A: {a}
+B: {b}</source>
+        <translation>A: {a}
+B: {b}</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>LAYER</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>CHAIN ID</source>
+        <translation>체인 ID</translation>
+    </message>
+    <message>
+        <source>Filter by path</source>
+        <translation>경로로 거르기</translation>
+    </message>
+    <message>
+        <source>All differences</source>
+        <translation>모든 차이</translation>
+    </message>
+    <message>
+        <source>Only in B (added)</source>
+        <translation>B에만 있음 (추가)</translation>
+    </message>
+    <message>
+        <source>Only in A (removed)</source>
+        <translation>A에만 있음 (제거)</translation>
+    </message>
+    <message>
+        <source>In both, changed</source>
+        <translation>둘 다 있고 바뀜</translation>
+    </message>
+    <message>
+        <source>Layers of both images</source>
+        <translation>두 이미지의 레이어</translation>
+    </message>
+    <message>
+        <source>Files that differ</source>
+        <translation>다른 파일</translation>
+    </message>
+    <message>
+        <source>Filter by difference</source>
+        <translation>차이 종류로 거르기</translation>
+    </message>
+    <message>
+        <source>Cancel reading</source>
+        <translation>읽기 취소</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Bytes read</source>
+        <translation>읽은 바이트</translation>
+    </message>
+    <message>
+        <source>this snapshot carries no file index, and no daemon is behind it</source>
+        <translation>이 스냅샷에는 파일 색인이 없고, 연결된 데몬도 없습니다</translation>
+    </message>
+    <message>
+        <source>Could not read the files of {image}: {reason}</source>
+        <translation>{image}의 파일을 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Reading the files of both images…</source>
+        <translation>두 이미지의 파일을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Comparing…</source>
+        <translation>비교하는 중…</translation>
+    </message>
+    <message>
+        <source>Shared layers, stored once: {n}</source>
+        <translation>공유 레이어 (한 번만 저장): {n}</translation>
+    </message>
+    <message>
+        <source>A&apos;s own layers: {n}</source>
+        <translation>A만의 레이어: {n}</translation>
+    </message>
+    <message>
+        <source>B&apos;s own layers: {n}</source>
+        <translation>B만의 레이어: {n}</translation>
+    </message>
+    <message>
+        <source>The two images have the same layers: everything is stored once.</source>
+        <translation>두 이미지의 레이어가 같습니다: 모두 한 번만 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>The two images share no layer: not even their base is stored once.</source>
+        <translation>두 이미지는 공유하는 레이어가 없습니다: 베이스조차 따로 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>B is built on A: it holds all of A&apos;s layers ({n}) and adds its own ({k}, {bytes}).</source>
+        <translation>B는 A 위에 만들어졌습니다: A의 레이어 {n}개를 모두 가지고 자기 레이어({k}개, {bytes})를 더합니다.</translation>
+    </message>
+    <message>
+        <source>A is built on B: it holds all of B&apos;s layers ({n}) and adds its own ({k}, {bytes}).</source>
+        <translation>A는 B 위에 만들어졌습니다: B의 레이어 {n}개를 모두 가지고 자기 레이어({k}개, {bytes})를 더합니다.</translation>
+    </message>
+    <message>
+        <source>Shared bottom layers: {n} ({shared}, stored once). They diverge at layer {at}: A&apos;s own layers ({a}, {abytes}) and B&apos;s ({b}, {bbytes}) are each stored on their own.</source>
+        <translation>공유하는 아래쪽 레이어: {n}개 ({shared}, 한 번만 저장). 레이어 {at}에서 갈라집니다: A만의 레이어({a}개, {abytes})와 B만의 레이어({b}개, {bbytes})는 각각 따로 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>({n} more not listed)</source>
+        <translation>(나열하지 않은 {n}개 더)</translation>
+    </message>
+    <message>
+        <source>{n} added in B ({bytes})</source>
+        <translation>B에서 추가 {n}개 ({bytes})</translation>
+    </message>
+    <message>
+        <source>{n} removed from A ({bytes})</source>
+        <translation>A에서 제거 {n}개 ({bytes})</translation>
+    </message>
+    <message>
+        <source>{n} changed</source>
+        <translation>바뀜 {n}개</translation>
+    </message>
+    <message>
+        <source>{shown} of {n} listed paths match</source>
+        <translation>나열된 경로 {n}개 중 {shown}개 일치</translation>
     </message>
 </context>
 <context>
@@ -426,6 +609,26 @@
         <translation>레이어</translation>
     </message>
     <message>
+        <source>History</source>
+        <translation>히스토리</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>What each layer of the image adds, modifies and deletes, the merged filesystem and the wasted bytes (read on demand, Ctrl+I)</source>
+        <translation>이미지의 각 레이어가 추가·수정·삭제하는 것, 합쳐진 파일시스템, 낭비된 바이트 (요청할 때 읽음, Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>Image details</source>
+        <translation>이미지 상세</translation>
+    </message>
+    <message>
+        <source>docker history</source>
+        <translation>docker history</translation>
+    </message>
+    <message>
         <source>The image&apos;s manifests, as docker image ls --tree lists them: one per platform, and BuildKit&apos;s attestations (build provenance, not a platform)</source>
         <translation>docker image ls --tree처럼 보여 주는 이미지의 매니페스트: 플랫폼마다 하나, 그리고 BuildKit의 증명(빌드 출처 정보이며 플랫폼이 아님)</translation>
     </message>
@@ -468,6 +671,14 @@
     <message>
         <source>mapping uncertain: another assignment is possible</source>
         <translation>대응 불확실: 다른 대응도 가능합니다</translation>
+    </message>
+    <message>
+        <source>WASTED {bytes} (versions a higher layer modifies or deletes)</source>
+        <translation>낭비 {bytes} (위 레이어가 수정하거나 삭제한 버전)</translation>
+    </message>
+    <message>
+        <source>WASTED {bytes} in {n} files (versions a higher layer modifies or deletes) · in {layers} of {total} layers</source>
+        <translation>낭비 {bytes}, 파일 {n}개 (위 레이어가 수정하거나 삭제한 버전) · 레이어 {total}개 중 {layers}개</translation>
     </message>
     <message>
         <source>&lt;missing&gt;: Docker links no local image to this step. The image was built by BuildKit or elsewhere (then pulled or loaded), which keep no parent image per step, even where an image with these layers exists here. Any layer the step made is still part of this image.</source>
@@ -553,6 +764,10 @@
         <translation>저장 공간 차트를 {fmt} 파일로…</translation>
     </message>
     <message>
+        <source>Storage map as {fmt}…</source>
+        <translation>저장소 지도를 {fmt}(으)로…</translation>
+    </message>
+    <message>
         <source>Snapshot as {fmt}…</source>
         <translation>스냅샷을 {fmt} 파일로…</translation>
     </message>
@@ -610,6 +825,248 @@
     <message>
         <source>Exported to {path}</source>
         <translation>{path}(으)로 내보냈습니다</translation>
+    </message>
+</context>
+<context>
+    <name>FileTreeModel</name>
+    <message>
+        <source>NAME</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>CHANGE</source>
+        <translation>변경</translation>
+    </message>
+    <message>
+        <source>MODE</source>
+        <translation>권한</translation>
+    </message>
+    <message>
+        <source>LAST WRITTEN BY</source>
+        <translation>마지막으로 쓴 레이어</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <source>modified</source>
+        <translation>수정</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>바뀜</translation>
+    </message>
+    <message>
+        <source>hard link to /{target}</source>
+        <translation>/{target}에 대한 하드 링크</translation>
+    </message>
+    <message>
+        <source>symbolic link to {target}</source>
+        <translation>{target}에 대한 심볼릭 링크</translation>
+    </message>
+    <message>
+        <source>not an entry of its own here: shown because of what it holds</source>
+        <translation>여기서 자체 항목은 아님: 안에 든 것 때문에 표시됨</translation>
+    </message>
+</context>
+<context>
+    <name>FilesPanel</name>
+    <message>
+        <source>PATH</source>
+        <translation>경로</translation>
+    </message>
+    <message>
+        <source>LAYER</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>&amp;Read files</source>
+        <translation>파일 읽기(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Stream the image from the daemon (docker save) and index every layer&apos;s files; layers indexed before come from the cache</source>
+        <translation>데몬에서 이미지를 스트리밍(docker save)해 레이어마다 파일을 색인합니다. 이미 색인한 레이어는 캐시에서 가져옵니다</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Stop reading the files</source>
+        <translation>파일 읽기 중지</translation>
+    </message>
+    <message>
+        <source>Sho&amp;w:</source>
+        <translation>보기(&amp;W):</translation>
+    </message>
+    <message>
+        <source>Filter by path</source>
+        <translation>경로로 거르기</translation>
+    </message>
+    <message>
+        <source>Show only paths that contain this text</source>
+        <translation>이 글자가 들어간 경로만 보기</translation>
+    </message>
+    <message>
+        <source>All changes</source>
+        <translation>모든 변경</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <source>Modified</source>
+        <translation>수정</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Show only entries that change the layers below this way</source>
+        <translation>아래 레이어를 이렇게 바꾸는 항목만 보기</translation>
+    </message>
+    <message>
+        <source>Read files</source>
+        <translation>파일 읽기</translation>
+    </message>
+    <message>
+        <source>Cancel reading</source>
+        <translation>읽기 취소</translation>
+    </message>
+    <message>
+        <source>Bytes of the image read</source>
+        <translation>읽은 이미지 바이트</translation>
+    </message>
+    <message>
+        <source>Which files to show</source>
+        <translation>보여 줄 파일</translation>
+    </message>
+    <message>
+        <source>Filter files by path</source>
+        <translation>경로로 파일 거르기</translation>
+    </message>
+    <message>
+        <source>Filter by change kind</source>
+        <translation>변경 종류로 거르기</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>Wasted files</source>
+        <translation>낭비된 파일</translation>
+    </message>
+    <message>
+        <source>Files status</source>
+        <translation>파일 상태</translation>
+    </message>
+    <message>
+        <source>Files summary</source>
+        <translation>파일 요약</translation>
+    </message>
+    <message>
+        <source>{n}: {made}</source>
+        <translation>{n}: {made}</translation>
+    </message>
+    <message>
+        <source>layer {n}</source>
+        <translation>레이어 {n}</translation>
+    </message>
+    <message>
+        <source>Select an image to see its files.</source>
+        <translation>이미지를 선택하면 파일을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Reading the files of the image…</source>
+        <translation>이미지의 파일을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>This snapshot carries no file index (save it with snapshot --save --with-files), and no daemon is behind it to read the files from.</source>
+        <translation>이 스냅샷에는 파일 색인이 없고(snapshot --save --with-files로 저장하세요), 파일을 읽어 올 데몬도 없습니다.</translation>
+    </message>
+    <message>
+        <source>Reading the files was cancelled.</source>
+        <translation>파일 읽기를 취소했습니다.</translation>
+    </message>
+    <message>
+        <source>Could not read the files: {reason}</source>
+        <translation>파일을 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Files not read yet: Read files streams the image from the daemon (docker save) and indexes each layer once.</source>
+        <translation>아직 파일을 읽지 않았습니다: 파일 읽기는 데몬에서 이미지를 스트리밍(docker save)해 레이어마다 한 번 색인합니다.</translation>
+    </message>
+    <message>
+        <source>starting…</source>
+        <translation>시작하는 중…</translation>
+    </message>
+    <message>
+        <source>&amp;Read again</source>
+        <translation>다시 읽기(&amp;R)</translation>
+    </message>
+    <message>
+        <source>{done} of ~{total}</source>
+        <translation>약 {total} 중 {done}</translation>
+    </message>
+    <message>
+        <source>Whole image — merged filesystem, last written by</source>
+        <translation>이미지 전체 — 합쳐진 파일시스템, 마지막으로 쓴 레이어</translation>
+    </message>
+    <message>
+        <source>Wasted bytes — {bytes} in {n} files</source>
+        <translation>낭비된 바이트 — 파일 {n}개, {bytes}</translation>
+    </message>
+    <message>
+        <source>wasted {bytes}</source>
+        <translation>낭비 {bytes}</translation>
+    </message>
+    <message>
+        <source>Layer {n} · {size}{wasted} · {made}</source>
+        <translation>레이어 {n} · {size}{wasted} · {made}</translation>
+    </message>
+    <message>
+        <source>layer {n}: {bytes}</source>
+        <translation>레이어 {n}: {bytes}</translation>
+    </message>
+    <message>
+        <source>Wasted: {bytes} in {n} files — file versions the image never shows, because a higher layer modified or deleted them.</source>
+        <translation>낭비: 파일 {n}개, {bytes} — 위 레이어가 수정하거나 삭제해서 이미지에 결코 보이지 않는 파일 버전입니다.</translation>
+    </message>
+    <message>
+        <source>{n} paths in the image · {bytes} in files · wasted {wasted}</source>
+        <translation>이미지의 경로 {n}개 · 파일 {bytes} · 낭비 {wasted}</translation>
+    </message>
+    <message>
+        <source>{shown} of {n} paths match · {bytes}</source>
+        <translation>경로 {n}개 중 {shown}개 일치 · {bytes}</translation>
+    </message>
+    <message>
+        <source>{a} added · {m} modified · {d} deleted · wasted {wasted}</source>
+        <translation>추가 {a} · 수정 {m} · 삭제 {d} · 낭비 {wasted}</translation>
+    </message>
+    <message>
+        <source>{shown} of {n} entries match</source>
+        <translation>항목 {n}개 중 {shown}개 일치</translation>
     </message>
 </context>
 <context>
@@ -693,6 +1150,10 @@
         <translation>상태</translation>
     </message>
     <message>
+        <source>WASTED</source>
+        <translation>낭비</translation>
+    </message>
+    <message>
         <source>The image&apos;s platforms, as docker image ls --tree lists them (attestation manifests are not platforms)</source>
         <translation>docker image ls --tree처럼 보여 주는 이미지의 플랫폼 (증명 매니페스트는 플랫폼이 아님)</translation>
     </message>
@@ -703,6 +1164,10 @@
     <message>
         <source>CONTENT SIZE as Engine 29&apos;s docker images prints it: the compressed blobs (manifests, configs, layers) of every manifest</source>
         <translation>Engine 29의 docker images가 보여 주는 콘텐츠 크기: 모든 매니페스트의 압축된 블롭(매니페스트, 설정, 레이어)</translation>
+    </message>
+    <message>
+        <source>Bytes of file versions the image never shows, because a higher layer modified or deleted them; empty until the image&apos;s files are read (Image → Show files)</source>
+        <translation>위 레이어가 수정하거나 삭제해서 이미지에 결코 보이지 않는 파일 버전의 바이트. 이미지의 파일을 읽기 전에는 비어 있습니다 (이미지 → 파일 보기)</translation>
     </message>
     <message>
         <source>{n} years ago</source>
@@ -962,6 +1427,14 @@
         <translation>What-if</translation>
     </message>
     <message>
+        <source>Layer map</source>
+        <translation>레이어 지도</translation>
+    </message>
+    <message>
+        <source>Storage map</source>
+        <translation>저장소 지도</translation>
+    </message>
+    <message>
         <source>About Layerscope</source>
         <translation>Layerscope 정보</translation>
     </message>
@@ -1087,6 +1560,56 @@
     <message>
         <source>actually on disk</source>
         <translation>실제 디스크 사용량</translation>
+    </message>
+</context>
+<context>
+    <name>StorageMapPanel</name>
+    <message>
+        <source>Storage map</source>
+        <translation>저장소 지도</translation>
+    </message>
+</context>
+<context>
+    <name>StorageMapView</name>
+    <message>
+        <source>Storage map</source>
+        <translation>저장소 지도</translation>
+    </message>
+    <message>
+        <source>Every layer once, as a box whose area is its bytes on disk; what is built on a layer nests inside its box. Click selects, double-click zooms in, Backspace zooms out, Home fits.</source>
+        <translation>모든 레이어를 한 번씩, 넓이가 디스크의 바이트인 상자로 그립니다. 레이어 위에 만든 것은 그 상자 안에 들어갑니다. 클릭하면 선택, 더블클릭하면 확대, Backspace는 축소, Home은 맞춤.</translation>
+    </message>
+    <message>
+        <source>All images</source>
+        <translation>모든 이미지</translation>
+    </message>
+    <message>
+        <source>{name} · {size}</source>
+        <translation>{name} · {size}</translation>
+    </message>
+    <message>
+        <source>{size} on disk here</source>
+        <translation>여기 디스크에 {size}</translation>
+    </message>
+    <message>
+        <source> (its own layers {own}, the rest built on them)</source>
+        <translation> (자기 레이어 {own}, 나머지는 그 위에 만든 것)</translation>
+    </message>
+    <message>
+        <source>CREATED BY unknown: the history rows do not tell which one made this layer</source>
+        <translation>CREATED BY 모름: 히스토리 행으로는 어느 행이 이 레이어를 만들었는지 알 수 없습니다</translation>
+    </message>
+    <message>
+        <source>its history row has no CREATED BY (an imported or committed layer)</source>
+        <translation>히스토리 행에 CREATED BY가 없습니다 (import 또는 commit한 레이어)</translation>
+    </message>
+    <message>
+        <source>{n} more too small to draw here ({size}):</source>
+        <translation>여기 그리기에 너무 작은 것 {n}개 더 ({size}):</translation>
+    </message>
+    <message>
+        <source>no snapshot</source>
+        <translation>스냅샷 없음</translation>
     </message>
 </context>
 <context>
@@ -1261,6 +1784,14 @@
         <translation>레이어 숲 전체를 보여 줍니다 (Ctrl+0, F)</translation>
     </message>
     <message>
+        <source>&amp;Storage map</source>
+        <translation>저장소 지도(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Show the storage map instead of the layer map: every layer once, its area its bytes on disk (M)</source>
+        <translation>레이어 지도 대신 저장소 지도 보기: 모든 레이어를 한 번씩, 넓이는 디스크의 바이트 (M)</translation>
+    </message>
+    <message>
         <source>Focus on &amp;lineage</source>
         <translation>계보에 집중(&amp;L)</translation>
     </message>
@@ -1403,6 +1934,22 @@
     <message>
         <source>What Layerscope is</source>
         <translation>Layerscope 소개</translation>
+    </message>
+    <message>
+        <source>Show &amp;files</source>
+        <translation>파일 보기(&amp;F)</translation>
+    </message>
+    <message>
+        <source>What each layer of the selected image adds, modifies and deletes, the merged filesystem and the wasted bytes (Ctrl+I)</source>
+        <translation>선택한 이미지의 각 레이어가 추가·수정·삭제하는 것, 합쳐진 파일시스템, 낭비된 바이트 (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>&amp;Compare with…</source>
+        <translation>비교할 이미지(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>The layers two images share, where they diverge and the files that differ: the two selected rows, or the selected image and one you choose (Ctrl+Shift+D)</source>
+        <translation>두 이미지가 공유하는 레이어, 갈라지는 곳, 다른 파일: 선택한 두 행, 또는 선택한 이미지와 고른 이미지 (Ctrl+Shift+D)</translation>
     </message>
     <message>
         <source>&amp;Delete history…</source>

@@ -206,7 +206,7 @@ def test_classic_snapshot_shows_no_containerd_columns(qtbot):
     no manifests table."""
     window = open_window(qtbot, snapshot=str(DEMO_SNAPSHOT))
     model = window.images_model
-    titles = header_titles(model)
+    titles = [t for t in header_titles(model) if t != "WASTED"]    # WASTED: once the demo's files are indexed
     assert titles == ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED SIZE", "UNIQUE SIZE",
                       "CONTAINERS", "STATUS"]
     assert all(model.column(k) == -1 for k in (PLATFORMS, DISK_USAGE, CONTENT))

@@ -135,7 +135,7 @@ def test_export_menu_writes_the_chosen_file(qtbot, tutorial_file, tmp_path, monk
     file_menu = window.menu("File")
     assert ext.export_menu.menuAction() in file_menu.actions()
     labels = [a.text() for a in ext.export_menu.actions() if not a.isSeparator()]
-    assert len(labels) == len(exporting.KINDS) == 11
+    assert len(labels) == len(exporting.KINDS) == 13
     assert "Whole graph as SVG…" in labels and "Graph as GraphML…" in labels and "Snapshot as JSON…" in labels
     target = tmp_path / "chosen" / "graph"                              # no suffix: .svg is added
     target.parent.mkdir()
