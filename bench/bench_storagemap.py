@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_gui import synthetic_snapshot  # noqa: E402
+from make_archive import archive_snapshot  # noqa: E402
 
 FIRST_PAINT_MS = 300.0
 HOVER_MS = SELECT_MS = 50.0
@@ -181,6 +182,26 @@ def main() -> int:
           f"{_ms(statistics.median(zoom_latency)):.0f} ms after a zoom, median)")
     print(f"(full garbage collections while hovering, selecting, resizing and zooming: {len(inside)}"
           + (f", longest {_ms(max(inside)):.0f} ms — not counted above" if inside else "") + ")")
+
+    # make_archive's host (bench_load's: 85 bases, 2,647 layers of 16 B–4 kB): first paint, hover, selection
+    archive = archive_snapshot(args.images)
+    paints = first_paint(app, view, archive, args.runs, clock)
+    hovers, selects = [], []
+    for _ in range(60):
+        pos = QPointF(rng.uniform(2, SIZE[0]), rng.uniform(2, SIZE[1]))
+        move = QMouseEvent(QEvent.Type.MouseMove, pos, view.mapToGlobal(pos), Qt.MouseButton.NoButton,
+                           Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        hovers.append(clock.time(lambda: (QApplication.sendEvent(view, move), view.repaint())))
+    for image_id in rng.sample([img.id for img in archive.images], 40):
+        selects.append(clock.time(lambda i=image_id: (view.select_image(i), view.repaint())))
+    view.select_image(None)
+    for what, figure, target in (("make_archive host: first paint, median", statistics.median(paints), FIRST_PAINT_MS),
+                                 ("make_archive host: hover + repaint, median", statistics.median(hovers), HOVER_MS),
+                                 ("make_archive host: select + repaint, median", statistics.median(selects),
+                                  SELECT_MS)):
+        ok = _ms(figure) <= target
+        failed |= not ok
+        print(f"{what:58} {_ms(figure):8.1f} {'≤ ' + format(target, '.0f'):>8}  {'ok' if ok else 'MISSED'}")
 
     if args.large:
         big = synthetic_snapshot(args.large, round(args.large * 2.6))

@@ -1,7 +1,6 @@
 """The file index of an image's layers: from the file-index cache, else read from one streamed ``docker save``."""
 from __future__ import annotations
 
-import http.client
 from typing import Any, Callable, Iterator
 
 import docker
@@ -14,7 +13,7 @@ from ..files.archive import index_archive
 from ..files.cache import FilesCache
 from . import answers
 from .answers import DaemonError, error_message, is_gone, request_line
-from .transport import CHUNK, describe_error, host_url, read_response, sdk_get, transport_error
+from .transport import CHUNK, host_url, read_response, sdk_get, transport_error
 
 Progress = Callable[[int, int], None]   # (bytes of the archive read, the image's size as an estimate of them)
 ERROR_LIMIT = 1 << 20                   # bytes read of an error answer (a daemon's is one short JSON line)
@@ -124,27 +123,12 @@ def save_stream(client: docker.DockerClient, image_id: str) -> Iterator[bytes]:
             try:
                 chunk = res.raw.read(CHUNK)
             except Exception as exc:    # urllib3's ProtocolError (connection lost), ReadTimeoutError
-                if _cut_short(exc):     # worded as transport words a connection the daemon closed
-                    raise DaemonError(describe_error(ConnectionResetError(), where, request)) from None
                 raise transport_error(exc, where, request, timeout) from None
             if not chunk:
                 return
             yield chunk
     finally:
         res.close()
-
-
-def _cut_short(exc: BaseException) -> bool:
-    """True when an answer ended before its last chunk (the daemon went away mid-stream): http.client's
-    IncompleteRead somewhere in the exception's chain."""
-    current: BaseException | None = exc
-    for _ in range(10):         # (a chain is a few links; a cycle must not loop)
-        if current is None:
-            return False
-        if isinstance(current, http.client.IncompleteRead):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
 
 
 def _refusal(client: docker.DockerClient, res: Any, request: str, image_id: str) -> DaemonError:

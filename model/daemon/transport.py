@@ -40,8 +40,9 @@ def describe_error(exc: BaseException, where: str = "", request: str = "") -> st
     if "Connection refused" in text:
         return f"no Docker daemon{place}: connection refused (is dockerd running?)"
     if ("Connection aborted" in text or "closed connection" in text or "reset by peer" in text
-            or any(isinstance(e, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
-                   for e in _chain(exc))):
+            or any(isinstance(e, (http.client.RemoteDisconnected, http.client.IncompleteRead, ConnectionResetError,
+                                  BrokenPipeError))
+                   for e in _chain(exc))):         # (IncompleteRead: an answer that ended before its last chunk)
         return f"the Docker daemon{place} closed the connection{during} (did it stop?)"
     if "timed out" in text.lower():
         return f"the Docker daemon{place} did not answer{during} in time"

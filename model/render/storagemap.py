@@ -7,7 +7,7 @@ metrics: Qt's in the window, FreeType's in the export).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,29 +30,34 @@ from ..core.sizes import human
 #    on it squarified below.  Runs of layers with one child and no image (the layer map's COLLAPSED runs,
 #    of any length here) are one box, so a chain of 30 layers nests once, not 30 times, and an image's
 #    own layers are one leaf box.
-#  Chosen: the nested, squarified treemap, without padding or reserved headers (areas stay exact); a
-#  box's name sits in a tab over its top-left corner, names placed largest box first, never overlapping.
+#  Chosen: the nested, squarified treemap, without padding or reserved headers (areas stay exact).  Names
+#  are placed largest box first and never overlap: an image's name inside its box (6–9 pt, up to three lines,
+#  broken at "/" and ":"), a base's name in a tab that starts at its box's bottom-right corner (where the
+#  smallest stacks are) and moves up and left until it hides no image name it can avoid.
 #  Squarifying is done in a space stretched STRETCH times in x, so boxes come out about that much wider
 #  than tall: a name is a line of text, and it needs width more than height.  Where that leaves a box too
 #  thin for its name (squarifying's last, smallest boxes share the thin strip left over), the other
-#  STRETCHES are tried for that box's siblings and the one that gives the most of them room for a name wins:
-#  on that host the two smallest bases (56 and 37 MB next to 4.7 GB) go from 17 px high strips to
-#  boxes their names fit in.
+#  STRETCHES are tried for that box's siblings and the one that gives the most bytes room for a name wins.
+#  What a picture whose area is bytes cannot do: name a box smaller than its name.  On bench/make_archive.py's
+#  host (85 bases of 16 B – 4 kB, 1 px² ≈ 6.5 bytes) 11 of the 20 largest bases get 420–770 px², while
+#  "bench/img0928:latest" needs about 990 px² in any shape even at 6 pt: those are named in their tooltip and
+#  when zoomed in, and tests/render/test_storagemap.py checks that every unnamed one is that small.
 
 ROOT = 0                    # index of the virtual root box ("all images")
 STRETCH = 1.6               # target width / height of a box (see above)
-STRETCHES = (1.0, 2.5, 4.0)    # tried, in this order, where STRETCH leaves a box too thin for its name
-NAME_EM = (5.6, 11.5)       # px of an average character and of a line at the smallest name size (7 pt, 96 dpi):
-                            # arrange's estimate of what a name needs; the names themselves are measured
+STRETCHES = (1.0, 1.25, 2.0, 2.5, 4.0, 6.0)    # tried, in this order, where STRETCH leaves a box too thin for its name
 # Folding, not clicking: a zero-byte layer has an empty slice (its box lists it: tooltip, details), and so has
 # any slice or box too small to draw; those are folded into the box drawn around them, which is what a
 # pointer there hits.  Selected from another view, such a box still gets a ring (of a least size).
 MIN_BOX_PX = 1.0            # a box narrower or lower than this is folded into its parent (not drawn, not hit)
 MIN_SLICE_PX = 2.0          # a layer's slice thinner than this is folded into its box
 TITLE_MAX = 40              # characters of a created-by title (the rest is "…")
-FONT_SIZES = (9.0, 8.0, 7.0)   # points, largest first: a label takes the largest that fits
-LABEL_PAD = 3.0             # px between a label and its box's edge
+FONT_SIZES = (9.0, 8.0, 7.0, 6.0)   # points, largest first: a label takes the largest that fits
+LABEL_PAD = (2.0, 1.0)      # px between a name's text and its box's edges, across and down (its label's
+                            # rectangle, 2 px wider and 1 px higher each side, stays inside the box)
 MAX_LINES = 3               # a name wraps onto at most this many lines (at "/", ":", "-", "_", ".", "@", " ")
+TAB_COLUMNS = 8            # positions across a box a top-level name tries, right to left
+TAB_TRIES = 8              # names of images' stacks a top-level name tries not to hide, fewer each time
 GRID_PX = 32.0              # cell of the hit-test and label-collision grids
 
 STYLE_SHARED, STYLE_UNIQUE = "shared", "unique"     # layer colours; an image's own stack takes its status
@@ -344,13 +349,14 @@ class StorageMap:
 
 
 def _room(title: str, w: float, h: float) -> bool:
-    """Whether a box of ``w`` × ``h`` px can hold ``title`` at the smallest size, by NAME_EM's estimate."""
-    cw, line = NAME_EM
-    w, h = w - 2 * LABEL_PAD, h - 2 * LABEL_PAD
-    longest = max((len(p) for p in title.replace("/", "/ ").replace(":", ": ").split()), default=0)
-    if w < longest * cw or h < line:
+    """Whether a box of ``w`` × ``h`` px can hold ``title`` at the smallest size (wrapped as place_labels wraps
+    it, measured by an estimating metric: arrange runs before any font is known)."""
+    size = FONT_SIZES[-1]
+    w, h = w - 2 * LABEL_PAD[0], h - 2 * LABEL_PAD[1]
+    lh = _ESTIMATE.line(size)
+    if h < lh or w <= 0:
         return False
-    return math.ceil(len(title) * cw / w) * line <= h
+    return wrap(title, w, _ESTIMATE, size, min(MAX_LINES, int(h // lh))) is not None
 
 
 def _cells(tree: StorageTree, children: tuple[int, ...], w: float, h: float) -> list[Rect]:
@@ -364,15 +370,13 @@ def _cells(tree: StorageTree, children: tuple[int, ...], w: float, h: float) -> 
         return [(cx * stretch, cy, cw * stretch, ch) for cx, cy, cw, ch in cells]
 
     def named(cells: list[Rect]) -> int:
-        return sum(1 for c, r in zip(children, cells) if _room(boxes[c].title, r[2], r[3]))
+        return sum(v for c, v, r in zip(children, values, cells) if _room(boxes[c].title, r[2], r[3]))
 
     best = at(STRETCH)
     if len(children) < 2:
         return best
     score = named(best)
-    total = sum(values) or 1
-    could = sum(1 for c, v in zip(children, values) if _room(boxes[c].title, *_square(v * w * h / total)))
-    if score >= could:              # every child big enough for its name has room for it already
+    if score == sum(values):        # every child has room for its name already
         return best
     for stretch in STRETCHES:
         cells = at(stretch)
@@ -380,12 +384,6 @@ def _cells(tree: StorageTree, children: tuple[int, ...], w: float, h: float) -> 
         if n > score:
             best, score = cells, n
     return best
-
-
-def _square(area: float) -> tuple[float, float]:
-    """The best shape a box of ``area`` px² could get for a name: STRETCH times as wide as high."""
-    h = math.sqrt(area / STRETCH)
-    return h * STRETCH, h
 
 
 # Layout.  The root's rectangle is the whole picture; going down, a box with
@@ -480,6 +478,7 @@ class Label:
 
 
 _BREAKS = "/:-_.@ "
+_ESTIMATE = ApproxMetrics(advance=0.57)
 
 
 def wrap(text: str, width: float, metrics: TextMetrics, size: float, max_lines: int) -> list[str] | None:
@@ -527,6 +526,24 @@ def elide(text: str, width: float, metrics: TextMetrics, size: float) -> str:
         else:
             hi = mid - 1
     return text[:lo].rstrip() + "…" if lo else ""
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _leaves(smap: StorageMap, index: int) -> list[int]:
+    """The visible leaf boxes built on ``index``."""
+    out, walk = [], list(smap.tree.boxes[index].children)
+    while walk:
+        i = walk.pop()
+        if smap.visible(i):
+            kids = smap.tree.boxes[i].children
+            if kids:
+                walk.extend(kids)
+            else:
+                out.append(i)
+    return out
 
 
 class _Placed:
@@ -587,30 +604,51 @@ def place_labels(smap: StorageMap, metrics: TextMetrics, sizes: Sequence[float] 
     """Name the boxes (and layers) of ``smap`` with ``metrics``; see the comment above."""
     boxes = smap.tree.boxes
     small = min(sizes)
-    min_h = metrics.line(small) + 2 * LABEL_PAD
-    min_w = metrics.width("Wm…", small) + 2 * LABEL_PAD
+    px, py = LABEL_PAD
+    min_h = metrics.line(small) + 2 * py
+    min_w = metrics.width("Wm…", small) + 2 * px
     placed = _Placed()
     labels: list[Label] = []
 
-    def put(index: int, layer: str | None, title: str, detail: str, area: Rect, tab: bool) -> None:
-        ax, ay, aw, ah = area[0] + LABEL_PAD, area[1] + LABEL_PAD, area[2] - 2 * LABEL_PAD, area[3] - 2 * LABEL_PAD
+    def spots(x0: float, y0: float, aw: float, ah: float, w: float, h: float, step: float,
+              tab: bool) -> Iterator[tuple[float, float]]:
+        """Where a ``w`` × ``h`` text may go in the area: down its left side; a tab from its bottom-right
+        corner up, then leftwards (bounded: TAB_COLUMNS columns)."""
+        rows = int((ah - h + 0.01) // step) + 1
+        if not tab:
+            yield from ((x0, y0 + k * step) for k in range(rows))
+            return
+        cols = min(TAB_COLUMNS, int((aw - w + 0.01) // step) + 1)
+        dx = (aw - w) / (cols - 1) if cols > 1 else 0.0
+        for c in range(cols):
+            for k in range(rows):
+                yield x0 + aw - w - c * dx, y0 + ah - h - k * step
+
+    def put(index: int, layer: str | None, title: str, detail: str, area: Rect, tab: bool,
+            avoid: Sequence[Rect] = ()) -> bool:
+        ax, ay, aw, ah = area[0] + px, area[1] + py, area[2] - 2 * px, area[3] - 2 * py
         options = _candidates(title, detail, aw, ah, metrics, sizes)
         options.append((small, [], 1, 0.0, metrics.line(small), False))        # the cut name, made if needed
         for size, lines, n, w, h, full in options:
             if not full:
+                if avoid:
+                    return False
                 cut = elide(title, aw, metrics, small)
                 if not cut or cut == title:
-                    return
+                    return False
                 lines, w = [cut], metrics.width(cut, small)
-            step = metrics.line(size) / 2
-            y = ay
-            while y + h <= ay + ah + 0.01:
-                r = (ax - 2.0, y - 1.0, w + 4.0, h + 2.0)
-                if placed.free(r):
+            for x, y in spots(ax, ay, aw, ah, w, h, metrics.line(size) / 2, tab):
+                r = (x - 2.0, y - 1.0, w + 4.0, h + 2.0)
+                if placed.free(r) and not any(_overlap(r, o) for o in avoid):
                     placed.add(r)
                     labels.append(Label(index, layer, r[0], r[1], r[2], r[3], tuple(lines), size, full, tab, n))
-                    return
-                y += step
+                    return True
+        return False
+
+    def nameable(index: int) -> bool:
+        box = boxes[index]
+        area = smap.rects[index] if not box.children else smap.own[index]
+        return bool(_candidates(box.title, "", area[2] - 2 * px, area[3] - 2 * py, metrics, sizes))
 
     ranked = sorted((i for i in smap.order if i != smap.root and smap.visible(i)),
                     key=lambda i: (-boxes[i].bytes, boxes[i].depth, i))
@@ -620,6 +658,12 @@ def place_labels(smap: StorageMap, metrics: TextMetrics, sizes: Sequence[float] 
         tab = bool(box.children) and box.depth == top_depth
         area = smap.rects[index] if tab or not box.children else smap.own[index]
         if area[2] >= min_w and area[3] >= min_h:
+            if tab:         # where it hides no name an image's own stack could show, else the fewest smallest
+                leaves = sorted((i for i in _leaves(smap, index) if nameable(i)), key=lambda i: -boxes[i].bytes)
+                keep = range(len(leaves), max(len(leaves) - TAB_TRIES, 0), -1)
+                if any(put(index, None, box.title, human(box.bytes), area, tab, [smap.rects[i] for i in leaves[:n]])
+                       for n in keep):
+                    continue
             put(index, None, box.title, human(box.bytes), area, tab)
     if layer_text is None:
         return labels
