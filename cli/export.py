@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from model.core.snapshot import SnapshotError
-from model.render.export import FORMATS, ExportError, export, format_from_path
+from model.render.formats import FORMATS, format_from_path
 
 from .common import EXIT_FAIL, EXIT_USAGE, fail, load
 
@@ -29,6 +29,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """`export`: read the snapshot (demo, file or daemon), write OUT, report one line on stderr."""
     from model.core.analysis import Analysis
+    from model.render.export import ExportError, export
 
     fmt = args.format or format_from_path(args.out)
     if fmt is None:

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .classify import ImageStatus, LayerUse, image_status, layer_use
-from .graph import build_graph
 from .history import LayerMapping, layer_sizes, map_all
 from .sizes import ImageSizes, Totals, image_sizes, totals
 from .snapshot import Snapshot
+
+if TYPE_CHECKING:          # networkx is imported only by what draws or walks the graph
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Analysis:
     @cached_property
     def graph(self) -> nx.DiGraph:
         """The shared-layer forest with images attached."""
+        from .graph import build_graph
         return build_graph(self.snapshot, self.mappings, self.layer_sizes)
 
     @cached_property

@@ -13,7 +13,7 @@ from ..files.archive import index_archive
 from ..files.cache import FilesCache
 from . import answers
 from .answers import DaemonError, error_message, is_gone, request_line
-from .transport import CHUNK, host_url, read_response, sdk_get, transport_error
+from .transport import CHUNK, ReadAhead, host_url, read_response, sdk_get, transport_error
 
 Progress = Callable[[int, int], None]   # (bytes of the archive read, the image's size as an estimate of them)
 ERROR_LIMIT = 1 << 20                   # bytes read of an error answer (a daemon's is one short JSON line)
@@ -83,7 +83,7 @@ def read_layer_files(client: docker.DockerClient, image: Image, cache: FilesCach
         return found
     request = request_line("GET", f"/images/{image.id}/get")
     progress = None if on_progress is None else (lambda done: on_progress(done, image.size))
-    stream = save_stream(client, image.id)
+    stream = ReadAhead(save_stream(client, image.id))     # the daemon sends while we index
     try:
         new = index_archive(stream, wanted, set(found), on_progress=progress, cancelled=cancelled)
     except FilesError as exc:

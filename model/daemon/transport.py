@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import queue
 import socket
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import docker
 import requests
@@ -232,3 +233,60 @@ def sdk_get(client: docker.DockerClient, versioned: bool = True) -> Get:
         except Exception as exc:    # requests' and urllib3's errors, OSError
             raise transport_error(exc, where, request, timeout) from None
     return get
+
+
+# Reading ahead.  A socket buffers a few hundred kB, so a reader that works on each chunk
+# before asking for the next one stalls the daemon for as long as it works: a `docker save`
+# read that way takes the daemon's time PLUS ours.  A thread of its own reads the stream
+# (socket reads let go of the interpreter lock) up to `depth` chunks ahead of the reader,
+# so the daemon keeps sending while the chunks already read are worked on, and memory stays
+# bounded by depth × chunk.  What the reading raises is raised to the reader, in order.
+class ReadAhead:
+    """The chunks of ``chunks``, read by a thread of its own up to ``depth`` ahead; close() stops it."""
+
+    _END = object()
+
+    def __init__(self, chunks: Iterator[bytes], depth: int = 16) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, args=(chunks,), name="read-ahead", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _read(self, chunks: Iterator[bytes]) -> None:
+        item: object = self._END
+        try:
+            for chunk in chunks:
+                if not self._put(chunk):
+                    break
+        except BaseException as exc:  # delivered to the reader, which raises it
+            item = exc
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        self._put(item)
+
+    def __iter__(self) -> "ReadAhead":
+        return self
+
+    def __next__(self) -> bytes:
+        item = self._queue.get()
+        if item is self._END:
+            raise StopIteration
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        """Stop reading (the stream is closed by the reading thread as it stops)."""
+        self._stop.set()
+        self._thread.join(timeout=1.0)

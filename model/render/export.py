@@ -15,13 +15,10 @@ from ..core.history import short_created_by
 from ..core.layout import COLLAPSED, Layout, layout_forest
 from ..core.sizes import human
 from .chart import MAX_BARS, charted_images, fill_chart
+from .formats import CHART_FORMATS, FORMATS, GRAPH_FORMATS, STORAGE_MAP_FORMATS
 from .palette import NORMAL as C
 from .storagemap import STYLE_SHARED, arrange, layer_title, place_labels, storage_tree
 
-GRAPH_FORMATS = ("svg", "png", "pdf")
-CHART_FORMATS = ("chart-png", "chart-svg")
-STORAGE_MAP_FORMATS = ("storagemap-svg", "storagemap-png")
-FORMATS = GRAPH_FORMATS + ("graphml", "dot", "json") + CHART_FORMATS + STORAGE_MAP_FORMATS
 
 FONTS = ("NanumGothic", "DejaVu Sans")     # NanumGothic (when installed) renders Korean tags
 
@@ -438,9 +435,3 @@ def export(analysis: Analysis, path: str | Path, fmt: str) -> None:
         write_storage_map(analysis, path, fmt.split("-", 1)[1])
     else:
         raise ExportError(f"unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
-
-
-def format_from_path(path: str | Path) -> str | None:
-    """The export format a file name implies (.svg, .png, .pdf, .graphml, .dot/.gv, .json), or None."""
-    ext = Path(path).suffix.lower().lstrip(".")
-    return {"gv": "dot"}.get(ext, ext) if ext in ("svg", "png", "pdf", "graphml", "dot", "gv", "json") else None
