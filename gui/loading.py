@@ -246,7 +246,7 @@ class LoadingController(QObject):
                                                            "Undo: Ctrl+Z · Redo: Ctrl+Shift+Z · leave: W")),
                                      retry=False)
         elif s.origin == Origin.DEMO:
-            why = self.tr("No Docker daemon reachable ({reason}). ").format(
+            why = self.tr("No Docker daemon reachable: {reason}. ").format(
                 reason=s.fallback_reason) if s.fallback_reason else ""
             self.banner.show_message(
                 "demo", "<b>DEMO</b> — " + html.escape(

@@ -1372,8 +1372,8 @@ B: {b}</translation>
         <translation>삭제, 태그 해제, 정리를 이 스냅샷에서 시뮬레이션합니다. 실행 취소: Ctrl+Z · 다시 실행: Ctrl+Shift+Z · 나가기: W</translation>
     </message>
     <message>
-        <source>No Docker daemon reachable ({reason}). </source>
-        <translation>연결할 수 있는 Docker 데몬이 없습니다 ({reason}). </translation>
+        <source>No Docker daemon reachable: {reason}. </source>
+        <translation>연결할 수 있는 Docker 데몬이 없습니다: {reason}. </translation>
     </message>
     <message>
         <source>Showing the bundled tutorial snapshot (ubuntu:18.04 → ubuntu_apache → iscreamedu_apache), not your machine. Try What-if (W) to step through the tutorial&apos;s deletions.</source>
