@@ -39,7 +39,7 @@ from .previewing import PreviewController
 from .selection import SelectionController
 from .session import Mode, Session, WindowOptions
 from .settings import Settings, open_settings
-from .storagemap import StorageMapPanel
+from .storagemappanel import StorageMapPanel
 from .tasks import TaskRunner
 from .views import ViewsController
 from .whatifmode import WhatIfController

@@ -1,22 +1,22 @@
 """The storage map view: the layer forest as boxes whose area is bytes on disk (model/render/storagemap.py lays
-it out), painted by hand from the precomputed rectangles, with a breadcrumb to zoom back out."""
+it out), painted by hand from precomputed frames (gui/storagemappaint.py); hover, click, zoom and marks."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QTransform
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QTransform
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from model.core.analysis import Analysis
 from model.core.sizes import human
 from model.render import storagemap as sm
-from model.render.storagemap import ROOT, Box, Label, StorageMap, StorageTree
+from model.render.storagemap import ROOT, Label, StorageMap, StorageTree
 
 from . import theme
 from .graphitems import image_tooltip, layer_tooltip
+from .storagemappaint import Frame, Marks, QtMetrics, Want, make_frame, paint_map
 from .tasks import Job, TaskRunner
 
 MARGIN = 1.0                 # px between the widget's edge and the map
@@ -24,200 +24,13 @@ WAIT_MS = 2000               # how long hiding the view waits for a picture bein
 RESIZE_SETTLE_MS = 150       # a new layout for a new size is started when resizing has paused this long
 
 
-class QtMetrics:
-    """model.render.storagemap.TextMetrics from Qt's font metrics (theme fonts, one QFont per size).
-
-    One instance per thread: the widths it measured are kept (names repeat their pieces: "team12/", "RUN ")."""
-
-    def __init__(self) -> None:
-        self._fonts: dict[float, tuple[QFont, QFontMetricsF]] = {}
-        self._widths: dict[tuple[str, float], float] = {}
-
-    def font(self, size: float) -> QFont:
-        """The UI font at ``size`` points."""
-        return self._get(size)[0]
-
-    def _get(self, size: float) -> tuple[QFont, QFontMetricsF]:
-        if size not in self._fonts:
-            f = theme.font(size)
-            self._fonts[size] = (f, QFontMetricsF(f))
-        return self._fonts[size]
-
-    def width(self, text: str, size: float) -> float:
-        """Advance width of ``text`` in pixels."""
-        key = (text, size)
-        w = self._widths.get(key)
-        if w is None:
-            if len(self._widths) > 50_000:
-                self._widths.clear()
-            w = self._widths[key] = self._get(size)[1].horizontalAdvance(text)
-        return w
-
-    def line(self, size: float) -> float:
-        """Line spacing in pixels."""
-        return self._get(size)[1].lineSpacing()
-
-
-# -- one picture of the map (made on the UI thread or a worker: it touches no widget) ---------------------
-@dataclass(frozen=True)
-class Marks:
-    """What an rmi / prune preview colours: the layer map's marks."""
-
-    deleted_images: frozenset[str] = frozenset()
-    deleted_layers: frozenset[str] = frozenset()
-    untagged_images: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Want:
-    """What the picture should be: which state, how large, zoomed where, with which marks and palette."""
-
-    tree: StorageTree = field(compare=False)
-    tree_id: int
-    width: int
-    height: int
-    root: int
-    marks: Marks
-    high_contrast: bool
-
-    @property
-    def layout(self) -> tuple[int, int, int, int]:
-        """What the boxes' places depend on."""
-        return (self.tree_id, self.width, self.height, self.root)
-
-
-@dataclass
-class Frame:
-    """A picture of the map: its layout, its names, and the boxes and names painted (frame coordinates)."""
-
-    want: Want
-    smap: StorageMap
-    labels: list[Label]
-    label_of: dict[int, Label]
-    image: QImage
-
-
-def box_colours(box: Box, marks: Marks, pal: theme.Palette) -> tuple[QColor, QColor, QColor]:
-    """Fill, edge and text colour of a box, the layer map's: shared / one image's layers, an image's own stack
-    by its status, and "would be freed" during a preview."""
-    if box.image is not None:
-        fill = pal.deleted if box.image in marks.deleted_images else pal.image_fill(box.style)
-        return fill, fill.darker(130), pal.image_text
-    if marks.deleted_layers and box.layers and box.layers[-1] in marks.deleted_layers:
-        return pal.deleted_fill, pal.deleted, pal.text
-    if box.style == sm.STYLE_SHARED:
-        return pal.layer_shared, pal.layer_shared_edge, pal.text
-    return pal.layer_unique, pal.layer_unique_edge, pal.text
-
-
-def _batches(items: list[int], key: Callable[[int], tuple]) -> list[list[int]]:
-    """``items`` grouped by ``key`` (one draw call each), in the order of the sorted keys."""
-    groups: dict[tuple, list[int]] = {}
-    for i in items:
-        groups.setdefault(key(i), []).append(i)
-    return [groups[k] for k in sorted(groups)]
-
-
-# Painting.  Boxes are filled depth by depth, one drawRects call per depth and
-# colour (what is built on a box covers it; a box too small to draw shows as
-# its parent's colour); then the dotted lines between a run's layers where
-# there is room, the leaves' hairlines and the groups' edges (deepest first),
-# the in-use and untagged rings, and the names on top.
-def paint_map(smap: StorageMap, labels: list[Label], analysis: Analysis, marks: Marks, pal: theme.Palette,
-              metrics: QtMetrics) -> QImage:
-    """The boxes, layer slices and names of ``smap`` as an image the size of the map."""
-    tree = smap.tree
-    image = QImage(max(int(smap.width + 0.999), 1), max(int(smap.height + 0.999), 1),
-                   QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(pal.background)
-    p = QPainter(image)
-    boxes, rects = tree.boxes, smap.rects
-    shown = [i for i in smap.order if i != smap.root and smap.visible(i)]
-    colours = {i: box_colours(boxes[i], marks, pal) for i in shown}
-    p.setPen(Qt.PenStyle.NoPen)
-    for batch in _batches(shown, lambda i: (boxes[i].depth, colours[i][0].rgba())):
-        p.setBrush(colours[batch[0]][0])
-        p.drawRects([QRectF(*rects[i]) for i in batch])
-    freed = [QRectF(*smap.slices[c]) for i in shown for c in boxes[i].layers
-             if c in marks.deleted_layers and boxes[i].layers[-1] not in marks.deleted_layers]
-    if freed:                                           # a layer freed inside a run that stays
-        p.setBrush(pal.deleted_fill)
-        p.drawRects(freed)
-    for i in shown:                                     # the layers of a run, where there is room to see them
-        layers = boxes[i].layers
-        ox, oy, ow, oh = smap.own[i]
-        if len(layers) < 2 or min(ow, oh) < 3:
-            continue
-        p.setPen(theme.pen(colours[i][1], 0.6, Qt.PenStyle.DotLine))
-        for c in layers[1:]:
-            sx, sy, sw, sh = smap.slices[c]
-            if ow >= oh and sw >= 3:
-                p.drawLine(QPointF(sx, sy), QPointF(sx, sy + sh))
-            elif ow < oh and sh >= 3:
-                p.drawLine(QPointF(sx, sy + sh), QPointF(sx + sw, sy + sh))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.setPen(theme.pen(pal.background, 1.0))            # leaves apart by a hairline of background
-    p.drawRects([QRectF(*rects[i]) for i in shown if not boxes[i].children])
-    top = boxes[smap.root].depth + 1
-    groups = sorted((i for i in shown if boxes[i].children), key=lambda i: -boxes[i].depth)
-    for batch in _batches(groups, lambda i: (-boxes[i].depth, colours[i][1].rgba())):
-        p.setPen(theme.pen(colours[batch[0]][1], 1.6 if boxes[batch[0]].depth == top else 0.8))
-        p.drawRects([QRectF(*rects[i]) for i in batch])     # a group's edge over what is inside it
-    status = analysis.status
-    for colour, width, marked in (
-            (pal.in_use, 2.5, lambda b: any(status[img].in_use for img in b.images)),
-            (pal.untagged_mark, 3.0, lambda b: any(img in marks.untagged_images for img in b.images))):
-        rings = [QRectF(*rects[i]).adjusted(1.5, 1.5, -1.5, -1.5) for i in shown
-                 if boxes[i].images and rects[i][2] > 4 and rects[i][3] > 4 and marked(boxes[i])]
-        if rings:
-            p.setPen(theme.pen(colour, width))
-            p.drawRects(rings)
-    for lab in labels:
-        _paint_label(p, lab, colours.get(lab.box) or box_colours(boxes[lab.box], marks, pal), pal, metrics)
-    p.end()
-    return image
-
-
-def _paint_label(p: QPainter, lab: Label, colours: tuple[QColor, QColor, QColor], pal: theme.Palette,
-                 metrics: QtMetrics) -> None:
-    fill, edge, text = colours
-    if lab.tab:
-        p.setPen(theme.pen(edge, 1.0))
-        p.setBrush(fill)
-        p.drawRect(QRectF(lab.x, lab.y, lab.w, lab.h))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-    line = metrics.line(lab.size)
-    dim = pal.text_dim if text == pal.text and not lab.tab else text
-    for k, t in enumerate(lab.lines):
-        name = k < lab.title_lines
-        p.setFont(metrics.font(lab.size if name else lab.size - 1))
-        p.setPen(text if name else dim)
-        p.drawText(QRectF(lab.x + 2, lab.y + 1 + k * line, lab.w, line),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, t)
-
-
-def make_frame(want: Want, analysis: Analysis, metrics: QtMetrics,
-               cancelled: Callable[[], bool] = lambda: False) -> Frame | None:
-    """Lay out, name and paint the map ``want`` asks for (None when ``cancelled`` says so between the steps)."""
-    smap = sm.arrange(want.tree, want.width, want.height, want.root)
-    if cancelled():
-        return None
-    labels = sm.place_labels(smap, metrics, layer_text=lambda c: sm.layer_title(analysis, c))
-    if cancelled():
-        return None
-    pal = theme.HIGH_CONTRAST if want.high_contrast else theme.NORMAL
-    image = paint_map(smap, labels, analysis, want.marks, pal, metrics)
-    return Frame(want, smap, labels, {lab.box: lab for lab in labels if lab.layer is None}, image)
-
-
-# -- the widget --------------------------------------------------------------------------------------------
 class StorageMapView(QWidget):
     """The map itself: paints the boxes, answers hover and clicks, zooms into a box and back out.
 
     The first picture of a state is made at once (layout, names and boxes into an image); after a zoom, or
     once a resize has paused, the picture shown is scaled (or cropped to the zoomed box) while the new one is
-    made on a worker thread, so no frame waits for a layout.  Hover, selection and their rings are drawn over the picture on
-    every paint; a preview's colours repaint the picture, not the layout."""
+    made on a worker thread, so no frame waits for a layout.  Hover, selection and their rings are drawn over
+    the picture on every paint; a preview's colours repaint the picture, not the layout."""
 
     image_selected = Signal(str)            # an image's box (or name) was clicked
     layer_selected = Signal(str)            # a layer was clicked (chain ID)
@@ -679,87 +492,3 @@ class StorageMapView(QWidget):
                 QToolTip.hideText()
             return True
         return super().event(event)
-
-
-class Breadcrumb(QWidget):
-    """The steps from everything down to the zoomed box: each a button that zooms back out to it."""
-
-    def __init__(self, view: StorageMapView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("storageMapBreadcrumb")
-        self.view = view
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(4, 2, 4, 2)
-        self.row.setSpacing(2)
-        self.buttons: list[QToolButton] = []
-        self.up = QToolButton()
-        self.up.setObjectName("storageMapUp")
-        self.up.setAutoRaise(True)
-        self.up.clicked.connect(view.zoom_out)
-        self.hint = QLabel()
-        self.hint.setObjectName("storageMapHint")
-        view.zoomed.connect(self.refresh)
-
-    def refresh(self) -> None:
-        """Rebuild the steps for the zoomed box."""
-        while self.row.count():
-            item = self.row.takeAt(0)
-            widget = item.widget()
-            if widget is not None and widget not in (self.up, self.hint):
-                widget.hide()               # gone from the screen now, not when the deferred delete runs
-                widget.deleteLater()
-        self.buttons = []
-        self.row.addWidget(self.up)
-        crumbs = self.view.crumbs()
-        self.up.setEnabled(len(crumbs) > 1)
-        for k, (index, text) in enumerate(crumbs):
-            if k:
-                sep = QLabel("›")
-                sep.setAccessibleName(self.tr("inside"))
-                self.row.addWidget(sep)
-            button = QToolButton()
-            button.setAutoRaise(True)
-            button.setText(text.replace("&", "&&"))
-            button.setAccessibleName(self.tr("Zoom out to {name}").format(name=text))
-            button.setToolTip(self.tr("Zoom out to {name}").format(name=text))
-            button.setEnabled(index != self.view.zoom_root)
-            button.clicked.connect(lambda checked=False, i=index: self.view.zoom_to(i))
-            self.row.addWidget(button)
-            self.buttons.append(button)
-        self.row.addStretch(1)
-        self.row.addWidget(self.hint)
-
-    def retranslate(self) -> None:
-        """Texts in the current language."""
-        self.up.setText(self.tr("↑ Up"))
-        self.up.setToolTip(self.tr("Zoom out one step (Backspace)"))
-        self.up.setAccessibleName(self.tr("Zoom out one step"))
-        self.hint.setText(self.tr("area = bytes on disk, each layer once · double-click zooms in"))
-        self.refresh()
-
-
-class StorageMapPanel(QWidget):
-    """The breadcrumb above the map."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("storageMap")
-        self.view = StorageMapView()
-        self.breadcrumb = Breadcrumb(self.view)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.breadcrumb)
-        column.addWidget(self.view, 1)
-        self.retranslate()
-
-    def set_analysis(self, analysis: Analysis | None, keep_zoom: bool = False) -> None:
-        """Show a new state (see StorageMapView.set_analysis)."""
-        self.view.set_analysis(analysis, keep_zoom)
-        self.breadcrumb.refresh()
-
-    def retranslate(self) -> None:
-        """Texts in the current language."""
-        self.setAccessibleName(self.tr("Storage map"))
-        self.view.retranslate()
-        self.breadcrumb.retranslate()

@@ -18,7 +18,7 @@ from .previewing import PreviewController
 from .selection import SelectionController
 from .session import Mode, Origin, Session
 from .settings import Settings
-from .storagemap import StorageMapPanel
+from .storagemappanel import StorageMapPanel
 from .workers import Loaded, layout_for
 
 APP_TITLE = "Layerscope"
