@@ -31,7 +31,9 @@ from model.core.analysis import Analysis  # noqa: E402
 from model.daemon.imagecache import ImageCache  # noqa: E402
 from model.daemon.source import connect, read_info, read_snapshot  # noqa: E402
 
-TARGET = 2.0     # whole `main.py snapshot` process against whole `docker system df -v`
+# Targets, whole processes: the snapshot against `docker system df -v` (cold and warm, ≤ 2×), and a
+# start with the image cache filled against `docker images -a` (≤ 2.5×), a cold one against df -v (≤ 3×).
+TARGETS = (("cold", "df", 2.0), ("warm", "df", 2.0), ("warm", "images", 2.5), ("cold", "df", 3.0))
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -170,12 +172,14 @@ def main() -> int:
             print(f"  {label:24}{med(ts):.3f}s  ({min(ts):.3f}-{max(ts):.3f})")
         verdict = {}
         for name in ("cold", "warm"):
-            ratio = med(times[f"{name}/df"])
-            verdict[name] = ratio <= TARGET
-            print(f"  snapshot {name} / df -v     {ratio:.2f}x   / images -a {med(times[f'{name}/images']):.2f}x")
-        for name in ("cold", "warm"):
-            print(f"target {name} snapshot <= {TARGET:g}x df -v (whole processes):",
-                  "met" if verdict[name] else "MISSED")
+            print(f"  snapshot {name} / df -v     {med(times[f'{name}/df']):.2f}x   "
+                  f"/ images -a {med(times[f'{name}/images']):.2f}x")
+        for name, against, limit in TARGETS:
+            ratio = med(times[f"{name}/{against}"])
+            verdict[(name, against, limit)] = ratio <= limit
+            yardstick = "df -v" if against == "df" else "images -a"
+            print(f"target {name} snapshot <= {limit:g}x {yardstick} (whole processes): {ratio:.2f}x",
+                  "met" if ratio <= limit else "MISSED")
         return 0 if all(verdict.values()) else 1
     finally:
         if service is not None and not a.keep:

@@ -19,7 +19,8 @@ def fail(code: int, message: str) -> int:
 
 
 def load(args: argparse.Namespace) -> tuple[Snapshot, Any]:
-    """The snapshot a command works on (--demo, --snapshot FILE, else the daemon) and the daemon's client, if any."""
+    """The snapshot a command works on (--demo, --snapshot FILE, else the daemon) and the daemon's Link, if any
+    (its ``sdk`` client is made only by the commands that send or stream)."""
     if getattr(args, "demo", False):
         return Snapshot.load(DEMO_SNAPSHOT), None
     if getattr(args, "snapshot", None):
@@ -27,6 +28,6 @@ def load(args: argparse.Namespace) -> tuple[Snapshot, Any]:
         for warning in snap.warnings:           # a file that opened with repairs says so
             print(f"layerscope: warning: {warning}", file=sys.stderr)
         return snap, None
-    from model.daemon.source import connect, read_snapshot
-    client = connect(getattr(args, "host", None))
-    return read_snapshot(client), client
+    from model.daemon.source import open_link, read_snapshot
+    link = open_link(getattr(args, "host", None))
+    return read_snapshot(link), link

@@ -1,4 +1,5 @@
-"""The headless ``rmi``, ``prune`` and ``log`` commands: predict exactly, show it, refuse what is not exact, perform, compare.
+"""The headless ``rmi``, ``prune`` and ``log`` commands: predict exactly, show it, refuse what is not exact, perform,
+compare.
 
 No Qt here.  Every delete runs as a ``model.commands.command.DeleteCommand`` (the window's path too).
 
@@ -26,48 +27,6 @@ from .common import fail, load
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_MISMATCH, EXIT_UNPREDICTABLE = 0, 1, 2, 3, 4
 REFUSAL_EXIT = {UNPREDICTABLE: EXIT_UNPREDICTABLE, CHANGED: EXIT_UNPREDICTABLE, NO_LOG: EXIT_USAGE}
-
-
-def add_parsers(subparsers: Any) -> None:
-    """Register the ``rmi``, ``prune`` and ``log`` subcommands on an argparse subparsers object."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--dry-run", action="store_true", help="only predict; change nothing")
-    common.add_argument("--json", action="store_true", help="print JSON instead of docker-style lines")
-    # SUPPRESS: these may also come before the subcommand (main.py's global options)
-    common.add_argument("--host", default=argparse.SUPPRESS,
-                        help="daemon URL (default: DOCKER_HOST or the current docker context)")
-    common.add_argument("--snapshot", metavar="FILE", default=argparse.SUPPRESS,
-                        help="predict from a saved snapshot (dry run only)")
-    common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
-                        help="refuse anything but --dry-run (also env LAYERSCOPE_READ_ONLY=1)")
-    codes = ("exit codes: 0 done as predicted (or nothing to do, or declined); 1 the daemon refused or would "
-             "refuse (not sent), or cannot be reached; 2 refused as used; 3 the daemon answered differently "
-             "from the prediction; 4 cannot be predicted exactly: refused, nothing sent")
-
-    p = subparsers.add_parser("rmi", parents=[common], help="predict (and run) docker rmi exactly", epilog=codes,
-                              description="Predict docker rmi's exact answer and print it; without --dry-run, "
-                                          "then run it — unless a step cannot be predicted exactly or is "
-                                          "predicted to fail — and check the daemon agreed.")
-    p.add_argument("-f", "--force", action="store_true", help="like docker rmi -f")
-    p.add_argument("--no-prune", action="store_true", help="do not delete untagged parents")
-    p.add_argument("refs", nargs="+", metavar="REF", help="image references (tags, IDs, short IDs)")
-    p.set_defaults(func=run_rmi)
-
-    p = subparsers.add_parser("prune", parents=[common], help="predict (and run) docker image prune exactly",
-                              epilog=codes,
-                              description="List exactly what docker image prune would untag and delete, ask "
-                                          "[y/N], run it and check the daemon agreed (ImagesDeleted as a "
-                                          "multiset).  Refused when it cannot be predicted exactly.")
-    p.add_argument("-a", "--all", action="store_true", help="remove all images not used by containers")
-    p.add_argument("-f", "--force", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
-                   help="until=<time>, label=<k[=v]>, label!=<k[=v]> (repeatable)")
-    p.set_defaults(func=run_prune)
-
-    p = subparsers.add_parser("log", help="show the delete history (every refused and performed delete)")
-    p.add_argument("--json", action="store_true", help="print the records as JSON")
-    p.add_argument("-n", type=int, default=0, metavar="N", help="only the newest N records")
-    p.set_defaults(func=run_log)
 
 
 # -- shared ------------------------------------------------------------------
@@ -118,12 +77,13 @@ class TerminalInteraction(Interaction):
 # perform, compare; then word the outcome and pick the exit code.
 def _run(args: argparse.Namespace, request: Request, show: Callable[[Plan], None], ask: bool,
          emit: Callable[[Any, TextIO], None]) -> int:
-    from model.daemon.source import DaemonError, read_snapshot
+    from model.daemon.answers import DaemonError
     code = _usage_refusal(args)
     if code is not None:
         return code
     try:
-        snap, client = load(args)
+        snap, link = load(args)
+        client = None if link is None or args.dry_run else link.sdk
     except (SnapshotError, DaemonError) as exc:
         return fail(EXIT_USAGE if isinstance(exc, SnapshotError) else EXIT_FAIL, str(exc))
     if args.dry_run:
@@ -134,7 +94,8 @@ def _run(args: argparse.Namespace, request: Request, show: Callable[[Plan], None
             emit(predicted, sys.stdout)
         return EXIT_OK
     interaction = TerminalInteraction(show, ask)
-    fresh = (lambda: read_snapshot(client)) if ask else None
+    from model.daemon.source import read_snapshot
+    fresh = (lambda: read_snapshot(link)) if ask else None
     done = DeleteCommand(request, DeleteLog(), CLI).run(snap, interaction, client, fresh)
     if done.refused is not None:
         return _refused(done, args, interaction)

@@ -21,30 +21,6 @@ DIFF_SHOWN = 20                 # paths of each kind listed by the readable diff
 SIGN = {"added": "+", "modified": "~", "deleted": "-"}
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register ``files`` and ``diff`` on main.py's sub-parsers."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print JSON")
-    # SUPPRESS: the top-level --host/--snapshot/--demo stay valid when not repeated here
-    common.add_argument("--host", default=argparse.SUPPRESS, help="daemon URL")
-    common.add_argument("--snapshot", metavar="FILE", default=argparse.SUPPRESS,
-                        help="read a snapshot saved with --with-files instead of a daemon")
-    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="use the bundled demo snapshot")
-    p = sub.add_parser("files", parents=[common], help="list what each layer of an image adds, changes and deletes",
-                       description="Every layer of the image, bottom first, with the files it adds, modifies and "
-                                   "deletes, and the wasted bytes (file versions the image never shows). Read "
-                                   "with one docker save of the image, then from the cache.")
-    p.add_argument("ref", metavar="REF", help="the image: a tag, a name, a full or short ID")
-    p.set_defaults(func=run_files)
-    p = sub.add_parser("diff", parents=[common], help="compare two images: shared layers and the files that differ",
-                       description="The layers two images share (stored once), where they diverge, each one's own "
-                                   "layers, and the files that differ in their merged filesystems.")
-    p.add_argument("a", metavar="A", help="the first image")
-    p.add_argument("b", metavar="B", help="the second image")
-    p.set_defaults(func=run_diff)
-
-
 # -- where the files come from ---------------------------------------------------------------
 def resolve(snap: Snapshot, client: Any, ref: str) -> Image:
     """The image ``ref`` names: as the daemon itself resolves it (its inspect), or offline as dockerd's GetImage
@@ -131,8 +107,8 @@ def _image_files(snap: Snapshot, client: Any, ref: str, sizes: dict[str, int]) -
 
 def _source(args: argparse.Namespace) -> tuple[Snapshot, Any, dict[str, int]]:
     from model.core.analysis import Analysis
-    snap, client = load(args)
-    return snap, client, Analysis(snap).layer_sizes
+    snap, link = load(args)
+    return snap, None if link is None else link.sdk, Analysis(snap).layer_sizes
 
 
 # -- files -----------------------------------------------------------------------------------

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import traceback
 
 from model.core.errors import fault
 from model.core.snapshot import SnapshotError
-from model.daemon.source import DaemonError
+from model.daemon.answers import DaemonError
 
-from . import delete, export, files, snapshot
 from .common import EXIT_FAIL, fail
+from .parsers import delete_parsers, export_parser, files_parsers, snapshot_parser
 
 HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff")
 EXIT_INTERNAL = 70          # EX_SOFTWARE: a fault of Layerscope's own, not of the input
@@ -25,11 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--snapshot", metavar="FILE", help="open a saved snapshot instead of a daemon")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo snapshot")
     parser.add_argument("--read-only", action="store_true", help="disable every destructive action")
+    parser.add_argument("--exit-after-first-paint", action="store_true",
+                        help="benchmark: print the milliseconds from process start to the first painted map, then exit")
     sub = parser.add_subparsers(dest="command")
-    snapshot.add_parser(sub)
-    delete.add_parsers(sub)
-    export.add_parsers(sub)
-    files.add_parsers(sub)
+    snapshot_parser(sub)
+    delete_parsers(sub)
+    export_parser(sub)
+    files_parsers(sub)
     return parser
 
 
@@ -38,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
     A daemon or snapshot file that cannot be used exits 1; anything else that escapes a command is a
     fault of ours and exits 70 (its traceback only with LAYERSCOPE_DEBUG=1)."""
+    # A headless command is one pass that builds large acyclic structures (a host's history
+    # rows, layers and report) and exits: the cyclic collector would only scan them again
+    # and again.  Reference counting still frees everything; nothing here lives on.
+    gc.disable()
     try:
         return args.func(args)
     except (DaemonError, SnapshotError) as exc:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -56,6 +58,46 @@ def install_excepthook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
+def process_ms() -> float:
+    """Milliseconds since this process started (from /proc/self/stat; to 10 ms, the kernel's clock tick)."""
+    with open("/proc/self/stat", encoding="ascii") as f:
+        fields = f.read().rpartition(")")[2].split()      # after the command name: field 3 (state) onwards
+    started = int(fields[19]) / os.sysconf("SC_CLK_TCK")    # field 22, starttime: clock ticks since boot
+    return (time.clock_gettime(time.CLOCK_BOOTTIME) - started) * 1000
+
+
+class FirstPaint(QObject):
+    """--exit-after-first-paint: print the milliseconds since process start when the layer map is first painted
+    with a snapshot on it, then close the window (exit 0).  A load that fails first, or the demo standing in for
+    a daemon that cannot be reached, is no map of what was asked for: its reason goes to stderr (exit 1)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window, self.code = window, None
+        window.graph_view.painted.connect(self._on_painted)
+        window.load_failed.connect(self._on_failed)
+
+    def _on_painted(self, items: int) -> None:
+        if self.code is not None or self.window.graph_view.analysis is None:
+            return                                      # the empty view before any snapshot is on screen
+        reason = self.window.session.fallback_reason
+        if reason:
+            self._on_failed(f"no Docker daemon reachable: {reason}")
+            return
+        print(f"{process_ms():.0f}", flush=True)
+        self._finish(0)
+
+    def _on_failed(self, message: str) -> None:
+        if self.code is None:
+            print(f"layerscope: {message}", file=sys.stderr, flush=True)
+            self._finish(1)
+
+    def _finish(self, code: int) -> None:
+        """Close the window once this paint is over, and leave the event loop with ``code``."""
+        self.code = code
+        QTimer.singleShot(0, lambda: (self.window.close(), QApplication.exit(code)))
+
+
 def make_window(args: argparse.Namespace | None, settings: QSettings | None = None) -> MainWindow:
     """Create the main window (QApplication must exist); does not start loading."""
     app = QApplication.instance()
@@ -73,6 +115,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("Layerscope")
     window = make_window(args)
     install_excepthook(window)
+    if getattr(args, "exit_after_first_paint", False):
+        FirstPaint(window)
     window.show()
     window.start()
     code = app.exec()

@@ -1,38 +1,76 @@
 """Storage chart: per-image shared vs unique bytes, and the naive sum against the bytes really stored."""
 from __future__ import annotations
 
-import matplotlib
+from typing import TYPE_CHECKING, Any
 
-matplotlib.use("QtAgg")
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from PySide6.QtCore import QTimer, Signal  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from model.core.analysis import Analysis  # noqa: E402
-from model.render.chart import MAX_BARS, ChartTexts, charted_images, fill_chart  # noqa: E402
+from model.core.analysis import Analysis
+from model.render.chart import MAX_BARS, ChartTexts, charted_images, fill_chart
 
-from . import theme  # noqa: E402
+from . import theme
 
-matplotlib.rcParams["font.family"] = [theme.SANS, "DejaVu Sans"]   # NanumGothic renders Korean tags
+if TYPE_CHECKING:        # matplotlib is imported when the chart is first drawn, not when the window starts
+    from matplotlib.figure import Figure
 
 
-class StorageChart(FigureCanvasQTAgg):
-    """A matplotlib canvas (after glue-qt's MplCanvas): debounced resize, draw_idle, Qt signals."""
+def _make_canvas(owner: "StorageChart") -> Any:
+    """The matplotlib canvas of a chart (after glue-qt's MplCanvas): debounced resize, draw_idle."""
+    import matplotlib
+    matplotlib.use("QtAgg")
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
+    matplotlib.rcParams["font.family"] = [theme.SANS, "DejaVu Sans"]   # NanumGothic renders Korean tags
+
+    class Canvas(FigureCanvasQTAgg):
+        def __init__(self) -> None:
+            super().__init__(Figure(figsize=(5, 4), dpi=96, facecolor="#ffffff", layout="constrained"))
+            self._resize_timer = QTimer(self)
+            self._resize_timer.setSingleShot(True)
+            self._resize_timer.setInterval(120)
+            self._resize_timer.timeout.connect(self._on_resize_settled)
+
+        def relayout(self) -> None:
+            self.figure.get_layout_engine().set(h_pad=0.06, w_pad=0.06)
+
+        def _on_resize_settled(self) -> None:
+            self.relayout()
+            self.draw_idle()
+            owner.resized.emit()
+
+        def resizeEvent(self, event) -> None:  # noqa: N802
+            super().resizeEvent(event)
+            self._resize_timer.start()
+
+    return Canvas()
+
+
+class StorageChart(QWidget):
+    """The chart's place in the window.  Its matplotlib canvas is made (and matplotlib imported) the first time
+    it is drawn, so a window starting on the map does not wait for the drawing stack."""
 
     resized = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        self.figure = Figure(figsize=(5, 4), dpi=96, facecolor="#ffffff", layout="constrained")
-        super().__init__(self.figure)
-        self.setParent(parent)
-        self._resize_timer = QTimer(self)
-        self._resize_timer.setSingleShot(True)
-        self._resize_timer.setInterval(120)
-        self._resize_timer.timeout.connect(self._on_resize_settled)
+        super().__init__(parent)
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._canvas: Any = None
         self.plotted_images: list[str] = []
         self._analysis: Analysis | None = None
         self._dirty = False
+
+    @property
+    def figure(self) -> "Figure":
+        """The matplotlib Figure (the canvas is made on first use)."""
+        return self._made().figure
+
+    def _made(self) -> Any:
+        if self._canvas is None:
+            self._canvas = _make_canvas(self)
+            self._box.addWidget(self._canvas)
+        return self._canvas
 
     def set_analysis(self, analysis: Analysis | None) -> None:
         """Take a new snapshot; the figure is rebuilt now if the chart is on screen, else when it is shown
@@ -69,25 +107,14 @@ class StorageChart(FigureCanvasQTAgg):
         if not self._dirty:
             return
         self._dirty = False
-        self.figure.clear()
+        canvas = self._made()
+        canvas.figure.clear()
         if self._analysis is not None:
-            fill_chart(self.figure, self._analysis, self.texts(), MAX_BARS)
-            self._relayout()
-        self.draw_idle()
-
-    def _relayout(self) -> None:
-        self.figure.get_layout_engine().set(h_pad=0.06, w_pad=0.06)
-
-    def _on_resize_settled(self) -> None:
-        self._relayout()
-        self.draw_idle()
-        self.resized.emit()
+            fill_chart(canvas.figure, self._analysis, self.texts(), MAX_BARS)
+            canvas.relayout()
+        canvas.draw_idle()
 
     # Qt overrides
     def showEvent(self, event) -> None:  # noqa: N802
         self.ensure_drawn()
         super().showEvent(event)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._resize_timer.start()

@@ -6,8 +6,8 @@ import html
 from typing import Callable, Iterable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
 from model.core.analysis import Analysis
 from model.core.chain import short_id
@@ -25,6 +25,8 @@ from .manifests import manifest_line, platform_chip
 # blocks; zoomed in, each box reads like a row of `docker history`.
 LOD_BLOCK = 0.18
 LOD_TEXT = 0.42
+
+SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 
 MARK_DELETED = "deleted"       # rmi preview: this image / layer would be deleted
 MARK_UNTAGGED = "untagged"     # rmi preview: a tag of this image would be removed
@@ -49,34 +51,79 @@ def layer_fonts() -> tuple[QFont, QFont, QFontMetricsF]:
 
 
 @functools.cache
+def _changed(rgba: int, lighter: int, darker: int) -> QColor:
+    color = QColor.fromRgba(rgba)
+    return color.lighter(lighter) if lighter else color.darker(darker)
+
+
+def changed_color(color: QColor, lighter: int = 0, darker: int = 0) -> QColor:
+    """``color`` made lighter or darker (QColor.lighter / darker), kept once made (a block colour is asked for
+    every box of the overview)."""
+    return _changed(color.rgba(), lighter, darker)
+
+
+@functools.cache
+def no_pen() -> QPen:
+    """The pen of an item's QGraphicsRectItem side: none, so its bounding rect is exactly its rect."""
+    return QPen(Qt.PenStyle.NoPen)
+
+
+@functools.cache
 def image_fonts() -> tuple[QFont, QFont, QFontMetricsF]:
     """An image badge's tag font, its detail font, and the tag's metrics (made once, when first drawn)."""
     tag = theme.font(9, bold=True)
     return tag, theme.font(7.5), QFontMetricsF(tag)
 
 
-class NodeItem(QGraphicsItem):
+# Why a QGraphicsRectItem.  Each frame Qt asks every item in the exposed area for
+# its bounding rect (to cull it and to skip it below the minimum render size); an
+# item class that answers in Python makes that 37,000 calls into Python on a
+# 10,000-image host zoomed out.  A QGraphicsRectItem keeps its bounding rect in
+# C++: its rect is set to the node's box plus the rings' margin (no pen, so
+# nothing is added), and ``rect`` (an attribute) stays the box itself.
+class NodeItem(QGraphicsRectItem):
     """Common base: a cached rect, selection, preview marks and dimming; painting by level of detail."""
 
+    MARGIN = 4.0                            # the rings drawn around the box
+
     def __init__(self, rect: QRectF, node_id: str) -> None:
-        super().__init__()
-        self.rect = rect
+        super().__init__(rect.adjusted(-self.MARGIN, -self.MARGIN, self.MARGIN, self.MARGIN))
+        self.setPen(no_pen())
+        self.rect = rect                    # the box (QGraphicsRectItem.rect() is the bounding rect)
         self.node_id = node_id
-        self.mark: str | None = None
+        self._mark: str | None = None       # deleted / untagged, set by the view's preview
         self.flash = False                  # briefly highlighted: new or changed in apply_snapshot
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setAcceptHoverEvents(False)
+        self.setFlag(SELECTABLE)            # (hover events stay off, as on any new item)
+
+    @property
+    def mark(self) -> str | None:
+        """The rmi preview's mark: deleted, untagged, kept (a preview is shown and this one survives), or None.
+
+        Only the deleted and untagged items are marked one by one; "kept" is every other item while the scene
+        shows a preview (GraphScene.previewing), so a preview costs what it marks, not the size of the host."""
+        if self._mark is not None:
+            return self._mark
+        scene = self.scene()
+        return MARK_KEPT if scene is not None and getattr(scene, "previewing", False) else None
+
+    @mark.setter
+    def mark(self, value: str | None) -> None:
+        self._mark = value
 
     def block_color(self, selected: bool) -> QColor:
         """The one colour of this node when zoomed far out."""
         pal = theme.palette()
         if selected or self.flash:
             return pal.selected
-        if self.mark == MARK_DELETED:
-            return pal.deleted
-        return self.own_color(pal)
+        return self.rest_color(pal, self.mark)
 
-    def own_color(self, pal: theme.Palette) -> QColor:
+    def rest_color(self, pal: theme.Palette, mark: str | None) -> QColor:
+        """The block colour when the node is neither selected nor lit up, with preview mark ``mark``."""
+        if mark == MARK_DELETED:
+            return pal.deleted
+        return self.own_color(pal, mark)
+
+    def own_color(self, pal: theme.Palette, mark: str | None) -> QColor:
         """The block colour when the node is not selected, lit up or marked for deletion."""
         return pal.edge
 
@@ -94,9 +141,6 @@ class NodeItem(QGraphicsItem):
                 self.draw_outline(painter)
 
     # Qt overrides
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return self.rect.adjusted(-4, -4, 4, 4)
-
     def shape(self) -> QPainterPath:
         """Where the node is hit: the box itself, without the rings around it."""
         path = QPainterPath()
@@ -104,23 +148,54 @@ class NodeItem(QGraphicsItem):
         return path
 
 
+# A layer box's texts are said when first wanted (painted close enough to read,
+# or asked for): on a large host most boxes are never read, and saying 27,000 of
+# them would be most of building the scene.  Its sharing, which gives its colour,
+# is known at once.
 class LayerItem(NodeItem):
     """A layer (or a collapsed run of layers): created-by, size, "shared by N images"."""
 
-    def __init__(self, rect: QRectF, node_id: str, members: tuple[str, ...], title: str, detail: str,
-                 holders: int, collapsed: bool) -> None:
+    def __init__(self, rect: QRectF, node_id: str, members: tuple[str, ...], holders: int, collapsed: bool,
+                 texts: Callable[[], tuple[str, str]]) -> None:
         super().__init__(rect, node_id)
         self.members = members
-        self.title = title
-        self.detail = detail
         self.holders = holders
         self.collapsed = collapsed
+        self._texts = texts                       # says (title, detail)
+        self._said: tuple[str, str] | None = None
         self.title_elided: str | None = None      # elided on first paint with text (most items never are)
         self.fonts = layer_fonts()
 
-    def own_color(self, pal: theme.Palette) -> QColor:
+    @property
+    def title(self) -> str:
+        """What made the layer (CREATED BY), or "⋯ N layers" for a collapsed run."""
+        return self.texts()[0]
+
+    @property
+    def detail(self) -> str:
+        """Its size, and "shared by N images"."""
+        return self.texts()[1]
+
+    def texts(self) -> tuple[str, str]:
+        """(title, detail), said now if not yet."""
+        if self._said is None:
+            self._said = self._texts()
+        return self._said
+
+    def set_texts(self, holders: int, texts: Callable[[], tuple[str, str]]) -> bool:
+        """New sharing and a new source of texts; repaints and returns True when what it shows changed (texts
+        never said are said when next wanted)."""
+        before, said = self.holders, self._said
+        self.holders, self._texts, self._said = holders, texts, None
+        changed = holders != before or (said is not None and self.texts() != said)
+        if changed:
+            self.title_elided = None
+            self.update()
+        return changed
+
+    def own_color(self, pal: theme.Palette, mark: str | None) -> QColor:
         """The box's block colour when it is not selected, lit up or marked for deletion."""
-        return pal.layer_shared_edge if self.holders > 1 else pal.layer_unique.darker(125)
+        return pal.layer_shared_edge if self.holders > 1 else changed_color(pal.layer_unique, darker=125)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """Paint by level of detail: block, box, or box with labels."""
@@ -153,9 +228,9 @@ class LayerItem(NodeItem):
         if lod < LOD_TEXT:
             return
         font, small, metrics = self.fonts
+        title, detail = self.texts()
         if self.title_elided is None:
-            self.title_elided = metrics.elidedText(self.title, Qt.TextElideMode.ElideRight,
-                                                             self.rect.width() - 14)
+            self.title_elided = metrics.elidedText(title, Qt.TextElideMode.ElideRight, self.rect.width() - 14)
         painter.setPen(pal.text if self.mark != MARK_KEPT else pal.text_dim)
         painter.setFont(font)
         r = self.rect.adjusted(10, 3, -6, -self.rect.height() / 2)
@@ -163,7 +238,7 @@ class LayerItem(NodeItem):
         painter.setFont(small)
         painter.setPen(pal.layer_shared_edge if shared else pal.text_dim)
         r = self.rect.adjusted(10, self.rect.height() / 2, -6, -3)
-        painter.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.detail)
+        painter.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
 
 
 class ImageItem(NodeItem):
@@ -185,14 +260,30 @@ class ImageItem(NodeItem):
         """Set what the badge says and its shape (at creation, and when a live update retags it)."""
         self.tags, self.status, self.in_use, self.running = tags, status, in_use, running
         if platforms != self.platform_chip:
-            self.prepareGeometryChange()            # the chip widens the bounding rect
-            self.platform_chip = platforms
+            self.platform_chip = platforms          # the chip widens the bounding rect
+            m = self.MARGIN
+            self.setRect(self.rect.adjusted(-m, -m - (self.CHIP_H if platforms else 0), m, m))
         self.label: str | None = None              # elided on first paint with text
-        use = tr("  ▶ running") if running else tr("  ● in use") if in_use else ""
-        self.detail = "{id} · {status} · {size}{use}".format(id=short_id(self.node_id), status=tr(status),
-                                                              size=human(size), use=use)
-        self._outline = self._make_outline()
+        self.size = size
+        self._detail: str | None = None            # said when first wanted (like a layer box's texts)
+        self._outline: QPainterPath | None = None  # made when first drawn
         self.update()
+
+    @property
+    def detail(self) -> str:
+        """The badge's second line: short ID, status, size, in use."""
+        if self._detail is None:
+            use = tr("  ▶ running") if self.running else tr("  ● in use") if self.in_use else ""
+            self._detail = "{id} · {status} · {size}{use}".format(
+                id=short_id(self.node_id), status=tr(self.status), size=human(self.size), use=use)
+        return self._detail
+
+    @property
+    def outline(self) -> QPainterPath:
+        """The badge's shape (by status)."""
+        if self._outline is None:
+            self._outline = self._make_outline()
+        return self._outline
 
     # Shape by status: tagged images are rounded badges, intermediates plain
     # rectangles, dangling images a notched "tag" shape (the thing to clean up).
@@ -212,7 +303,7 @@ class ImageItem(NodeItem):
 
     def draw_outline(self, painter: QPainter) -> None:
         """Draw the badge's status shape with the painter's pen and brush."""
-        painter.drawPath(self._outline)
+        painter.drawPath(self.outline)
 
     def chip_rect(self) -> QRectF:
         """Where the platform chip sits: across the badge's top edge, right of centre (clear of the in-use dot)."""
@@ -232,14 +323,10 @@ class ImageItem(NodeItem):
         painter.setFont(small)
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, self.platform_chip)
 
-    # Qt overrides
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return self.rect.adjusted(-4, -4 - (self.CHIP_H if self.platform_chip else 0), 4, 4)
-
-    def own_color(self, pal: theme.Palette) -> QColor:
+    def own_color(self, pal: theme.Palette, mark: str | None) -> QColor:
         """The badge's block colour when it is not selected, lit up or marked for deletion."""
         fill = pal.image_fill(self.status)
-        return QColor(fill).lighter(150) if self.mark == MARK_KEPT else fill
+        return changed_color(fill, lighter=150) if mark == MARK_KEPT else fill
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """Paint by level of detail: block, badge, or badge with tag and status."""
@@ -261,7 +348,7 @@ class ImageItem(NodeItem):
         painter.setPen(theme.pen(outline, 3.5 if (self.in_use or self.mark == MARK_UNTAGGED) else 1.2,
                                  Qt.PenStyle.DashLine if self.status == INTERMEDIATE else Qt.PenStyle.SolidLine))
         painter.setBrush(fill)
-        painter.drawPath(self._outline)
+        painter.drawPath(self.outline)
         if self.in_use:
             dot = QRectF(self.rect.right() - 15, self.rect.top() + 5, 9, 9)
             painter.setPen(theme.pen(pal.image_text, 1.5))
@@ -294,53 +381,101 @@ class ImageItem(NodeItem):
         painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.detail)
 
 
+class NodeTile(QGraphicsRectItem):
+    """A tile of the drawing: the node items of a block of columns of one band, as its children; paints
+    nothing itself and is never hit (see OverviewItem)."""
+
+    def __init__(self, rect: QRectF) -> None:
+        super().__init__(rect)
+        self.setPen(no_pen())
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    # Qt overrides
+    def shape(self) -> QPainterPath:
+        """Nothing: only the items in it are hit."""
+        return QPainterPath()
+
+
 # Full-overview painting.  Far out (below OVERVIEW_SCALE) each box is a few
-# pixels, yet painting 3,600 items still costs one Python paint() call each.
-# Instead the view raises the scene's minimum render size so Qt skips every
-# node item without calling it, and one OverviewItem draws all boxes as
-# coloured blocks: one drawRects() call per colour.  Its colour batches are
-# rebuilt only when marks, selection, focus or highlights change.  The node
-# items stay in the scene, so selection, clicks and tooltips keep working.
+# pixels, yet painting 37,000 items costs one Python paint() call each, and even
+# skipping them costs Qt a visit to each, every frame.  Instead the view makes the
+# tiles holding the node items fully transparent, so Qt passes over each tile
+# without visiting its items, and one OverviewItem draws all boxes as coloured
+# blocks: one drawRects() call per colour.  The blocks come in two layers: every
+# node in its resting colour (rebuilt when marks, focus, labels or the theme
+# change), and over it the selected and lit-up nodes (rebuilt when the selection
+# or the highlights change: a handful of nodes, however large the host).  The
+# node items stay in the scene, selected or not; the view makes the tiles under
+# the mouse opaque for the moment it looks for the item there (clicks, tooltips).
 class OverviewItem(QGraphicsItem):
     """Every node as a block, batched by colour (shown only when zoomed far out)."""
 
     PAD = 4000.0        # keeps this item larger than the minimum render size at any zoom
 
-    def __init__(self, rect: QRectF, nodes: Callable[[], Iterable[NodeItem]]) -> None:
+    def __init__(self, rect: QRectF, nodes: Callable[[], Iterable[NodeItem]],
+                 lit: Callable[[], Iterable[NodeItem]] = lambda: ()) -> None:
         super().__init__()
-        self._nodes = nodes
+        self._nodes = nodes                 # every node item
+        self._lit = lit                     # the selected and lit-up ones
         self._rect = rect.adjusted(-self.PAD, -self.PAD, self.PAD, self.PAD)
-        self._batches: list[tuple[QColor, list[QRectF]]] | None = None
+        self._base: list[tuple[QColor, list[QRectF]]] | None = None
+        self._over: list[tuple[QColor, list[QRectF]]] | None = None
         self.setZValue(-0.5)                # under the (unpainted) nodes: itemAt() still finds them
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         self.setVisible(False)
 
     def invalidate(self) -> None:
-        """Rebuild the colour batches at the next paint."""
-        self._batches = None
+        """Rebuild both layers of blocks at the next paint."""
+        self._base = self._over = None
         if self.isVisible():
             self.update()
 
-    def _build(self) -> list[tuple[QColor, list[QRectF]]]:
+    def invalidate_lit(self) -> None:
+        """Rebuild the selected and lit-up blocks at the next paint (the selection or a highlight changed)."""
+        self._over = None
+        if self.isVisible():
+            self.update()
+
+    @staticmethod
+    def _batches(colored: Iterable[tuple[QColor, QRectF]]) -> list[tuple[QColor, list[QRectF]]]:
         groups: dict[int, tuple[QColor, list[QRectF]]] = {}
-        for item in self._nodes():
-            color = item.block_color(item.isSelected())
-            if item.opacity() < 1.0:
-                color = QColor(color).lighter(170)
-            groups.setdefault(color.rgba(), (color, []))[1].append(item.rect)
+        for color, rect in colored:
+            group = groups.get(color.rgba())
+            if group is None:
+                group = groups[color.rgba()] = (color, [])
+            group[1].append(rect)
         return list(groups.values())
+
+    def _build_base(self) -> list[tuple[QColor, list[QRectF]]]:
+        pal = theme.palette()
+        kept = MARK_KEPT if getattr(self.scene(), "previewing", False) else None    # (see NodeItem.mark)
+
+        def colored() -> Iterable[tuple[QColor, QRectF]]:
+            for item in self._nodes():
+                color = item.rest_color(pal, item._mark or kept)        # noqa: SLF001 (the mark, as above)
+                yield (changed_color(color, lighter=170) if item.opacity() < 1.0 else color), item.rect
+        return self._batches(colored())
+
+    def _build_over(self) -> list[tuple[QColor, list[QRectF]]]:
+        selected = theme.palette().selected
+        dimmed = QColor(selected).lighter(170)
+        return self._batches((dimmed if item.opacity() < 1.0 else selected, item.rect) for item in self._lit())
 
     # Qt overrides
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        """All blocks, one drawRects call per colour."""
-        if self._batches is None:
-            self._batches = self._build()
+        """All blocks, one drawRects call per colour; the selected and lit-up ones over the rest."""
+        if self._base is None:
+            self._base = self._build_base()
+        if self._over is None:
+            self._over = self._build_over()
         painter.setPen(Qt.PenStyle.NoPen)
-        for color, rects in self._batches:
+        for color, rects in self._base + self._over:
             painter.setBrush(color)
             painter.drawRects(rects)
 
@@ -354,12 +489,17 @@ def image_label(analysis: Analysis, image_id: str) -> tuple:
             platform_chip(img))
 
 
-def layer_label(analysis: Analysis, node: LayoutNode) -> tuple[str, str, int]:
-    """LayerItem's (title, detail, holders) for a layer or a collapsed run."""
-    graph, use = analysis.graph, analysis.layer_use
+def layer_holders(analysis: Analysis, node: LayoutNode) -> int:
+    """How many images hold a layer box's top layer, as "shared by N images" counts them: the images
+    `docker images` lists, as the class sees them."""
+    use = analysis.layer_use.get(node.members[-1])
+    return len(use.listed_images) if use is not None else 1
+
+
+def layer_texts(analysis: Analysis, node: LayoutNode, holders: int) -> tuple[str, str]:
+    """LayerItem's (title, detail) for a layer or a collapsed run held by ``holders`` images."""
+    graph = analysis.graph
     top = node.members[-1]
-    # "shared by N images" counts the images `docker images` lists, as the class sees them
-    holders = len(use[top].listed_images) if top in use else 1
     data = graph.nodes[node.members[0]]
     if node.kind == COLLAPSED:
         total = sum((graph.nodes[m]["size"] or 0) for m in node.members)
@@ -377,7 +517,7 @@ def layer_label(analysis: Analysis, node: LayoutNode) -> tuple[str, str, int]:
             tr("{platform} · not unpacked").format(platform=data["platform"])
     if holders > 1:
         detail += tr(" · shared by {n} images").format(n=holders)
-    return title, detail, holders
+    return title, detail
 
 
 def image_tooltip(analysis: Analysis, image_id: str) -> str:

@@ -1,28 +1,35 @@
 """The layer forest drawn in a QGraphicsView: zoom and pan, selection, rmi preview marks, lineage focus, highlights."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, QTimer, Signal
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from model.core.analysis import Analysis
+from model.core.bulk import paused_gc
 from model.core.classify import TAGGED
 from model.core.graph import lineage
 from model.core.layout import COLLAPSED, IMAGE, Layout
 
 from . import theme
-from .graphitems import (LOD_BLOCK, MARK_DELETED, MARK_KEPT, MARK_UNTAGGED, ImageItem, LayerItem, NodeItem,
-                         OverviewItem, image_label, image_tooltip, layer_label, layer_tooltip)
+from .graphitems import (LOD_BLOCK, MARK_DELETED, MARK_UNTAGGED, ImageItem, LayerItem, NodeItem,
+                         NodeTile, OverviewItem, image_label, image_tooltip, layer_holders, layer_texts, layer_tooltip)
 
 MIN_SCALE, MAX_SCALE = 0.004, 4.0
 MIN_RENDER_PX = 0.5            # items smaller than this on screen (device pixels) are not painted at all
 OVERVIEW_SCALE = 0.06          # below this zoom the OverviewItem paints every node in a few calls
 OVERVIEW_RENDER_PX = 12.0      # minimum render size then: every node box (≤ 11.4 px) is skipped
 FLASH_MS = 1800                # how long changed items stay highlighted after apply_snapshot
+TILE_COLS = 16                 # node items are held in tiles of this many columns of one band
 
 
 class GraphScene(QGraphicsScene):
-    """The scene: static after one build pass, so a BSP index serves lookups."""
+    """The scene: static after one build pass, so a BSP index serves lookups.  The node items sit in tiles
+    (NodeTile), made transparent while the overview draws them (see graphitems.OverviewItem)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         pal = theme.palette()
@@ -31,6 +38,34 @@ class GraphScene(QGraphicsScene):
         self.setBackgroundBrush(pal.background)
         # boxes under half a pixel are skipped instead of painted
         self.setMinimumRenderSize(MIN_RENDER_PX)
+        self.tiles: list[NodeTile] = []
+        self.tiles_hidden = False
+        self.previewing = False                 # an rmi preview is shown: unmarked items are "kept"
+
+    def hide_tiles(self, hidden: bool) -> None:
+        """Make the tiles transparent (the overview draws their nodes) or opaque again."""
+        self.tiles_hidden = hidden
+        for tile in self.tiles:
+            tile.setOpacity(0.0 if hidden else 1.0)
+
+    @contextmanager
+    def opaque(self, where: QRectF | None = None) -> Iterator[None]:
+        """Hidden tiles (those meeting ``where``, or all) opaque for the body: hit tests and exports meet the
+        node items in them, as at any zoom."""
+        tiles = [t for t in self.tiles if where is None or t.rect().intersects(where)] if self.tiles_hidden else []
+        for tile in tiles:
+            tile.setOpacity(1.0)
+        try:
+            yield
+        finally:
+            for tile in tiles:
+                tile.setOpacity(0.0)
+
+    def render(self, painter: QPainter, target: QRectF = QRectF(), source: QRectF = QRectF(),
+               mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio) -> None:
+        """Render the scene, every node item drawn whatever the view's zoom (exports)."""
+        with self.opaque():
+            super().render(painter, target, source, mode)
 
 
 class GraphView(QGraphicsView):
@@ -43,6 +78,7 @@ class GraphView(QGraphicsView):
     menu_requested = Signal(str, QPoint)  # image ID right-clicked, global position (the window builds the menu)
     focus_requested = Signal(str)         # image ID whose lineage to focus
     zoom_changed = Signal(float)
+    painted = Signal(int)                 # after each paint of the viewport: how many boxes and badges the scene holds
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,13 +100,15 @@ class GraphView(QGraphicsView):
         self.preview_active = False
         self.focused_image: str | None = None
         self._syncing = False
+        self._lit_items: set[NodeItem] = set()          # lit up by flash()
+        self._marked: list[NodeItem] = []               # marked by show_preview (deleted, untagged)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._on_flash_timeout)
         self.overview: OverviewItem | None = None
         self._overview_on = False
         self.scene().selectionChanged.connect(self._on_selection_changed)
-        self.scene().selectionChanged.connect(self.restyle)
+        self.scene().selectionChanged.connect(self._restyle_lit)
 
     # -- building -----------------------------------------------------------------------
     def set_data(self, analysis: Analysis, layout: Layout) -> None:
@@ -78,35 +116,64 @@ class GraphView(QGraphicsView):
 
         When the layout is the one already drawn (a live tag/untag: same forest, same boxes), the items
         are kept and only their labels, status and colours are refreshed."""
-        pal = theme.palette()
         if layout is self.layout and self.analysis is not None and self._relabel(analysis, layout):
             return
+        with paused_gc():
+            self._build(analysis, layout)
+
+    # The scene in one pass.  Node items go into tiles of TILE_COLS columns of
+    # one band, so a frame far out passes over a few hundred transparent tiles
+    # rather than every item, and one zoomed in meets only the tiles on screen.
+    # Edges: per tile, two path items (layer→layer, layer→image), mouse-
+    # transparent, under the nodes; each goes up from the top of the lower box,
+    # across at the gap, and into the upper box (a tile holds the edges into its
+    # nodes, so a frame strokes only the edges near the screen).
+    def _build(self, analysis: Analysis, layout: Layout) -> None:
+        pal = theme.palette()
         self._syncing = True
         scene = self.scene()
+        # (without an index while the old items go and the new come: the BSP tree is then built once, at the
+        # first lookup, rather than taken apart and grown item by item)
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         scene.clear()
+        scene.tiles = []
+        scene.previewing = False
+        self._marked = []
         self.analysis, self.layout = analysis, layout
         self.image_items, self.layer_items = {}, {}
+        self._lit_items = set()
         self.node_of = dict(layout.node_of)
         self.preview_active = False
         self.focused_image = None
+        tiles: dict[tuple[int, int], NodeTile] = {}
+        tile_of: dict[str, tuple[int, int]] = {}
         for node in layout.nodes.values():
             rect = QRectF(node.x, node.y, node.w, node.h)
             if node.kind == IMAGE:
                 item = ImageItem(rect, node.id, *image_label(analysis, node.id))
                 self.image_items[node.id] = item
             else:
-                item = LayerItem(rect, node.id, node.members, *layer_label(analysis, node),
-                                 node.kind == COLLAPSED)
+                holders = layer_holders(analysis, node)
+                item = LayerItem(rect, node.id, node.members, holders, node.kind == COLLAPSED,
+                                 partial(layer_texts, analysis, node, holders))
                 self.layer_items[node.id] = item
-            scene.addItem(item)
-        # Edges: two path items (layer→layer, layer→image), mouse-transparent, under the nodes.
-        # Each edge goes up from the top of the lower box, across at the gap, and into the upper box.
-        paths = {"layer": QPainterPath(), "top": QPainterPath()}
+            key = tile_of[node.id] = (node.band, node.col // TILE_COLS)
+            tile = tiles.get(key)
+            if tile is None:
+                tile = tiles[key] = NodeTile(QRectF())
+            item.setParentItem(tile)
+        for tile in tiles.values():
+            tile.setRect(tile.childrenBoundingRect())
+            scene.addItem(tile)
+            scene.tiles.append(tile)
+        paths: dict[tuple[tuple[int, int], str], QPainterPath] = {}
         for edge in layout.edges:
             a, b = layout.nodes[edge.source], layout.nodes[edge.target]
             x0, y0 = a.x + a.w / 2, a.y
             x1, y1 = b.x + b.w / 2, b.y + b.h
-            path = paths[edge.kind]
+            path = paths.get((tile_of[b.id], edge.kind))
+            if path is None:
+                path = paths[(tile_of[b.id], edge.kind)] = QPainterPath()
             path.moveTo(x0, y0)
             if abs(x0 - x1) < 0.5:
                 path.lineTo(x1, y1)
@@ -117,22 +184,28 @@ class GraphView(QGraphicsView):
                 path.lineTo(x1 - 6, mid)
                 path.quadTo(x1, mid, x1, mid - 6)
                 path.lineTo(x1, y1)
-        for kind, path in paths.items():
+        pens = {"layer": theme.pen(pal.edge, 2.0), "top": theme.pen(pal.image_fill(TAGGED).lighter(160), 1.5)}
+        for (_, kind), path in paths.items():
             edge_item = QGraphicsPathItem(path)
-            edge_item.setPen(theme.pen(pal.edge if kind == "layer" else pal.image_fill(TAGGED).lighter(160),
-                                       2.0 if kind == "layer" else 1.5))
-            edge_item.setZValue(-1)
+            edge_item.setPen(pens[kind])
+            edge_item.setZValue(-1 if kind == "layer" else -0.9)      # where they share a stroke, "top" shows
             edge_item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             edge_item.setAcceptHoverEvents(False)
             edge_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
             scene.addItem(edge_item)
         margin = 60.0
         scene.setSceneRect(QRectF(-margin, -margin, layout.width + 2 * margin, layout.height + 2 * margin))
-        self.overview = OverviewItem(scene.sceneRect(), self.nodes)
+        self.overview = OverviewItem(scene.sceneRect(), self.nodes, self.lit_items)
         scene.addItem(self.overview)
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._overview_on = False
+        scene.tiles_hidden = False
         self._apply_overview()
         self._syncing = False
+
+    def lit_items(self) -> list[NodeItem]:
+        """The node items drawn highlighted: the selected and the lit-up ones."""
+        return [*self.scene().selectedItems(), *(i for i in self._lit_items if not i.isSelected())]
 
     def nodes(self) -> list[NodeItem]:
         """Every layer box and image badge."""
@@ -146,27 +219,50 @@ class GraphView(QGraphicsView):
 
     def _relabel(self, analysis: Analysis, layout: Layout) -> bool:
         """Refresh the existing items for a new analysis drawn with the same layout; False if they differ."""
-        if set(self.image_items) != {n.id for n in layout.nodes.values() if n.kind == IMAGE}:
+        if len(self.image_items) + len(self.layer_items) != len(layout.nodes):     # (items made from this layout)
             return False
         self.clear_preview()
         self.clear_focus()
-        self.analysis = analysis
-        self._set_labels()
-        if self.overview is not None:
+        before, self.analysis = self.analysis, analysis
+        if self._set_labels(before) and self.overview is not None:
             self.overview.invalidate()
         return True
 
-    def _set_labels(self) -> None:
-        """Give every item the texts of ``self.analysis`` (a layer box repaints only when its texts changed)."""
-        for node in self.layout.nodes.values():
-            if node.kind == IMAGE:
-                self.image_items[node.id].set_label(*image_label(self.analysis, node.id))
-            else:
-                item = self.layer_items[node.id]
-                title, detail, holders = layer_label(self.analysis, node)
-                if (title, detail, holders) != (item.title, item.detail, item.holders):
-                    item.title, item.detail, item.holders, item.title_elided = title, detail, holders, None
-                    item.update()
+    # Relabelling after a change.  An item's texts follow from a few of the
+    # analysis' figures.  Where the new analysis carries the old one's over
+    # (Analysis.following after a retag: the same objects), only the items whose
+    # figures were made anew are looked at; otherwise every item is, and repaints
+    # only when its texts changed.  Without an analysis before (a new language),
+    # every item is said again.
+    def _set_labels(self, before: Analysis | None = None) -> bool:
+        """Give the items the texts of ``self.analysis``; True when some item's resting colour may have
+        changed (status, sharing)."""
+        a = self.analysis
+        recolor = before is None
+        images: Iterable[str] = self.image_items
+        layers: Iterable[str] = self.layer_items
+        if before is not None and a.mappings is before.mappings and a.layer_sizes is before.layer_sizes:
+            old_ids, old_sizes, old_status = before.snapshot.by_id, before.image_sizes, before.status
+            images = [i for i in self.image_items if a.snapshot.by_id[i] is not old_ids[i]
+                      or a.image_sizes[i] is not old_sizes[i] or a.status[i] is not old_status[i]]
+            old_use = before.layer_use
+            layers = {self.node_of[c] for c, use in a.layer_use.items()
+                      if use is not old_use.get(c) and self.node_of.get(c) in self.layer_items}
+            if any(img.manifests for img in a.snapshot.images):     # a platform's top layer names its image
+                layers |= {n for n, item in self.layer_items.items()
+                           if "platform_of" in a.graph.nodes[item.members[-1]]}
+        for image_id in images:
+            item = self.image_items[image_id]
+            label = image_label(a, image_id)
+            recolor = recolor or label[1] != item.status
+            item.set_label(*label)
+        nodes = self.layout.nodes
+        for node_id in layers:
+            item, node = self.layer_items[node_id], nodes[node_id]
+            holders = layer_holders(a, node)
+            recolor = recolor or (holders > 1) != (item.holders > 1)
+            item.set_texts(holders, partial(layer_texts, a, node, holders))
+        return recolor
 
     # -- selection ----------------------------------------------------------------------
     def _on_selection_changed(self) -> None:
@@ -214,20 +310,37 @@ class GraphView(QGraphicsView):
     # -- preview and focus --------------------------------------------------------------
     def show_preview(self, deleted_images: set[str], deleted_layers: set[str], untagged_images: set[str]) -> None:
         """Mark what `docker rmi` would delete (red) and untag (amber); everything else is dimmed."""
-        self.preview_active = True
-        for image_id, item in self.image_items.items():
-            item.mark = (MARK_DELETED if image_id in deleted_images else
-                         MARK_UNTAGGED if image_id in untagged_images else MARK_KEPT)
-        for item in self.layer_items.values():
-            item.mark = MARK_DELETED if any(m in deleted_layers for m in item.members) else MARK_KEPT
+        self._unmark()
+        self.preview_active = self.scene().previewing = True
+        for image_id in untagged_images:
+            if image_id in self.image_items:
+                self._mark(self.image_items[image_id], MARK_UNTAGGED)
+        for image_id in deleted_images:
+            if image_id in self.image_items:
+                self._mark(self.image_items[image_id], MARK_DELETED)
+        for chain_id in deleted_layers:
+            item = self.layer_items.get(self.node_of.get(chain_id, ""))
+            if item is not None:
+                self._mark(item, MARK_DELETED)
         self.restyle()
+
+    def _mark(self, item: NodeItem, mark: str) -> None:
+        item.mark = mark
+        self._marked.append(item)
+
+    def _unmark(self) -> None:
+        """Drop the marks set one by one (the items of an earlier preview)."""
+        for item in self._marked:
+            item.mark = None
+        self._marked = []
 
     def clear_preview(self) -> None:
         """Remove the preview marks."""
-        self.preview_active = False
-        for item in self.nodes():
-            item.mark = None
-        self.restyle()
+        shown = self.preview_active or bool(self._marked)
+        self._unmark()
+        self.preview_active = self.scene().previewing = False
+        if shown:
+            self.restyle()
 
     def marked(self, mark: str) -> set[str]:
         """Domain IDs carrying a preview mark (image IDs and chain IDs; for tests and the list)."""
@@ -282,8 +395,8 @@ class GraphView(QGraphicsView):
             return
         self._overview_on = on
         self.scene().setMinimumRenderSize(OVERVIEW_RENDER_PX if on else MIN_RENDER_PX)
+        self.scene().hide_tiles(on)
         if self.overview is not None:
-            self.overview.invalidate()
             self.overview.setVisible(on)
 
     def restyle(self) -> None:
@@ -293,6 +406,12 @@ class GraphView(QGraphicsView):
             self.overview.invalidate()
         self.scene().setBackgroundBrush(pal.background)
         self.scene().update()
+
+    def _restyle_lit(self) -> None:
+        """Repaint after a change of selection or highlights (the items repaint themselves; the overview
+        redraws its lit-up blocks)."""
+        if self.overview is not None:
+            self.overview.invalidate_lit()
 
     def _clamp_scale(self) -> None:
         s = self.current_scale()
@@ -340,26 +459,26 @@ class GraphView(QGraphicsView):
             if item is not None and not item.flash:
                 item.flash = True
                 item.update()
+                self._lit_items.add(item)
                 lit += 1
         if lit:
-            self.restyle()
+            self._restyle_lit()
             self._flash_timer.start(ms)
         return lit
 
     def flashing(self) -> set[str]:
         """Domain IDs currently highlighted (image IDs and chain IDs)."""
-        out = {i for i, item in self.image_items.items() if item.flash}
-        for item in self.layer_items.values():
-            if item.flash:
-                out.update(item.members)
+        out = set()
+        for item in self._lit_items:
+            out.update(item.members if isinstance(item, LayerItem) else (item.node_id,))
         return out
 
     def _on_flash_timeout(self) -> None:
-        for item in self.nodes():
-            if item.flash:
-                item.flash = False
-                item.update()
-        self.restyle()
+        for item in self._lit_items:
+            item.flash = False
+            item.update()
+        self._lit_items = set()
+        self._restyle_lit()
 
     def tooltip_for(self, item: QGraphicsItem) -> str:
         """The tooltip of a node, built when asked (3,600 tooltips are never built up front)."""
@@ -369,10 +488,34 @@ class GraphView(QGraphicsView):
             return layer_tooltip(self.analysis, item.members)
         return ""
 
+    def node_at(self, pos: QPoint) -> QGraphicsItem | None:
+        """The item under a viewport position, whatever the zoom (see hittable)."""
+        with self.hittable(pos):
+            return self.itemAt(pos)
+
+    @contextmanager
+    def hittable(self, pos: QPoint) -> Iterator[None]:
+        """For the body, the node items around a viewport position can be hit even while the overview draws
+        them (their tiles are transparent then)."""
+        with self.scene().opaque(self.mapToScene(QRect(pos.x() - 2, pos.y() - 2, 5, 5)).boundingRect()):
+            yield
+
     # Qt overrides
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        self.painted.emit(len(self.image_items) + len(self.layer_items))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        with self.hittable(event.position().toPoint()):
+            super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        with self.hittable(event.position().toPoint()):
+            super().mouseDoubleClickEvent(event)
+
     def viewportEvent(self, event) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip and self.analysis is not None:
-            item = self.itemAt(event.pos())
+            item = self.node_at(event.pos())
             text = self.tooltip_for(item) if item is not None else ""
             if text:
                 QToolTip.showText(event.globalPos(), text, self.viewport())
@@ -388,9 +531,10 @@ class GraphView(QGraphicsView):
         event.accept()
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
-        item = self.itemAt(event.pos())
+        item = self.node_at(event.pos())
         if not isinstance(item, ImageItem):
-            return super().contextMenuEvent(event)
+            with self.hittable(event.pos()):
+                return super().contextMenuEvent(event)
         if not item.isSelected():
             self.select_image(item.node_id, center=False)
             self.image_selected.emit(item.node_id)

@@ -24,12 +24,10 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from model.core.layout import ASPECT
+from model.core.classify import retagged, same_images
 from model.core.snapshot import Snapshot
 from model.daemon.events import CONNECTED, DISCONNECTED, STOPPED, LiveSnapshot, Published
 from model.daemon.source import connect
-
-from .workers import Loaded, analyse, hidden_images, layout_for
 
 translate = QCoreApplication.translate
 
@@ -43,11 +41,11 @@ def changed_ids(old: Snapshot | None, new: Snapshot) -> set[str]:
     if old is None:
         return {i.id for i in new.images} | {c for i in new.images for c in i.chain_ids}
     before, after = old.by_id, new.by_id
+    same = same_images(old, new)        # only references changed: the same layers, and the images not retagged
     changed = set(before.keys() ^ after.keys())
-    for image_id in before.keys() & after.keys():
-        a, b = before[image_id], after[image_id]
+    for a, b in (retagged(old, new) if same else ((before[i], after[i]) for i in before.keys() & after.keys())):
         if (a.repo_tags, a.repo_digests, a.parent) != (b.repo_tags, b.repo_digests, b.parent):
-            changed.add(image_id)
+            changed.add(b.id)
 
     def holders(snap: Snapshot) -> dict[str, set[str]]:
         """Image ID → its containers with their states."""
@@ -57,27 +55,11 @@ def changed_ids(old: Snapshot | None, new: Snapshot) -> set[str]:
         return out
     h0, h1 = holders(old), holders(new)
     changed |= {i for i in h0.keys() | h1.keys() if h0.get(i) != h1.get(i) and (i in before or i in after)}
+    if same:
+        return changed
     layers_before = {c for i in old.images for c in i.chain_ids}
     layers_after = {c for i in new.images for c in i.chain_ids}
     return changed | (layers_before ^ layers_after)
-
-
-# Incremental layout.  A live event mostly moves tags: the forest then keeps the
-# same nodes, edges and hidden intermediates, and the previous layout is reused
-# as it is (nothing moves on screen, no layout is computed); any other change
-# lays the forest out again.
-def prepare_incremental(previous: Loaded | None, snapshot: Snapshot, show_intermediates: bool = False,
-                        aspect: float = ASPECT) -> Loaded:
-    """What the window needs to show ``snapshot``, made off the GUI thread (see the comment above)."""
-    analysis = analyse(snapshot)
-    layout = None
-    if previous is not None:
-        g0, g1 = previous.analysis.graph, analysis.graph
-        if (g0.number_of_nodes() == g1.number_of_nodes() and g0.number_of_edges() == g1.number_of_edges()
-                and set(g0.nodes) == set(g1.nodes) and set(g0.edges) == set(g1.edges)
-                and hidden_images(previous.analysis, show_intermediates) == hidden_images(analysis, show_intermediates)):
-            layout = previous.layout
-    return Loaded(snapshot, analysis, layout or layout_for(analysis, show_intermediates, aspect), "daemon")
 
 
 class _Bridge(QObject):
@@ -100,14 +82,17 @@ class StatusIndicator(QLabel):
         """Show ``state`` (one of live | connecting | reconnecting | off | paused)."""
         self.state = state
         text, color, tip = {
-            LIVE: (translate("Live", "● live"), "#18a558", translate("Live", "Following the daemon's events: changes appear without a reload")),
-            CONNECTING: (translate("Live", "◌ connecting…"), "#b7791f", translate("Live", "Subscribing to the daemon's events")),
+            LIVE: (translate("Live", "● live"), "#18a558",
+                   translate("Live", "Following the daemon's events: changes appear without a reload")),
+            CONNECTING: (translate("Live", "◌ connecting…"), "#b7791f",
+                         translate("Live", "Subscribing to the daemon's events")),
             RECONNECTING: (translate("Live", "◌ reconnecting…"), "#d64545",
                            translate("Live", "The daemon went away; reconnecting (what is shown may be out of date)")),
             PAUSED: (translate("Live", "○ off"), "#52606d",
                      translate("Live", "Live updates follow a Docker daemon; this window shows a snapshot file or "
                                        "the demo")),
-            OFF: (translate("Live", "○ off"), "#52606d", translate("Live", "Live updates are off (View → Live updates)")),
+            OFF: (translate("Live", "○ off"), "#52606d",
+                  translate("Live", "Live updates are off (View → Live updates)")),
         }[state]
         self.setText(text)
         self.setToolTip(tip)
@@ -282,4 +267,3 @@ class LiveController(QObject):
             self.state = state
             self.indicator.set_state(state)
             self.state_changed.emit(state)
-

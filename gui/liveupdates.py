@@ -5,11 +5,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from .live import OFF, PAUSED, LiveController, prepare_incremental
+from .live import OFF, PAUSED, LiveController
 from .loading import LoadingController
 from .session import Origin, Session
 from .settings import Settings
 from .views import ViewsController
+from .workers import prepare_incremental
 
 
 class LiveUpdatesController(QObject):

@@ -1,6 +1,11 @@
-"""Loading: the first load, daemon / file / demo reads off the UI thread, their results, the banner, File → Open/Save."""
+"""Loading: the first load, daemon / file / demo reads off the UI thread, their results, the banner, File → Open/Save.
+
+Paint first, reconcile after: a daemon read hands out provisional snapshots on its way (the last snapshot taken
+of this daemon, then the fresh listing as layers arrive); the window shows the first at once, marked as
+refreshing, and each later one and the final one replace it in place."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
@@ -10,11 +15,13 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressBar
 
 from model.core.errors import fault, first_line
 from model.core.snapshot import Snapshot, SnapshotError
+from model.daemon.source import EARLY_LAST
 from model.engine.plan import snapshot_diff
 
 from .banner import Banner
 from .session import Mode, Origin, Session
 from .settings import Settings
+from .tablemodel import ago
 from .tasks import Job, TaskRunner
 from .views import ViewsController
 from .whatifmode import WhatIfController
@@ -30,17 +37,20 @@ class LoadingController(QObject):
     loaded = Signal()              # a snapshot is on screen (a full load, not a live swap)
     shown = Signal()               # a new snapshot is on screen: loaded, or handed over by show_snapshot
     failed = Signal(str)           # a load ended in the banner (message)
+    refreshing = Signal(str)       # a provisional snapshot is on screen (source.EARLY_LAST or EARLY_LISTED)
 
     def __init__(self, window: QMainWindow, session: Session, settings: Settings, runner: TaskRunner,
                  views: ViewsController, whatif: WhatIfController, banner: Banner, progress: QProgressBar,
                  act_reload: QAction) -> None:
         super().__init__(window)
         self.window, self.session, self.settings, self.runner = window, session, settings, runner
-        self.views, self.whatif, self.banner, self.progress, self.act_reload = views, whatif, banner, progress, act_reload
+        self.views, self.whatif, self.banner = views, whatif, banner
+        self.progress, self.act_reload = progress, act_reload
         self.status = window.statusBar()
         self.generation = 0
         self.job: Job | None = None           # the load running, if any
         self.failed_request: LoadRequest | None = None   # the read the error banner reports (Retry runs it again)
+        self.stale: Snapshot | None = None    # the last snapshot taken of the daemon, shown while this load reads it
         whatif.mode_changed.connect(self.update_banner)
 
     # -- starting loads --------------------------------------------------------------------
@@ -57,8 +67,9 @@ class LoadingController(QObject):
 
     def load_daemon(self, after_action: bool = False) -> None:
         """Read the daemon in a worker (--host, DOCKER_HOST or the docker context)."""
-        self._run(self._request(Origin.DAEMON, host=self.session.options.host), self.tr("Reading the Docker daemon…"),
-                  after_action)
+        request = self._request(Origin.DAEMON, host=self.session.options.host,
+                                provisional=not after_action and self._provisional_wanted())
+        self._run(request, self.tr("Reading the Docker daemon…"), after_action)
 
     def load_file(self, path: str) -> None:
         """Read a snapshot file in a worker (it becomes the session's file once it is shown)."""
@@ -84,7 +95,7 @@ class LoadingController(QObject):
             self.load_daemon()
 
     def retry(self) -> None:
-        """The banner's Retry: the read that failed (file or daemon), else the daemon (from the demo it fell back to)."""
+        """The banner's Retry: the read that failed (file or daemon), else the daemon (also from the fallback demo)."""
         s, failed = self.session, self.failed_request
         if failed is not None and failed.origin == Origin.FILE and failed.path:
             self.load_file(failed.path)
@@ -100,19 +111,22 @@ class LoadingController(QObject):
         if self.job is not None:
             self.job.cancel.set()
 
-    def _request(self, origin: Origin, host: str | None = None, path: str | None = None) -> LoadRequest:
+    def _request(self, origin: Origin, host: str | None = None, path: str | None = None,
+                 provisional: bool = False) -> LoadRequest:
         return LoadRequest(str(origin), host=host, path=path, show_intermediates=self.views.show_intermediates,
-                           aspect=self.views.graph_aspect())
+                           aspect=self.views.graph_aspect(), provisional=provisional)
 
     def _run(self, request: LoadRequest, message: str, after_action: bool = False) -> None:
         if self.job is not None:
             self.job.cancel.set()
         self.generation += 1
         gen = self.generation
+        self.stale = None
         self.job = self.runner.run(lambda job: load(request, job),
                                    done=lambda loaded: self._on_loaded(gen, request, loaded, after_action),
                                    failed=lambda exc: self._on_failed(gen, request, exc),
-                                   progress=lambda done, total: self._on_progress(gen, done, total))
+                                   progress=lambda done, total: self._on_progress(gen, done, total),
+                                   partial=lambda loaded: self._on_partial(gen, loaded, after_action))
         self.progress.setRange(0, 0)
         self.progress.setFormat(message)
         self.progress.show()
@@ -125,7 +139,79 @@ class LoadingController(QObject):
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(self.tr("reading images %v/%m"))
+        self.progress.setFormat(self.tr("refreshing: images %v/%m") if self._provisional_shown()
+                                else self.tr("reading images %v/%m"))
+
+    def _provisional_shown(self) -> bool:
+        """True when the real state on screen is a provisional snapshot (shown while the daemon is read)."""
+        real = self.session.real_loaded()
+        return real is not None and bool(real.provisional)
+
+    def _provisional_wanted(self) -> bool:
+        """True when a provisional snapshot of the daemon would add something to what is shown (see below)."""
+        real = self.session.real_loaded()
+        return real is None or self.session.origin != Origin.DAEMON or bool(real.provisional)
+
+    # Provisional snapshots are shown only where they add something: on a first start,
+    # in place of the demo or a file, or over an earlier provisional one — never over a
+    # complete snapshot of the daemon (F5, the reload after a clean-up keep that until
+    # the fresh one is read).  The refreshing mark goes up first, so the map is fitted
+    # below it; the first snapshot goes on screen fitted and is painted at once
+    # (show_fresh: the final one may already be queued behind it, a warm start reads
+    # in milliseconds); each later one, and the final snapshot, replace it in place
+    # (the scene is rebuilt in one pass on the UI thread, or only relabelled when the
+    # forest is the same: no empty map is ever painted).  In what-if mode the sandbox
+    # stays on screen and the provisional state waits behind it.
+    def _on_partial(self, generation: int, loaded: Loaded, after_action: bool) -> None:
+        s = self.session
+        real = s.real_loaded()
+        if generation != self.generation or after_action or not self._provisional_wanted():
+            return
+        if loaded.provisional == EARLY_LAST:
+            self.stale = loaded.snapshot
+        if s.mode is Mode.WHATIF and s.origin == Origin.DAEMON:
+            s.real = loaded
+            self._mark_refreshing(loaded)
+        elif real is not None and s.origin == Origin.DAEMON:
+            fitted = self.views.readable_fit()
+            self._mark_refreshing(loaded)
+            self.views.show_in_place(loaded, fitted=fitted)
+        else:
+            self.whatif.leave(show_real=False)
+            self._mark_refreshing(loaded)
+            self.views.show_fresh(loaded)
+        self.refreshing.emit(loaded.provisional)
+
+    def _mark_refreshing(self, loaded: Loaded) -> None:
+        """Say on screen that what is shown is provisional and that the daemon is being read."""
+        if loaded.provisional == EARLY_LAST:
+            note = self.tr("Showing the snapshot taken {when}; reading the daemon…").format(
+                when=self._when(loaded.snapshot.taken_at))
+        else:
+            note = self.tr("Showing the images listed so far; their layers are filled in as they are read…")
+        self._set_banner("info", "<b>" + html.escape(self.tr("Refreshing:")) + "</b> " + html.escape(note))
+        self.status.showMessage(note)
+        if self.progress.maximum() == 0:        # no count yet (the listing is still being read)
+            self.progress.setFormat(self.tr("refreshing…"))
+
+    def _set_banner(self, kind: str, text: str | None) -> None:
+        """Show (or, with None, hide) the banner and lay the map out below it now, not at the next event."""
+        if text is None:
+            self.banner.hide()
+        else:
+            self.banner.show_message(kind, text, retry=False)
+        around = self.banner.parentWidget()
+        if around is not None and around.layout() is not None:
+            around.layout().activate()
+
+    def _when(self, taken_at: str) -> str:
+        """When a snapshot was taken, in local time and as people say it: "2025-11-30 08:12 (3 hours ago)"."""
+        try:
+            taken = dt.datetime.fromisoformat(taken_at)
+        except ValueError:
+            return taken_at or self.tr("earlier")
+        return self.tr("{time} ({ago})").format(time=taken.astimezone().strftime("%Y-%m-%d %H:%M"),
+                                                ago=ago(taken.timestamp()))
 
     def _on_loaded(self, generation: int, request: LoadRequest, loaded: Loaded, after_action: bool) -> None:
         if generation != self.generation:
@@ -134,14 +220,22 @@ class LoadingController(QObject):
         self.failed_request = None
         if request.origin == Origin.FILE:
             self.session.file_path = request.path
+        provisional = self._provisional_shown() and self.session.origin == Origin.DAEMON and request.path is None
         self.whatif.leave(show_real=False)
         self._end_progress()
         if after_action and self.session.current is not None:
             # after a clean-up: same zoom and place, what changed lights up
             changed = snapshot_diff(self.session.current.snapshot, loaded.snapshot)
             self.views.show(loaded, keep_view=True, changed=changed)
+        elif provisional:
+            # the fresh read replaces the provisional view in place; what changed since the stale one lights up
+            fitted = self.views.readable_fit()
+            self._set_banner("", None)                # the refreshing mark goes (the map gets its room back)
+            self.views.show_in_place(loaded, snapshot_diff(self.stale, loaded.snapshot) if self.stale else None,
+                                     fitted=fitted)
         else:
             self.views.show_fresh(loaded)
+        self.stale = None
         if loaded.origin != Origin.DEMO:
             self.banner.hide()
         self.update_banner()
@@ -182,7 +276,14 @@ class LoadingController(QObject):
         self.failed_request = request
         head, detail = self._failure_words(request, kind, message)
         text = f"<b>{html.escape(head)}</b> " + html.escape(detail)
-        if request.path is None and s.current is not None:
+        real = s.real_loaded()
+        if request.path is None and real is not None and real.provisional == EARLY_LAST:
+            text += " — " + html.escape(self.tr("still showing the snapshot taken {when}, which may be out of "
+                                                "date").format(when=self._when(real.snapshot.taken_at)))
+        elif request.path is None and real is not None and real.provisional:
+            text += " — " + html.escape(self.tr("still showing what was read so far: some images have no "
+                                                "layers"))
+        elif request.path is None and s.current is not None:
             text += " — " + html.escape(self.tr("still showing the snapshot taken {when}").format(
                 when=s.current.snapshot.taken_at or self.tr("earlier")))
         self.banner.show_message("error", text, retry=True)

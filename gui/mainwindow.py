@@ -7,15 +7,17 @@ presentation, context menus, live updates, export, language — and their shared
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QGraphicsScene, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
+
+if TYPE_CHECKING:          # matplotlib is imported when the chart is first drawn
+    from matplotlib.figure import Figure
 
 from . import theme
 from .banner import Banner
@@ -141,7 +143,7 @@ class MainWindow(QMainWindow):
         """The QGraphicsScene of the layer graph."""
         return self.graph_view.scene()
 
-    def chart_figure(self) -> Figure:
+    def chart_figure(self) -> "Figure":
         """The matplotlib Figure of the storage chart (drawn for the current snapshot)."""
         self.chart.ensure_drawn()
         return self.chart.figure

@@ -22,7 +22,6 @@ from .settings import Settings
 from .workers import Loaded
 
 
-
 class Mode(Enum):
     """What clean-up does right now."""
 
@@ -107,12 +106,13 @@ class Session(QObject):
         self.settings.read_only = on
         self.notify()
 
-    # Destructive actions need a daemon (not a file or the demo), no read-only
-    # and nothing running; in what-if mode the same actions act on the sandbox.
+    # Destructive actions need a daemon (not a file or the demo) read in full (not a provisional
+    # snapshot shown while it is read), no read-only and nothing running; in what-if mode the
+    # same actions act on the sandbox.
     def can_delete(self) -> bool:
         """True when destructive actions may touch the daemon right now."""
-        return (self.current is not None and self.origin == Origin.DAEMON and not self.read_only
-                and self.mode is Mode.BROWSE)
+        return (self.current is not None and not self.current.provisional and self.origin == Origin.DAEMON
+                and not self.read_only and self.mode is Mode.BROWSE)
 
     def untag_ref(self) -> str | None:
         """The tag Untag removes: the one selected tag row, or the only tag of the one selected image."""

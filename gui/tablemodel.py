@@ -15,6 +15,7 @@ from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplica
 from PySide6.QtGui import QBrush
 
 from model.core.analysis import Analysis
+from model.core.bulk import paused_gc
 from model.core.chain import short_id
 from model.core.classify import DANGLING, INTERMEDIATE
 from model.core.sizes import human
@@ -34,7 +35,8 @@ TITLES = {REPO: QT_TRANSLATE_NOOP("ImagesModel", "REPOSITORY"), TAG: QT_TRANSLAT
           PLATFORMS: QT_TRANSLATE_NOOP("ImagesModel", "PLATFORMS"), SIZE: QT_TRANSLATE_NOOP("ImagesModel", "SIZE"),
           DISK_USAGE: QT_TRANSLATE_NOOP("ImagesModel", "DISK USAGE"),
           CONTENT: QT_TRANSLATE_NOOP("ImagesModel", "CONTENT SIZE"),
-          SHARED: QT_TRANSLATE_NOOP("ImagesModel", "SHARED SIZE"), UNIQUE: QT_TRANSLATE_NOOP("ImagesModel", "UNIQUE SIZE"),
+          SHARED: QT_TRANSLATE_NOOP("ImagesModel", "SHARED SIZE"),
+          UNIQUE: QT_TRANSLATE_NOOP("ImagesModel", "UNIQUE SIZE"),
           CONTAINERS: QT_TRANSLATE_NOOP("ImagesModel", "CONTAINERS"),
           STATUS: QT_TRANSLATE_NOOP("ImagesModel", "STATUS"), WASTED: QT_TRANSLATE_NOOP("ImagesModel", "WASTED")}
 HEADER_TIPS = {
@@ -127,12 +129,19 @@ def with_wasted(columns: tuple[str, ...]) -> tuple[str, ...]:
     return columns[:at] + (WASTED,) + columns[at:]
 
 
-def image_rows(analysis: Analysis) -> list[ImageRow]:
-    """One row per tag, and one <none> row per untagged image, in snapshot order."""
-    rows = []
+def image_rows(analysis: Analysis, before: Analysis | None = None,
+               rows_before: dict[str, list[ImageRow]] | None = None) -> list[ImageRow]:
+    """One row per tag, and one <none> row per untagged image, in snapshot order.  An image whose rows
+    ``before`` (an earlier analysis, its rows by image ID in ``rows_before``) made from the same figures keeps
+    them (the same objects)."""
+    rows: list[ImageRow] = []
+    old = before.snapshot.by_id if before is not None and rows_before else {}
     for img in analysis.snapshot.images:
         sz = analysis.image_sizes[img.id]
         st = analysis.status[img.id]
+        if old.get(img.id) is img and before.image_sizes[img.id] == sz and before.status[img.id].status == st.status:
+            rows += rows_before[img.id]
+            continue
         created = _epoch(img.created)
         refs = [split_ref(t) for t in img.repo_tags] or [("<none>", "<none>")]
         for repo, tag in refs:
@@ -141,28 +150,61 @@ def image_rows(analysis: Analysis) -> list[ImageRow]:
     return rows
 
 
+# Sorting.  The table sorts its own rows, in Python, one key per row (the
+# proxy above it only filters): a QSortFilterProxyModel compares pairs of rows
+# through data(), some 300,000 calls into Python for 10,000 rows, each time the
+# rows are replaced.  Rows are always sorted from snapshot order with a stable
+# sort, as the proxy's stable sort did, so equal keys keep snapshot order.
 class ImagesModel(QAbstractTableModel):
     """Rows of ImageRow; display text like the docker CLI, SORT_ROLE with the real numbers."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[ImageRow] = []
+        self.rows: list[ImageRow] = []        # in the order shown (sorted)
         self.columns: tuple[str, ...] = CLASSIC_COLUMNS
         self.analysis: Analysis | None = None
-        self.wasted: dict[str, int] = {}      # image ID → wasted bytes once its files are known (kept: an ID names
-                                              # its content)
+        # image ID → wasted bytes once its files are known (kept: an ID names its content)
+        self.wasted: dict[str, int] = {}
+        self.sort_by: tuple[str, Qt.SortOrder] | None = None     # column key and order, None: snapshot order
+        self._in_snapshot_order: list[ImageRow] = []
+        self._rows_of: dict[str, list[ImageRow]] = {}     # image ID → its rows
+        self.intermediates = False                         # some row is an intermediate image's
 
     def set_analysis(self, analysis: Analysis | None) -> None:
         """Replace the rows (and the columns: the containerd store's when the images carry manifests)."""
-        self.beginResetModel()
-        self.analysis = analysis
-        self.rows = image_rows(analysis) if analysis is not None else []
-        base = CONTAINERD_COLUMNS if analysis is not None and has_manifests(analysis.snapshot) else CLASSIC_COLUMNS
-        self.columns = with_wasted(base) if self._any_wasted() else base
-        self.endResetModel()
+        with paused_gc():
+            self.beginResetModel()
+            before, self.analysis = self.analysis, analysis
+            self._in_snapshot_order = image_rows(analysis, before, self._rows_of) if analysis is not None else []
+            self._rows_of = {}
+            for row in self._in_snapshot_order:
+                self._rows_of.setdefault(row.image_id, []).append(row)
+            self.intermediates = any(row.status == INTERMEDIATE for row in self._in_snapshot_order)
+            base = CONTAINERD_COLUMNS if analysis is not None and has_manifests(analysis.snapshot) else CLASSIC_COLUMNS
+            self.columns = with_wasted(base) if self._any_wasted() else base
+            self.rows = self._sorted()
+            self.endResetModel()
 
     def _any_wasted(self) -> bool:
-        return any(r.image_id in self.wasted for r in self.rows)
+        return any(r.image_id in self.wasted for r in self._in_snapshot_order)
+
+    def _sorted(self) -> list[ImageRow]:
+        """The rows in snapshot order, sorted by ``sort_by`` (stably)."""
+        rows = self._in_snapshot_order
+        if self.sort_by is None or self.sort_by[0] not in self.columns:
+            return list(rows)
+        key, order = self.sort_by
+        return sorted(rows, key=lambda row: self.cell_value(row, key), reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _resort(self) -> None:
+        """Put the rows in ``sort_by``'s order, keeping persistent indexes (the selection) on their rows."""
+        self.layoutAboutToBeChanged.emit()
+        kept = self.persistentIndexList()
+        rows = [self.rows[i.row()] for i in kept]
+        self.rows = self._sorted()
+        where = {id(row): n for n, row in enumerate(self.rows)}
+        self.changePersistentIndexList(kept, [self.index(where[id(row)], i.column()) for row, i in zip(rows, kept)])
+        self.layoutChanged.emit()
 
     def set_wasted(self, wasted: dict[str, int]) -> None:
         """The wasted bytes known so far: the WASTED column comes (after UNIQUE SIZE) with the first figure of a
@@ -178,6 +220,8 @@ class ImagesModel(QAbstractTableModel):
         elif self.rows:
             column = self.columns.index(WASTED)
             self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
+        if self.sort_by is not None and self.sort_by[0] == WASTED:
+            self._resort()
 
     def column(self, key: str) -> int:
         """The position of column ``key``, or -1 when this snapshot's table has no such column."""
@@ -207,6 +251,11 @@ class ImagesModel(QAbstractTableModel):
         return self.cell_value(row, key)
 
     # Qt overrides
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by a column (-1: snapshot order), keeping the selection."""
+        self.sort_by = (self.columns[column], order) if 0 <= column < len(self.columns) else None
+        self._resort()
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
 
@@ -257,7 +306,8 @@ class ImagesModel(QAbstractTableModel):
 
 
 class ImagesProxy(QSortFilterProxyModel):
-    """Sorts by the real numbers and filters on tag and image ID (case-insensitive substring)."""
+    """Filters on tag and image ID (case-insensitive substring); sorting is the table model's own (by the real
+    numbers), asked for here as of any proxy."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -279,11 +329,17 @@ class ImagesProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     # Qt overrides
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column: the table model sorts its rows (this proxy keeps their order)."""
+        self.sourceModel().sort(column, order)
+
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
         model = self.sourceModel()
-        if not self.show_intermediates and source_row < len(model.rows) and \
+        if not self.show_intermediates and model.intermediates and source_row < len(model.rows) and \
                 model.rows[source_row].status == INTERMEDIATE:
             return False
+        if not self.filterRegularExpression().pattern():      # no filter text: no call back into data()
+            return True
         return super().filterAcceptsRow(source_row, source_parent)
 
     def set_filter_text(self, text: str) -> None:

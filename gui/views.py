@@ -11,7 +11,7 @@ from model.core.sizes import human
 
 from .chart import StorageChart
 from .details import DetailsPanel
-from .graphview import GraphView
+from .graphview import MIN_SCALE, GraphView
 from .imagesbox import ImagesBox
 from .legend import Legend
 from .previewing import PreviewController
@@ -41,7 +41,11 @@ class ViewsController(QObject):
 
     # Swap the shown state.  keep_view keeps zoom, scroll position and the
     # selected image (when it still exists); changed IDs light up briefly.
-    def show(self, loaded: Loaded, keep_view: bool, changed: set[str] | None = None) -> None:
+    # paint_first (a fresh snapshot in a shown window) fits the map and paints
+    # it before the table, the details and the charts are filled: on a big host
+    # they take longer than the map, which is what people wait for.
+    def show(self, loaded: Loaded, keep_view: bool, changed: set[str] | None = None,
+             paint_first: bool = False) -> None:
         """Show ``loaded`` in every view (see the comment above)."""
         view, s = self.graph_view, self.session
         transform, center = view.transform(), view.mapToScene(view.viewport().rect().center())
@@ -52,6 +56,12 @@ class ViewsController(QObject):
         self.selection.reset()
         a = loaded.analysis
         view.set_data(a, loaded.layout)
+        if keep_view:
+            view.setTransform(transform)
+            view.centerOn(center)
+        elif paint_first and view.isVisible():
+            view.show_readable()
+            view.viewport().repaint()
         self.images.model.set_analysis(a)
         if not keep_view:
             self.images.table.resizeColumnsToContents()
@@ -60,8 +70,6 @@ class ViewsController(QObject):
         if self.storage_map is not None:
             self.storage_map.set_analysis(a, keep_zoom=keep_view)
         if keep_view:
-            view.setTransform(transform)
-            view.centerOn(center)
             if keep_image and keep_image in a.snapshot.by_id:
                 tags = a.snapshot.by_id[keep_image].repo_tags
                 self.selection.select_image(keep_image, "keep", ref=keep_ref if keep_ref in tags else None)
@@ -73,8 +81,31 @@ class ViewsController(QObject):
     def show_fresh(self, loaded: Loaded) -> None:
         """A fresh snapshot on screen: fitted view, selection cleared."""
         self.session.origin = Origin(loaded.origin)
-        self.show(loaded, keep_view=False)
-        QTimer.singleShot(0, self.graph_view.show_readable)
+        self.show(loaded, keep_view=False, paint_first=True)
+        QTimer.singleShot(0, self.graph_view.show_readable)    # (again once a window shown just now is laid out)
+
+    def show_in_place(self, loaded: Loaded, changed: set[str] | None = None, fitted: bool | None = None) -> None:
+        """A newer state of what is shown (the next snapshot of one read): zoom, place and selection stay, and
+        a view still fitted as show_fresh left it (``fitted``, found now unless given) is fitted to the new forest."""
+        fitted = self.readable_fit() if fitted is None else fitted
+        self.show(loaded, keep_view=True, changed=changed)
+        if fitted:
+            self.graph_view.show_readable()
+
+    # A view is as show_readable left it when its zoom is the one that fits the
+    # whole scene (never above 125 %) and the scene's centre is in the middle of
+    # the viewport (within a few pixels): QGraphicsView.fitInView leaves 2 px of
+    # margin on each side.
+    def readable_fit(self) -> bool:
+        """True when the graph is shown as show_readable left it (the user has not zoomed or scrolled since)."""
+        view = self.graph_view
+        rect, port = view.scene().sceneRect(), view.viewport().rect()
+        if rect.isEmpty() or port.width() < 8 or port.height() < 8:
+            return True
+        fit = min((port.width() - 4) / rect.width(), (port.height() - 4) / rect.height())
+        want, scale = min(max(fit, MIN_SCALE), 1.25), view.current_scale()
+        off = view.mapToScene(port.center()) - rect.center()
+        return abs(scale / want - 1) < 0.02 and off.manhattanLength() * scale < 4
 
     # -- what the view asks of a layout ----------------------------------------------------
     def graph_aspect(self) -> float:
@@ -151,8 +182,10 @@ class ViewsController(QObject):
             self.totals_label.setToolTip(self.tr("The naive sum of `docker images` SIZE against the bytes stored, "
                                                  "counting each shared layer once"))
         mode = "whatif" if self.session.mode is Mode.WHATIF else str(self.session.origin)
+        if mode == "daemon" and self.session.current.provisional:
+            mode = "stale"      # shown while the daemon is read (or since that read failed)
         self.mode_label.setText({"demo": self.tr("DEMO"), "file": self.tr("FILE"), "daemon": self.tr("LIVE"),
-                                 "whatif": self.tr("WHAT-IF")}.get(mode, ""))
+                                 "whatif": self.tr("WHAT-IF"), "stale": self.tr("STALE")}.get(mode, ""))
         self.mode_label.setProperty("mode", mode)
         self.mode_label.style().unpolish(self.mode_label)
         self.mode_label.style().polish(self.mode_label)
@@ -172,6 +205,7 @@ class ViewsController(QObject):
         else:
             where = self.tr("{engine} {version} at {host}").format(
                 engine=snap.info.engine, version=snap.info.version, host=snap.info.host)
-        extra = (" " + self.tr("[read-only]") if s.read_only else "") + \
+        extra = (" " + self.tr("[stale]") if s.real_loaded().provisional else "") + \
+            (" " + self.tr("[read-only]") if s.read_only else "") + \
             (" " + self.tr("[WHAT-IF]") if s.mode is Mode.WHATIF else "")
         self.window.setWindowTitle(f"{APP_TITLE} — {where}{extra}")

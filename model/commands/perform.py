@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..core.snapshot import Snapshot
-from ..daemon import deletes
 from ..engine.plan import PRUNE, Plan, make_plan
 from .deletelog import DeleteLog, now
 
@@ -86,6 +85,7 @@ def record_refusal(plan: Plan, why: Refusal, log: DeleteLog, front_end: str) -> 
 # predictions of the refs after it assumed that answer.
 def _send(client: Any, plan: Plan, sent: list[str]) -> tuple[Any, str]:
     """Send the plan's requests; → (the answers so far, "" or why sending stopped)."""
+    from ..daemon import deletes          # the SDK, only where something is sent
     req = plan.request
     actual: Any = None if req.action == PRUNE else []
     try:

@@ -1,9 +1,11 @@
 """Classification: tagged / intermediate / dangling / in use per image, and who holds each layer."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .snapshot import STORE_CONTAINERD, Container, Snapshot
+from .bulk import bulk
+from .snapshot import STORE_CONTAINERD, Container, Image, Snapshot
 
 TAGGED = "tagged"               # has at least one repo:tag
 INTERMEDIATE = "intermediate"   # no tag, no digest, has child images: hidden by `docker images`, shown by -a
@@ -33,31 +35,37 @@ class ImageStatus:
 #   dangling  = no tag refs and no children (digest refs allowed);
 #   listed by `docker images` = everything except images with no refs at all
 #   that have children (those are the intermediates `-a` adds).
+def _status(img: Image, has_children: bool) -> str:
+    """One image's status by the rules above."""
+    if img.repo_tags:
+        return TAGGED
+    if not has_children:
+        return DANGLING
+    return INTERMEDIATE if not img.repo_digests else UNTAGGED
+
+
+@bulk
 def image_status(snapshot: Snapshot) -> dict[str, ImageStatus]:
     """Image ID → its status and the containers using it."""
-    out: dict[str, ImageStatus] = {}
-    for img in snapshot.images:
-        has_children = img.id in snapshot.children
-        if img.repo_tags:
-            status = TAGGED
-        elif not has_children:
-            status = DANGLING
-        elif not img.repo_digests:
-            status = INTERMEDIATE
-        else:
-            status = UNTAGGED
-        out[img.id] = ImageStatus(status, snapshot.containers_by_image.get(img.id, ()))
-    return out
+    children, using = snapshot.children, snapshot.containers_by_image
+    return {img.id: ImageStatus(_status(img, img.id in children), using.get(img.id, ())) for img in snapshot.images}
 
 
 def dangling_ids(snapshot: Snapshot) -> set[str]:
     """Exactly the IDs `docker images -f dangling=true` lists."""
-    return {i for i, s in image_status(snapshot).items() if s.status == DANGLING}
+    children = snapshot.children
+    return {img.id for img in snapshot.images if _status(img, img.id in children) == DANGLING}
 
 
 def listed_ids(snapshot: Snapshot) -> set[str]:
     """The IDs `docker images` (without -a) lists."""
-    return {i for i, s in image_status(snapshot).items() if s.status != INTERMEDIATE}
+    return listed_ids_of(snapshot, snapshot.images)
+
+
+def listed_ids_of(snapshot: Snapshot, images: Iterable[Image]) -> set[str]:
+    """Of ``images`` (of the snapshot), the IDs `docker images` (without -a) lists."""
+    children = snapshot.children
+    return {img.id for img in images if _status(img, img.id in children) != INTERMEDIATE}
 
 
 @dataclass(frozen=True)
@@ -83,15 +91,121 @@ def counted_ids(snapshot: Snapshot) -> set[str]:
     return listed_ids(snapshot)
 
 
+def held_layers(img: Image) -> tuple[str, ...]:
+    """The chain IDs an image holds: its own stack's, and on the containerd store every platform's read."""
+    return img.all_chain_ids if img.manifests else img.chain_ids
+
+
+# Holders: each image's chain IDs (every platform's on the containerd store) in
+# image order; most layers have one holder, whose tuple is shared by every layer
+# it alone holds.  The tagged, listed and counted holders are filtered with set
+# lookups done in C (filter with the set's __contains__).
+@bulk
 def layer_use(snapshot: Snapshot) -> dict[str, LayerUse]:
     """Chain ID → the images and tagged images holding it."""
-    counted = counted_ids(snapshot)
-    listed = listed_ids(snapshot)
+    kinds = _holder_kinds(snapshot)
     holders: dict[str, list[str]] = {}
+    alone: dict[str, LayerUse] = {}            # image ID → the LayerUse of a layer it alone holds
     for img in snapshot.images:
-        for chain_id in img.all_chain_ids:      # every platform's layers (containerd store)
-            holders.setdefault(chain_id, []).append(img.id)
-    by_id = snapshot.by_id
-    return {cid: LayerUse(tuple(ids), tuple(i for i in ids if by_id[i].repo_tags),
-                          sum(1 for i in ids if i in counted), tuple(i for i in ids if i in listed))
-            for cid, ids in holders.items()}
+        get = holders.get
+        for chain_id in held_layers(img):
+            ids = get(chain_id)
+            if ids is None:
+                holders[chain_id] = [img.id]
+            else:
+                ids.append(img.id)
+    out: dict[str, LayerUse] = {}
+    for cid, ids in holders.items():
+        if len(ids) == 1:
+            use = alone.get(ids[0])
+            if use is None:
+                use = alone[ids[0]] = _use(ids, *kinds)
+            out[cid] = use
+        else:
+            out[cid] = _use(ids, *kinds)
+    return out
+
+
+def _holder_kinds(snapshot: Snapshot) -> tuple[set[str], set[str], set[str]]:
+    """The image IDs that are tagged, counted and listed: what a layer's holders are sorted into."""
+    return {img.id for img in snapshot.images if img.repo_tags}, counted_ids(snapshot), listed_ids(snapshot)
+
+
+def _use(ids: list[str] | tuple[str, ...], tagged: set[str], counted: set[str], listed: set[str]) -> LayerUse:
+    """The LayerUse of a layer held by ``ids`` (in snapshot order)."""
+    if len(ids) == 1:
+        one = ids[0]
+        return LayerUse((one,), (one,) if one in tagged else (), 1 if one in counted else 0,
+                        (one,) if one in listed else ())
+    return LayerUse(tuple(ids), tuple(filter(tagged.__contains__, ids)), len(tuple(filter(counted.__contains__, ids))),
+                    tuple(filter(listed.__contains__, ids)))
+
+
+def same_images(before: Snapshot, after: Snapshot) -> bool:
+    """True when ``after`` holds the images of ``before`` in the same order, differing at most in their
+    references (tags, digests): the same layers, history, parents and engine figures (a live tag or untag,
+    or containers that came and went)."""
+    if len(before.images) != len(after.images) or before.info != after.info or \
+            before.layers_size != after.layers_size:
+        return False
+    for old, new in zip(before.images, after.images):
+        if old is not new and (old.id != new.id or old != _with_refs(new, old)):
+            return False
+    return True
+
+
+def _with_refs(img: Image, like: Image) -> Image:
+    """``img`` with the references of ``like`` (to compare everything else)."""
+    values = {k: getattr(img, k) for k in img.__dataclass_fields__}
+    values.update(repo_tags=like.repo_tags, repo_digests=like.repo_digests)
+    return Image(**values)
+
+
+def retagged(before: Snapshot, after: Snapshot) -> list[tuple[Image, Image]]:
+    """Where same_images(before, after): the images whose references may differ (before, after)."""
+    return [(old, new) for old, new in zip(before.images, after.images) if old is not new]
+
+
+# Statuses after a change of references (same_images).  An image's status follows
+# from its references and its children (the same), so only a retagged image's can
+# change; the others keep theirs (the same object) unless containers changed.
+def image_status_after(before: Snapshot, status: dict[str, ImageStatus], after: Snapshot,
+                       changed: list[tuple[Image, Image]]) -> dict[str, ImageStatus]:
+    """image_status(after), from ``status`` = image_status(before) where same_images(before, after)."""
+    if before.containers != after.containers:
+        return image_status(after)
+    out = dict(status)
+    children, using = after.children, after.containers_by_image
+    for _, img in changed:
+        out[img.id] = ImageStatus(_status(img, img.id in children), using.get(img.id, ()))
+    return out
+
+
+def _kinds_of(snapshot: Snapshot, img: Image) -> tuple[bool, bool, bool]:
+    """Whether one image is tagged, counted and listed (see _holder_kinds)."""
+    listed = _status(img, img.id in snapshot.children) != INTERMEDIATE
+    every = snapshot.info.major_version >= 23 and snapshot.info.image_store != STORE_CONTAINERD
+    return bool(img.repo_tags), every or listed, listed
+
+
+def moved_holders(before: Snapshot, after: Snapshot, changed: list[tuple[Image, Image]]) -> list[Image]:
+    """Of the retagged images, those that became or stopped being tagged, counted or listed."""
+    return [new for old, new in changed if _kinds_of(before, old) != _kinds_of(after, new)]
+
+
+# Layer use after a change of references (same_images).  A layer's holders are the
+# same; only its tagged, listed and counted holders can differ, and only for layers
+# of an image that became or stopped being tagged, listed or counted.  Those layers
+# are sorted again; every other LayerUse is carried over (the same object).
+def layer_use_after(before: Snapshot, use: dict[str, LayerUse], after: Snapshot,
+                    changed: list[tuple[Image, Image]]) -> dict[str, LayerUse]:
+    """layer_use(after), from ``use`` = layer_use(before) where same_images(before, after)."""
+    moved = moved_holders(before, after, changed)
+    if not moved:
+        return use
+    kinds = _holder_kinds(after)
+    out = dict(use)
+    for img in moved:
+        for chain_id in held_layers(img):
+            out[chain_id] = _use(use[chain_id].images, *kinds)
+    return out

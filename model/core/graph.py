@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import networkx as nx
 
+from .bulk import bulk
 from .history import LayerMapping, created_by, layer_sizes, map_all
-from .snapshot import Snapshot
+from .snapshot import Image, Snapshot
 
 LAYER, IMAGE = "layer", "image"
 EDGE_LAYER, EDGE_TOP, EDGE_PARENT = "layer", "top", "parent"
@@ -20,49 +21,108 @@ EDGE_LAYER, EDGE_TOP, EDGE_PARENT = "layer", "top", "parent"
 # layer; each other platform whose layers were read adds its own stack to the
 # trie, its layers marked with that platform (``platform``) and its top layer
 # naming the image it tops (``platform_of``: image ID, platform).
+@bulk
 def build_graph(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = None,
                 sizes: dict[str, int] | None = None) -> nx.DiGraph:
     """Build the layer forest with image attachments and parent-image links."""
-    graph = nx.DiGraph()
     mappings = mappings if mappings is not None else map_all(snapshot)
     sizes = sizes if sizes is not None else layer_sizes(snapshot, mappings)
     made_by = created_by(snapshot, mappings)
     images_of: dict[str, list[str]] = {}        # chain ID → its node's "images" list
+    nodes: list[tuple[str, dict]] = []          # in the order they are met; added at once (networkx's bulk path)
+    edges: list[tuple[str, str, dict]] = []
+    platform_of: list[tuple[str, tuple[str, str]]] = []
     for img in snapshot.images:
         below = None
-        for depth, (chain_id, diff_id) in enumerate(zip(img.chain_ids, img.diff_ids)):
+        depth = 0
+        for chain_id, diff_id in zip(img.chain_ids, img.diff_ids):
             holders = images_of.get(chain_id)
             if holders is None:
                 holders = images_of[chain_id] = []
-                graph.add_node(chain_id, kind=LAYER, diff_id=diff_id, parent=below, depth=depth,
-                               size=sizes.get(chain_id), created_by=made_by.get(chain_id, ""), images=holders)
+                nodes.append((chain_id, {"kind": LAYER, "diff_id": diff_id, "parent": below, "depth": depth,
+                                         "size": sizes.get(chain_id), "created_by": made_by.get(chain_id, ""),
+                                         "images": holders}))
                 if below is not None:
-                    graph.add_edge(below, chain_id, kind=EDGE_LAYER)
+                    edges.append((below, chain_id, {"kind": EDGE_LAYER}))
             holders.append(img.id)
             below = chain_id
-        graph.add_node(img.id, kind=IMAGE, tags=list(img.repo_tags), size=img.size)
+            depth += 1
+        nodes.append((img.id, {"kind": IMAGE, "tags": list(img.repo_tags), "size": img.size}))
         if below is not None:
-            graph.add_edge(below, img.id, kind=EDGE_TOP)
+            edges.append((below, img.id, {"kind": EDGE_TOP}))
+        if not img.manifests:
+            continue
         holds = set(img.chain_ids)              # the layers that already list this image
         for platform, chains, diff_ids in img.platform_stacks:
             below = None
             for depth, (chain_id, diff_id) in enumerate(zip(chains, diff_ids)):
                 if chain_id not in images_of:
                     images_of[chain_id] = []
-                    graph.add_node(chain_id, kind=LAYER, diff_id=diff_id, parent=below, depth=depth,
-                                   size=sizes.get(chain_id), created_by=made_by.get(chain_id, ""),
-                                   images=images_of[chain_id], platform=platform)
+                    nodes.append((chain_id, {"kind": LAYER, "diff_id": diff_id, "parent": below, "depth": depth,
+                                             "size": sizes.get(chain_id), "created_by": made_by.get(chain_id, ""),
+                                             "images": images_of[chain_id], "platform": platform}))
                     if below is not None:
-                        graph.add_edge(below, chain_id, kind=EDGE_LAYER)
+                        edges.append((below, chain_id, {"kind": EDGE_LAYER}))
                 if chain_id not in holds:
                     holds.add(chain_id)
                     images_of[chain_id].append(img.id)
                 below = chain_id
             if below is not None:
-                graph.nodes[below].setdefault("platform_of", []).append((img.id, platform))
-    for img in snapshot.images:
-        if img.parent and img.parent in snapshot.by_id:
-            graph.add_edge(img.parent, img.id, kind=EDGE_PARENT)
+                platform_of.append((below, (img.id, platform)))
+    by_id = snapshot.by_id
+    edges.extend((img.parent, img.id, {"kind": EDGE_PARENT}) for img in snapshot.images
+                 if img.parent and img.parent in by_id)
+    graph = _digraph(nodes, edges)
+    for top, tops in platform_of:
+        graph.nodes[top].setdefault("platform_of", []).append(tops)
+    return graph
+
+
+# networkx's add_nodes_from and add_edges_from, for the forest's lists at once:
+# the node and adjacency tables are filled directly (a node or an edge met again
+# has its data updated, as networkx does), then handed to an empty DiGraph.
+def _digraph(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]]) -> nx.DiGraph:
+    """A DiGraph of these nodes and edges (with their data dicts), in this order."""
+    node: dict[str, dict] = {}
+    succ: dict[str, dict[str, dict]] = {}
+    pred: dict[str, dict[str, dict]] = {}
+    for n, data in nodes:
+        if n in node:
+            node[n].update(data)
+        else:
+            node[n], succ[n], pred[n] = data, {}, {}
+    for u, v, data in edges:
+        for end in (u, v):
+            if end not in node:
+                node[end], succ[end], pred[end] = {}, {}, {}
+        if v in succ[u]:
+            succ[u][v].update(data)
+        else:
+            succ[u][v] = pred[v][u] = data
+    graph = nx.DiGraph()
+    graph._node = node                          # noqa: SLF001 (networkx's own tables, as graph_after)
+    graph._adj = succ                           # noqa: SLF001 (also its _succ)
+    graph._pred = pred                          # noqa: SLF001
+    return graph
+
+
+# The forest after a change of references (classify.same_images: the same images
+# in the same order, with the same layers and parents).  Nodes, edges and every
+# layer's data are those of the graph before; only the image nodes' data is made
+# again (their tags).  The per-node dicts of layers and edges are shared with the
+# graph before, as built graphs are never changed; the graph's own tables are
+# copies, so neither graph sees a node or edge added to the other.
+def graph_after(before: nx.DiGraph, snapshot: Snapshot, changed: list[tuple[Image, Image]]) -> nx.DiGraph:
+    """build_graph(snapshot), from ``before`` = build_graph of a snapshot with the same images, where
+    ``changed`` are the retagged ones (classify.retagged)."""
+    graph = nx.DiGraph()
+    graph.graph.update(before.graph)
+    node = dict(before._node)                   # noqa: SLF001 (networkx's node table; see the comment above)
+    for _, img in changed:
+        node[img.id] = {"kind": IMAGE, "tags": list(img.repo_tags), "size": img.size}
+    graph._node = node                          # noqa: SLF001
+    graph._succ = graph._adj = dict(before._succ)   # noqa: SLF001
+    graph._pred = dict(before._pred)            # noqa: SLF001
     return graph
 
 

@@ -1,8 +1,10 @@
 """Map ``docker history`` rows onto an image's layers, and read each layer's size from them."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .bulk import bulk
 from .chain import EMPTY_LAYER_DIFF_ID
 from .snapshot import HistoryRow, Image, Snapshot
 
@@ -76,12 +78,27 @@ _MUST, _MAY, _NEVER = 0, 1, 2
 def map_history(image: Image, known: dict[str, int] | None = None) -> LayerMapping:
     """Map an image's history rows to its layers without guessing (uncertainty is recorded)."""
     n = len(image.history)
+    made = [row.size > 0 for row in image.history]          # newest first
+    if made.count(True) == len(image.diff_ids) and EMPTY_LAYER_DIFF_ID not in image.diff_ids:
+        # The common case, as the programmes below decide it: as many rows with bytes as layers (none of
+        # them an empty tar) leave no choice, whatever the 0-byte rows are: each row with bytes made the
+        # next layer, and nothing else did.
+        row_layer: list[int | None] = []
+        layer = len(image.diff_ids)
+        for m in made:
+            if m:
+                layer -= 1
+            row_layer.append(layer if m else None)
+        sizes = tuple(row.size for row in reversed(image.history) if row.size > 0)
+        return LayerMapping(row_layer=tuple(row_layer), layer_sizes=sizes, exact=True,
+                            sizes_exact=bool(image.manifests) or sum(sizes) == image.size,
+                            size_options=tuple((size,) for size in sizes), row_decided=(True,) * n)
     picked = _pick(image, known, describe=True)
     if picked is None:
         return LayerMapping(row_layer=(None,) * n, layer_sizes=None, exact=False, sizes_exact=False,
                             row_decided=(False,) * n)
     solved, chosen = picked
-    row_layer: list[int | None] = [None] * n                # oldest first, reversed below
+    row_layer = [None] * n                                  # oldest first, reversed below
     for layer, row in enumerate(chosen):
         row_layer[row] = layer
     row_layer.reverse()
@@ -298,11 +315,54 @@ def layer_sizes(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = N
     return sizes
 
 
-def map_all(snapshot: Snapshot) -> dict[str, LayerMapping]:
-    """Image ID → its history mapping."""
-    return {img.id: map_history(img) for img in snapshot.images}
+# The sizes of a few layers (what a prediction frees): only the images holding
+# them are mapped.  Exactly layer_sizes restricted to those chain IDs: a chain ID
+# an exactly mapped image holds gets the last such image's size (as the first pass
+# of layer_sizes leaves it); when an image holding one has no exact sizes, the
+# second pass decides, and that needs every image: layer_sizes itself is used.
+def layer_sizes_of(snapshot: Snapshot, chain_ids: Iterable[str]) -> dict[str, int]:
+    """layer_sizes(snapshot) for ``chain_ids`` only, reading the history of the images that hold them."""
+    wanted = set(chain_ids)
+    sizes: dict[str, int] = {}
+    if not wanted:
+        return sizes
+    for img in snapshot.images:
+        if wanted.isdisjoint(img.chain_ids):
+            continue
+        mapping = map_history(img)
+        if mapping.layer_sizes is None:
+            continue
+        if not mapping.sizes_exact:
+            return {c: size for c, size in layer_sizes(snapshot).items() if c in wanted}
+        sizes.update((c, size) for c, size in zip(img.chain_ids, mapping.layer_sizes) if c in wanted)
+    return sizes
 
 
+@bulk
+def map_all(snapshot: Snapshot, previous: tuple[Snapshot, dict[str, LayerMapping]] | None = None
+            ) -> dict[str, LayerMapping]:
+    """Image ID → its history mapping; with ``previous`` (an earlier snapshot and its mappings), an image it
+    holds with the same history and layers keeps its mapping."""
+    if previous is None:
+        return {img.id: map_history(img) for img in snapshot.images}
+    before, mappings = previous[0].by_id, previous[1]
+    out: dict[str, LayerMapping] = {}
+    for img in snapshot.images:
+        old = before.get(img.id)
+        out[img.id] = mappings[img.id] if old is not None and _same_mapping_input(old, img) else map_history(img)
+    return out
+
+
+def _same_mapping_input(old: Image, new: Image) -> bool:
+    """True when map_history gives both images the same mapping (it reads nothing else)."""
+    return old is new or (old.history == new.history and old.diff_ids == new.diff_ids and old.size == new.size
+                          and bool(old.manifests) == bool(new.manifests))
+
+
+# Only exactly mapped images name their layers; the first such image holding a
+# chain ID names it.  Walking an image's rows top down, the first chain ID that is
+# already named ends the walk: the image that named it held the same layers below
+# (a chain ID fixes every layer under it) and, being exact, named them all.
 def created_by(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = None) -> dict[str, str]:
     """Chain ID → the CREATED BY text of the history row that made it (where the mapping is exact)."""
     mappings = mappings if mappings is not None else map_all(snapshot)
@@ -311,9 +371,12 @@ def created_by(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = No
         mapping = mappings[img.id]
         if not mapping.exact:
             continue
+        chains = img.chain_ids
         for row, layer in zip(img.history, mapping.row_layer):
             if layer is not None:
-                out.setdefault(img.chain_ids[layer], row.created_by)
+                if chains[layer] in out:
+                    break
+                out[chains[layer]] = row.created_by
     return out
 
 

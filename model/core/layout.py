@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
+from .bulk import bulk
 from .graph import EDGE_LAYER, EDGE_TOP, IMAGE, LAYER
 
 COLLAPSED = "collapsed"     # a run of layers drawn as one node
@@ -19,9 +21,11 @@ COLLAPSE_MIN = 4            # runs of at least this many plain layers become one
 ASPECT = 1.6                # target width / height when packing separate trees into bands
 
 
-@dataclass(frozen=True)
-class LayoutNode:
-    """One box of the drawing: a layer, a collapsed run of layers, or an image badge."""
+class LayoutNode(NamedTuple):
+    """One box of the drawing: a layer, a collapsed run of layers, or an image badge.
+
+    (A NamedTuple: a 10,000-image host has some 37,000 of them, made ~5× faster than frozen dataclasses and,
+    holding only strings and numbers, left alone by the garbage collector.)"""
 
     id: str                                 # chain ID, image ID, or the first member's chain ID for a run
     kind: str                               # "layer" | "collapsed" | "image"
@@ -41,8 +45,7 @@ class LayoutNode:
         return (self.x + self.w / 2, self.y + self.h / 2)
 
 
-@dataclass(frozen=True)
-class LayoutEdge:
+class LayoutEdge(NamedTuple):
     """A line from the node below (``source``) to the node above (``target``)."""
 
     source: str
@@ -105,6 +108,7 @@ def _shelf(trees: list[tuple[int, int, int]], band_w: float) -> tuple[list[tuple
 #     wide for one tall at the largest scale wins; a tree never spans bands,
 #     so edges never cross bands.
 # Everything is iterative (no recursion) and linear in the number of nodes.
+@bulk
 def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: float = NODE_W,
                   col_w: float = COL_W, row_h: float = ROW_H, layer_h: float = LAYER_H,
                   image_h: float = IMAGE_H, aspect: float = ASPECT,
@@ -115,29 +119,36 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
     layer_kids: dict[str, list[str]] = {}
     image_kids: dict[str, list[str]] = {}
     bases: list[str] = []
-    loose_images: list[str] = []
+    images: list[str] = []                    # shown images, in graph order
+    tagged: set[str] = set()                  # images with a tag (they weigh in the choice of the tower)
     for node, data in graph.nodes(data=True):
         kind = data["kind"]
         if kind == LAYER:
-            layer_kids.setdefault(node, [])
-            image_kids.setdefault(node, [])
+            layer_kids[node] = []
+            image_kids[node] = []
             if data.get("parent") is None:
                 bases.append(node)
-        elif kind == IMAGE and node not in hidden_images:
-            if not any(k == EDGE_TOP for _, _, k in graph.in_edges(node, data="kind")):
-                loose_images.append(node)
+        elif kind == IMAGE:
+            if data.get("tags"):
+                tagged.add(node)
+            if node not in hidden_images:
+                images.append(node)
+    topped: set[str] = set()                  # images hanging off a top layer
     for src, dst, kind in graph.edges(data="kind"):
         if kind == EDGE_LAYER:
             layer_kids[src].append(dst)
-        elif kind == EDGE_TOP and dst not in hidden_images:
-            image_kids[src].append(dst)
-
-    def plain(chain_id: str) -> bool:
-        return len(layer_kids[chain_id]) == 1 and not image_kids[chain_id]
+        elif kind == EDGE_TOP:
+            topped.add(dst)
+            if dst not in hidden_images:
+                image_kids[src].append(dst)
+    loose_images = [i for i in images if i not in topped]
+    plain = {c for c, kids in layer_kids.items() if len(kids) == 1 and not image_kids[c]}   # one child, no image
 
     # -- 1+2: the visible tree --------------------------------------------------------
     out = Layout()
-    kids: dict[str, list[str]] = {}           # visible node → visible children (layers, then images)
+    node_of = out.node_of
+    kids: dict[str, list[str]] = {}           # visible layer node → its visible child layer nodes
+    imgs_of: dict[str, list[str]] = {}        # visible layer node → the images hanging off it
     kind_of: dict[str, str] = {}
     members_of: dict[str, tuple[str, ...]] = {}
     parent_of: dict[str, str | None] = {}
@@ -147,11 +158,10 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
     while stack:
         chain_id, below = stack.pop()
         run = [chain_id]
-        while plain(run[-1]) and plain(layer_kids[run[-1]][0]):
+        while run[-1] in plain and layer_kids[run[-1]][0] in plain:
             run.append(layer_kids[run[-1]][0])
         if len(run) >= collapse_min:
-            node_id, kind = run[0], COLLAPSED
-            top = run[-1]
+            node_id, kind, top = run[0], COLLAPSED, run[-1]
         else:
             node_id, kind, top = chain_id, LAYER, chain_id
             run = [chain_id]
@@ -160,79 +170,73 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
         members_of[node_id] = tuple(run)
         parent_of[node_id] = below
         for member in run:
-            out.node_of[member] = node_id
+            node_of[member] = node_id
         kids[node_id] = []
         if below is None:
             roots.append(node_id)
         else:
             kids[below].append(node_id)
-        for image_id in image_kids[top]:
+        hung = imgs_of[node_id] = image_kids[top]
+        for image_id in hung:
             kind_of[image_id] = IMAGE
-            members_of[image_id] = ()
             parent_of[image_id] = node_id
-            kids[image_id] = []
-            out.node_of[image_id] = image_id
-        # children are pushed reversed so they are visited in order; images are appended after
-        # the child layers when the walk returns (see step 3), so keep both lists here
+            node_of[image_id] = image_id
         stack.extend((child, node_id) for child in reversed(layer_kids[top]))
-        kids.setdefault(node_id, [])
-        kids[node_id + "\0images"] = list(image_kids[top])
     for image_id in loose_images:
         kind_of[image_id] = IMAGE
-        members_of[image_id] = ()
         parent_of[image_id] = None
-        kids[image_id] = []
-        kids[image_id + "\0images"] = []
-        out.node_of[image_id] = image_id
+        node_of[image_id] = image_id
         roots.append(image_id)
 
-    # tower weights, children before parents (reverse pre-order): (tagged, images, height)
+    # tower weights, children before parents (reverse pre-order): (tagged, images, height);
+    # a layer's children: the tower, its own images, the other branches
     weight: dict[str, tuple[int, int, int]] = {}
-    for node_id in reversed(order):
-        imgs = kids.get(node_id + "\0images", [])
-        tagged = sum(1 for i in imgs if graph.nodes[i].get("tags"))
-        total, height = len(imgs), 1
-        for child in kids[node_id]:
-            t, n, h = weight[child]
-            tagged, total, height = tagged + t, total + n, max(height, h + 1)
-        weight[node_id] = (tagged, total, height)
     ordered: dict[str, list[str]] = {}
-    for node_id in order:
+    for node_id in reversed(order):
+        hung = imgs_of[node_id]
+        tags, total, height = sum(1 for i in hung if i in tagged), len(hung), 1
         layers = kids[node_id]
-        imgs = kids.get(node_id + "\0images", [])
+        for child in layers:
+            t, n, h = weight[child]
+            tags, total, height = tags + t, total + n, max(height, h + 1)
+        weight[node_id] = (tags, total, height)
         if layers:
-            tower = max(layers, key=lambda c: weight[c])
-            ordered[node_id] = [tower] + imgs + [c for c in layers if c != tower]
+            tower = max(layers, key=weight.__getitem__) if len(layers) > 1 else layers[0]
+            ordered[node_id] = [tower, *hung, *(c for c in layers if c != tower)]
         else:
-            ordered[node_id] = list(imgs)
+            ordered[node_id] = hung
 
-    def children(node_id: str) -> list[str]:
-        return ordered.get(node_id, [])
-
-    # -- 3+4: columns (post-order) and rows (pre-order) ---------------------------------
+    # -- 3+4: columns and rows, in one pre-order walk: a leaf takes the next free
+    # column, and so do the nodes whose first-child chain led down to it (those
+    # visited just before it, still waiting for a column) -----------------------------
     col: dict[str, int] = {}
     row: dict[str, int] = {}
     tree_of: dict[str, int] = {}
     trees: list[tuple[int, int, int]] = []      # (first column, columns, rows) per root
     next_col = 0
+    waiting: list[str] = []
     for t, root in enumerate(roots):
         row[root] = 0
         first, height = next_col, 0
-        walk: list[tuple[str, bool]] = [(root, False)]
+        walk = [root]
         while walk:
-            node_id, done = walk.pop()
-            ch = children(node_id)
-            if done:
-                col[node_id] = col[ch[0]] if ch else next_col
-                if not ch:
-                    next_col += 1
-                continue
+            node_id = walk.pop()
             tree_of[node_id] = t
-            height = max(height, row[node_id] + 1)
-            walk.append((node_id, True))
-            for child in reversed(ch):
-                row[child] = row[node_id] + 1
-                walk.append((child, False))
+            below = row[node_id] + 1
+            if below > height:
+                height = below
+            ch = ordered.get(node_id)
+            if ch:
+                waiting.append(node_id)
+                for child in reversed(ch):
+                    row[child] = below
+                    walk.append(child)
+            else:
+                col[node_id] = next_col
+                for node in waiting:
+                    col[node] = next_col
+                waiting.clear()
+                next_col += 1
         trees.append((first, next_col - first, height))
     # shelf packing of whole trees into bands: try a few band widths around the
     # area-based guess (and "all in one band") and keep the one whose drawing
@@ -260,19 +264,25 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
     out.rows, out.bands = total_rows, len(band_rows)
     widest = 0
     pad = (col_w - node_w) / 2
+    bottom = [band_top[b] + band_rows[b] - 1 for b in range(len(band_rows))]   # a band's row 0, from the top
+    layer_dy, image_dy = (row_h - layer_h) / 2, (row_h - image_h) / 2
+    nodes, edges = out.nodes, out.edges
     for node_id, kind in kind_of.items():
-        h = image_h if kind == IMAGE else layer_h
         dx, band = shift[tree_of[node_id]]
         r, c = row[node_id], col[node_id] + dx
-        widest = max(widest, c + 1)
-        grid_row = band_top[band] + band_rows[band] - 1 - r      # rows counted from the top
-        y = grid_row * row_h + (row_h - h) / 2
-        out.nodes[node_id] = LayoutNode(id=node_id, kind=kind, x=c * col_w + pad, y=y, w=node_w, h=h,
-                                        row=r, col=c, members=members_of[node_id], parent=parent_of[node_id],
-                                        band=band)
+        if c >= widest:
+            widest = c + 1
         below = parent_of[node_id]
-        if below is not None:
-            out.edges.append(LayoutEdge(below, node_id, EDGE_TOP if kind == IMAGE else EDGE_LAYER))
+        if kind == IMAGE:
+            nodes[node_id] = LayoutNode(node_id, kind, c * col_w + pad, (bottom[band] - r) * row_h + image_dy,
+                                        node_w, image_h, r, c, (), below, band)
+            if below is not None:
+                edges.append(LayoutEdge(below, node_id, EDGE_TOP))
+        else:
+            nodes[node_id] = LayoutNode(node_id, kind, c * col_w + pad, (bottom[band] - r) * row_h + layer_dy,
+                                        node_w, layer_h, r, c, members_of[node_id], below, band)
+            if below is not None:
+                edges.append(LayoutEdge(below, node_id, EDGE_LAYER))
     out.cols = widest
     out.width = widest * col_w
     out.height = total_rows * row_h

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .classify import LayerUse, counted_ids, layer_use, listed_ids
+from .bulk import bulk
+from .classify import LayerUse, counted_ids, layer_use, listed_ids, listed_ids_of, moved_holders
 from .history import layer_sizes
 from .snapshot import STORE_CONTAINERD, STORE_PODMAN, Image, Snapshot
 
@@ -49,36 +50,68 @@ class Totals:
 # not size (an intermediate, or one whose sharing a what-if changed) gets the
 # shared snapshots only, marked not exact.  Never negative: UNIQUE is clamped at 0
 # and marked not exact if the figures ever disagree.
+@bulk
 def image_sizes(snapshot: Snapshot, use: dict[str, LayerUse] | None = None,
                 sizes: dict[str, int] | None = None) -> dict[str, ImageSizes]:
     """Image ID → ImageSizes equal to `docker system df -v`'s figures."""
     use = layer_use(snapshot) if use is None else use
     sizes = layer_sizes(snapshot) if sizes is None else sizes
     counted = counted_ids(snapshot)
-    containerd = snapshot.info.image_store == STORE_CONTAINERD
-    podman = snapshot.info.image_store == STORE_PODMAN
-    out: dict[str, ImageSizes] = {}
-    for img in snapshot.images:
-        extra = 0 if img.id in counted else 1
-        shared = 0
+    return {img.id: _image_sizes(snapshot, img, use, sizes, counted) for img in snapshot.images}
+
+
+def _image_sizes(snapshot: Snapshot, img: Image, use: dict[str, LayerUse], sizes: dict[str, int],
+                 counted: set[str]) -> ImageSizes:
+    """One image's figures (see image_sizes)."""
+    extra = 0 if img.id in counted else 1
+    shared = 0
+    exact = True
+    for chain_id in img.chain_ids:
+        if use[chain_id].counted + extra > 1:
+            if chain_id not in sizes:
+                exact = False
+            shared += sizes.get(chain_id, 0)
+    store = snapshot.info.image_store
+    if store == STORE_CONTAINERD:
+        exact = exact and img.shared_size is not None
+        shared = img.shared_size if img.shared_size is not None else shared
+    elif store == STORE_PODMAN:
+        parent = snapshot.by_id.get(img.parent)
         exact = True
-        for chain_id in img.chain_ids:
-            if use[chain_id].counted + extra > 1:
-                if chain_id not in sizes:
-                    exact = False
-                shared += sizes.get(chain_id, 0)
-        if containerd:
-            exact = exact and img.shared_size is not None
-            shared = img.shared_size if img.shared_size is not None else shared
-        elif podman:
-            parent = snapshot.by_id.get(img.parent)
-            exact = True
-            shared = img.size if img.id in snapshot.children else parent.size if parent else 0
-        size = image_size(img)
-        if shared > size:
-            shared, exact = size, False
-        out[img.id] = ImageSizes(size, shared, size - shared,
-                                 len(snapshot.containers_by_image.get(img.id, ())), exact)
+        shared = img.size if img.id in snapshot.children else parent.size if parent else 0
+    size = image_size(img)
+    if shared > size:
+        shared, exact = size, False
+    return ImageSizes(size, shared, size - shared, len(snapshot.containers_by_image.get(img.id, ())), exact)
+
+
+# Sizes after a change of references (classify.same_images): an image's figures
+# change only when it became or stopped being counted, when one of its layers is
+# now counted for more or fewer images, or when its containers changed; the
+# others are carried over (the same object).  On Podman a figure follows parents
+# and children: there every image is looked at again.
+def image_sizes_after(before: Snapshot, before_use: dict[str, LayerUse], figures: dict[str, ImageSizes],
+                      after: Snapshot, use: dict[str, LayerUse], sizes: dict[str, int],
+                      changed: list[tuple[Image, Image]]) -> dict[str, ImageSizes]:
+    """image_sizes(after, use, sizes) from ``figures`` = image_sizes(before, before_use, sizes), where
+    same_images(before, after) with the retagged images ``changed`` and ``use`` = layer_use(after)."""
+    if after.info.image_store == STORE_PODMAN:
+        return image_sizes(after, use, sizes)
+    again = {img.id for img in moved_holders(before, after, changed)}
+    if use is not before_use:
+        for chain_id, now in use.items():
+            if now is not before_use[chain_id] and now.counted != before_use[chain_id].counted:
+                again.update(now.images)
+    if before.containers != after.containers:
+        ctrs, had = after.containers_by_image, before.containers_by_image
+        again.update(i for i in ctrs.keys() | had.keys() if len(ctrs.get(i, ())) != len(had.get(i, ())))
+    if not again:
+        return figures
+    by_id, counted = after.by_id, counted_ids(after)
+    out = dict(figures)
+    for image_id in again:
+        if image_id in by_id:
+            out[image_id] = _image_sizes(after, by_id[image_id], use, sizes, counted)
     return out
 
 
@@ -90,14 +123,30 @@ def image_size(img: Image) -> int:
 def totals(snapshot: Snapshot, sizes: dict[str, int] | None = None) -> Totals:
     """Naive sum of listed image sizes against the bytes actually stored."""
     sizes = layer_sizes(snapshot) if sizes is None else sizes
-    listed = listed_ids(snapshot)
-    naive = sum(image_size(img) for img in snapshot.images if img.id in listed)
+    naive = _naive(snapshot)
     chains = {cid for img in snapshot.images for cid in img.chain_ids}
     if snapshot.info.image_store == STORE_CONTAINERD:
         if snapshot.layers_size is not None:
             return Totals(naive, snapshot.layers_size, True, counts_content=True)
         return Totals(naive, sum(sizes.get(c, 0) for c in chains), False, counts_content=True)
     return Totals(naive, sum(sizes.get(c, 0) for c in chains), all(c in sizes for c in chains))
+
+
+def _naive(snapshot: Snapshot) -> int:
+    """Σ SIZE of the images `docker images` lists."""
+    listed = listed_ids(snapshot)
+    return sum(image_size(img) for img in snapshot.images if img.id in listed)
+
+
+def totals_after(totals_before: Totals, before: Snapshot, after: Snapshot, changed: list[tuple[Image, Image]]
+                 ) -> Totals:
+    """totals(after) from ``totals_before`` = totals(before), where same_images(before, after) with the
+    retagged images ``changed``: the bytes stored are the same; the naive sum changes by the retagged images
+    that became or stopped being listed."""
+    listed, was_listed = listed_ids_of(after, [n for _, n in changed]), listed_ids_of(before, [o for o, _ in changed])
+    naive = totals_before.naive_bytes + sum(image_size(new) for _, new in changed if new.id in listed) \
+        - sum(image_size(old) for old, _ in changed if old.id in was_listed)
+    return Totals(naive, totals_before.actual_bytes, totals_before.exact, totals_before.counts_content)
 
 
 # What a derived state (an rmi/prune prediction, a what-if step) keeps of the

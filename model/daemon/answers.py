@@ -183,6 +183,7 @@ MANIFEST_SPEC = Obj({
 })
 SUMMARY_SPEC = Obj({
     "Id": _req(Digest()),
+    "ParentId": _opt(_PARENT, ""),
     "Created": _opt(_TIMESTAMP, 0),
     "RepoTags": _opt(List(Reference(tagged=True, placeholders=True), max_items=100_000), []),
     "RepoDigests": _opt(List(Reference(tagged=False, placeholders=True), max_items=100_000), []),

@@ -17,7 +17,8 @@ from docker.utils import convert_filters
 from ..core.schema import Invalid, check
 from . import answers
 from .answers import DaemonError, Endpoint, request_line
-from .transport import describe_error, host_url, read_response, transport_error
+from .sdk import host_url, read_response
+from .transport import describe_error, transport_error
 
 MESSAGE_LIMIT = 4096        # characters kept of a refusal's message (a daemon's are one short line)
 

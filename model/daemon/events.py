@@ -7,19 +7,20 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
-
-import docker
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..core.chain import short_id
 from ..core.snapshot import STORE_GRAPHDRIVER, Container, Image, Snapshot
 from . import answers
 from .containers import containers_from_api, list_containers
 from .source import (DaemonError, EngineSizes, clean_refs, consistent, image_from_api, list_images, listed_fields,
-                     podman_normalize, read_image, sdk_get)
+                     podman_normalize, read_image)
+
+if TYPE_CHECKING:          # the SDK is imported when following starts, not when the window does
+    import docker
 
 Event = dict[str, Any]
-ClientFactory = Callable[[], docker.DockerClient]
+ClientFactory = Callable[[], "docker.DockerClient"]
 
 CONNECTED, DISCONNECTED, STOPPED = "connected", "disconnected", "stopped"
 BACKOFF_FIRST, BACKOFF_MAX = 0.2, 2.0
@@ -59,6 +60,7 @@ def _now() -> str:
 
 def _containers(client: docker.DockerClient, images: tuple[Image, ...], previous: Snapshot) -> tuple[Container, ...]:
     # the same construction as model.daemon.source.read_snapshot
+    from .sdk import sdk_get
     get = sdk_get(client)
     return containers_from_api(list_containers(get), images, previous.info, get, previous)
 
@@ -82,8 +84,9 @@ def _with_listed(img: Any, listed: dict[str, Any]) -> Any:
 # result equals a full read apart from taken_at.
 def refresh_incremental(snapshot: Snapshot, client: docker.DockerClient) -> Snapshot:
     """Re-list images and containers and read only new images: equal to a full read except taken_at."""
+    from .sdk import sdk_get
     get = sdk_get(client)
-    listed = list_images(client, get)
+    listed = list_images(get, client.api._version)
     sizes = EngineSizes.read(get, snapshot.info)
     old = snapshot.by_id
     listed_ids = {s["Id"] for s in listed}
@@ -142,10 +145,11 @@ def apply_event(snapshot: Snapshot, client: docker.DockerClient, event: Event) -
 
 def _patch_image(snapshot: Snapshot, client: docker.DockerClient, image_id: str) -> Snapshot:
     # (through the SDK's inspect_image, which tests/daemon/test_events.py counts; its answer is checked here)
+    from docker.errors import APIError
     request = answers.request_line("GET", f"/images/{image_id}/json")
     try:
         inspect = answers.checked(answers.INSPECT_SPEC, client.api.inspect_image(image_id), request)
-    except docker.errors.APIError as exc:          # 404, or an image whose delete is under way
+    except APIError as exc:          # 404, or an image whose delete is under way
         if not answers.is_gone(exc.response.status_code if exc.response is not None else 0,
                                {"message": exc.explanation or ""}):
             raise

@@ -1,9 +1,7 @@
 """The file index of an image's layers: from the file-index cache, else read from one streamed ``docker save``."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
-
-import docker
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..core.chain import short_id
 from ..core.errors import first_line
@@ -13,7 +11,10 @@ from ..files.archive import index_archive
 from ..files.cache import FilesCache
 from . import answers
 from .answers import DaemonError, error_message, is_gone, request_line
-from .transport import CHUNK, ReadAhead, host_url, read_response, sdk_get, transport_error
+from .transport import CHUNK, ReadAhead, transport_error
+
+if TYPE_CHECKING:              # the SDK is imported only where an image is streamed from a daemon
+    import docker
 
 Progress = Callable[[int, int], None]   # (bytes of the archive read, the image's size as an estimate of them)
 ERROR_LIMIT = 1 << 20                   # bytes read of an error answer (a daemon's is one short JSON line)
@@ -40,6 +41,8 @@ def image_named(client: docker.DockerClient, ref: str) -> str | None:
     """The ID of the image ``ref`` names, as the engine itself resolves it (its inspect), or None when none;
     each engine's own rules (short IDs, digests, Podman's short names) decide."""
     from urllib.parse import quote
+
+    from .sdk import sdk_get
     inspect = answers.read(sdk_get(client), f"/images/{quote(ref, safe='/:@')}/json", answers.INSPECT,
                            missing_ok=True)
     return None if inspect is None else inspect["Id"]
@@ -108,6 +111,7 @@ def save_stream(client: docker.DockerClient, image_id: str) -> Iterator[bytes]:
     timeout off for the whole stream, so a daemon that stops sending would hang it: the same GET is
     made here through the SDK's session, keeping the timeout.)  Every failure is a one-line DaemonError:
     the image is gone, another refusal, no connection, silence, or a connection lost mid-stream."""
+    from .sdk import host_url
     api = client.api
     path = f"/images/{image_id}/get"
     request = request_line("GET", path)
@@ -136,6 +140,7 @@ def _refusal(client: docker.DockerClient, res: Any, request: str, image_id: str)
 
     (dockerd 20.10 answers the save of a removed image by ID with a 500 "failed to get digest …: no such
     file or directory": whether the image is gone is asked of its inspect.)"""
+    from .sdk import read_response
     status, body = read_response(res, request, ERROR_LIMIT)
     message = error_message(body)
     answered = f"{request} answered {status}" + (f": {message}" if message else "")
@@ -146,6 +151,7 @@ def _refusal(client: docker.DockerClient, res: Any, request: str, image_id: str)
 
 def _gone(client: docker.DockerClient, image_id: str) -> bool:
     """True when the daemon says it holds no image ``image_id`` (a failure to ask is not an answer)."""
+    from .sdk import sdk_get
     try:
         return answers.read(sdk_get(client), f"/images/{image_id}/json", answers.INSPECT, missing_ok=True) is None
     except DaemonError:

@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import threading
+import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-import docker
-from docker.context import ContextAPI
-from docker.utils import kwargs_from_env
-
+from ..core.bulk import bulk
 from ..core.chain import short_id
 from ..core.schema import Invalid
 from ..core.snapshot import (STORE_CONTAINERD, STORE_GRAPHDRIVER, STORE_PODMAN, DaemonInfo, HistoryRow, Image,
@@ -21,12 +18,19 @@ from ..core.snapshotfile import check_consistency
 from . import answers
 from .answers import PLATFORM_LAYERS, DaemonError, Get, request_line
 from .containers import containers_from_api, list_containers
-from .imagecache import ImageCache
-from .transport import UnixFetcher, connection_error, host_url, read_while_alive, sdk_get
+from .imagecache import ImageCache, Listing
+from .transport import NEWEST_API, Link, api_tuple, local_socket, negotiate, open_unix, read_while_alive
+
+__all__ = ["NEWEST_API", "DaemonError", "Link", "negotiate", "connect", "open_link", "read_snapshot"]
 
 Progress = Callable[[int, int], None]   # (images read, images listed)
+Early = Callable[[Snapshot, str], None]  # (a provisional snapshot, EARLY_LAST or EARLY_LISTED)
+EARLY_LAST = "last"          # the last snapshot taken of this daemon, before anything is read again
+EARLY_LISTED = "listed"      # the fresh listing: layers only for the images read so far
+EARLY_EVERY = 1.0            # seconds between provisional snapshots while inspects arrive, at least
+EARLY_SHARE = 0.1            # ... and at most this share of the read spent making and showing them
 FETCH_THREADS = 4
-NEWEST_API = (1, 55)         # the newest Engine API this reader knows (Engine 29); older servers speak their own
+LAST_SECOND = 253402300799   # 9999-12-31T23:59:59Z, the last time a datetime holds
 MANIFESTS_API = (1, 47)      # /images/json?manifests=1 from here on
 PLATFORM_INSPECT_API = (1, 49)   # /images/{id}/json?platform= from here on
 
@@ -35,71 +39,28 @@ class Cancelled(Exception):
     """Loading was cancelled by the caller."""
 
 
-def resolve_host(host: str | None = None) -> tuple[str | None, Any]:
-    """Which daemon to use: --host, else DOCKER_HOST (+TLS vars), else the current docker context."""
-    env = kwargs_from_env()
-    if host:
-        return host, env.get("tls")
-    if os.environ.get("DOCKER_HOST"):
-        return env.get("base_url"), env.get("tls")
-    try:
-        ctx = ContextAPI.get_current_context()
-    except Exception:  # a broken ~/.docker/config.json must not stop us; fall back to the default socket
-        ctx = None
-    if ctx is not None and ctx.Host:
-        return ctx.Host, ctx.TLSConfig or env.get("tls")
-    return None, env.get("tls")
+def connect(host: str | None = None, timeout: int = 120) -> Any:
+    """A docker SDK client for the chosen daemon (the SDK is imported here, not before); DaemonError if it does
+    not answer (DaemonUnreachable when no connection could be made)."""
+    from .sdk import connect_client
+    return connect_client(host, timeout)
 
 
-def _unusable_settings(exc: Exception) -> str:
-    """One line for settings the SDK refuses (TLSParameterError: DOCKER_TLS_VERIFY / DOCKER_CERT_PATH name no certs)."""
-    settings = ", ".join(f"{k}={os.environ[k]}" for k in ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH")
-                         if os.environ.get(k))
-    certs = os.environ.get("DOCKER_CERT_PATH") or os.path.join(os.path.expanduser("~"), ".docker")
-    missing = [f for f in ("ca.pem", "cert.pem", "key.pem") if not os.path.isfile(os.path.join(certs, f))]
-    reason = (f"no {', '.join(missing)} in {certs}" if missing
-              else (str(exc).split(". ")[0].splitlines() or [type(exc).__name__])[0][:200])
-    return f"cannot use the Docker client settings ({settings or 'defaults'}): {reason}"
+def open_link(host: str | None = None) -> Link:
+    """A Link to read the chosen daemon: raw HTTP on a local unix socket (no SDK), the SDK's client elsewhere."""
+    socket_path = local_socket(host)
+    if socket_path is not None:
+        return open_unix(socket_path, host)
+    from .sdk import link_of
+    return link_of(connect(host))
 
 
-def connect(host: str | None = None, timeout: int = 120) -> docker.DockerClient:
-    """A docker SDK client for the chosen daemon; raises DaemonError if it does not answer (DaemonUnreachable
-    when no connection could be made)."""
-    try:
-        base_url, tls = resolve_host(host)
-    except Exception as exc:  # the SDK checks the TLS variables here
-        raise DaemonError(_unusable_settings(exc)) from None
-    try:
-        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override the session's CA (requests#3829),
-        # which would replace the daemon's own CA from DOCKER_CERT_PATH: trust only the TLS config.
-        # So the client is made with a placeholder version, env trust is switched off, and the API
-        # version is then negotiated as docker-py's "auto" does (the server's ApiVersion).
-        client = docker.DockerClient(base_url=base_url, tls=tls or False, timeout=timeout,
-                                     version=docker.constants.DEFAULT_DOCKER_API_VERSION)
-        client.api.trust_env = False
-        client.api._version = negotiate(server_api_version(client))
-        return client
-    except DaemonError:
-        raise
-    except Exception as exc:  # the SDK raises DockerException, requests errors or OSError
-        raise connection_error(exc, base_url or "unix:///var/run/docker.sock") from None
-
-
-def api_tuple(version: str) -> tuple[int, int]:
-    """"1.47" → (1, 47); anything unreadable → (0, 0)."""
-    major, _, minor = version.partition(".")
-    return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else (0, 0)
-
-
-def negotiate(server_version: str) -> str:
-    """The API version to speak: the server's own, capped at the newest this reader knows (as the docker CLI does)."""
-    server = api_tuple(server_version)
-    return server_version if server != (0, 0) and server <= NEWEST_API else "%d.%d" % NEWEST_API
-
-
-def server_api_version(client: docker.DockerClient) -> str:
-    """The ApiVersion the server speaks, from its unversioned ``/version``, read like every other answer."""
-    return answers.read(sdk_get(client, versioned=False), "/version", answers.VERSION)["ApiVersion"]
+def as_link(source: Any) -> Link:
+    """A Link as given, or one reading through a docker SDK client."""
+    if isinstance(source, Link):
+        return source
+    from .sdk import link_of
+    return link_of(source)
 
 
 def info_answers(get: Get) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -122,17 +83,18 @@ def daemon_info(version: dict[str, Any], info: dict[str, Any], host: str) -> Dae
                       os=info["OperatingSystem"])
 
 
-def read_info(client: docker.DockerClient) -> DaemonInfo:
-    """Engine, version, storage driver and image store kind from /version and /info."""
-    return daemon_info(*info_answers(sdk_get(client)), host_url(client))
+def read_info(source: Any) -> DaemonInfo:
+    """Engine, version, storage driver and image store kind from /version and /info (of a Link or SDK client)."""
+    link = as_link(source)
+    return daemon_info(*info_answers(link.get), link.where)
 
 
-def list_images(client: docker.DockerClient, get: Get | None = None) -> list[dict[str, Any]]:
+def list_images(get: Get, api_version: str) -> list[dict[str, Any]]:
     """`/images/json?all=1` (with ``manifests=1`` from API 1.47) newest first like `docker images`, ties by ID.
 
     (The daemon orders images created in the same second at random.)"""
-    path = "/images/json?all=1" + ("&manifests=1" if api_tuple(client.api._version) >= MANIFESTS_API else "")
-    listed = read_while_alive(get or sdk_get(client), path, answers.IMAGES)
+    path = "/images/json?all=1" + ("&manifests=1" if api_tuple(api_version) >= MANIFESTS_API else "")
+    listed = read_while_alive(get, path, answers.IMAGES)
     answers.unique_ids(listed, request_line("GET", path))
     return sorted(listed, key=lambda s: (-s["Created"], s["Id"]))
 
@@ -215,19 +177,24 @@ def listed_fields(summary: dict[str, Any], sizes: EngineSizes,
                 disk_usage=summary["Size"] if manifests else None, shared_size=sizes.shared.get(summary["Id"]))
 
 
+def content_fields(inspect: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
+    """What an Image takes from its inspect answer and history rows: fixed for as long as its ID exists."""
+    config = inspect["Config"]
+    return dict(id=inspect["Id"], parent=inspect["Parent"], created=inspect["Created"], size=inspect["Size"],
+                diff_ids=tuple(inspect["RootFS"]["Layers"]),
+                history=tuple([HistoryRow(h["Id"], h["Created"], h["CreatedBy"], h["Size"], h["Comment"])
+                               for h in history]),
+                author=inspect["Author"], comment=inspect["Comment"],
+                cmd=None if config["Cmd"] is None else tuple(config["Cmd"]),
+                entrypoint=None if config["Entrypoint"] is None else tuple(config["Entrypoint"]),
+                labels=tuple(sorted(config["Labels"].items())))
+
+
 def image_from_api(summary: dict[str, Any], inspect: dict[str, Any], history: list[dict[str, Any]],
                    sizes: EngineSizes | None = None) -> Image:
     """An Image from the checked list entry, inspect answer and history rows of the Engine API."""
-    config = inspect["Config"]
     return Image(**listed_fields(summary, sizes or EngineSizes(), inspect.get(PLATFORM_LAYERS)),
-                 id=inspect["Id"], parent=inspect["Parent"], created=inspect["Created"], size=inspect["Size"],
-                 diff_ids=tuple(inspect["RootFS"]["Layers"]),
-                 history=tuple(HistoryRow(id=h["Id"], created=h["Created"], created_by=h["CreatedBy"], size=h["Size"],
-                                          comment=h["Comment"]) for h in history),
-                 author=inspect["Author"], comment=inspect["Comment"],
-                 cmd=None if config["Cmd"] is None else tuple(config["Cmd"]),
-                 entrypoint=None if config["Entrypoint"] is None else tuple(config["Entrypoint"]),
-                 labels=tuple(sorted(config["Labels"].items())))
+                 **content_fields(inspect, history))
 
 
 def _sha256(value: str) -> str:
@@ -262,32 +229,88 @@ def read_image(get: Get, image_id: str, summary: dict[str, Any], api_version: st
     return inspect, history
 
 
-def read_snapshot(client: docker.DockerClient, progress: Progress | None = None,
-                  cache: ImageCache | None = None, cancel: threading.Event | None = None) -> Snapshot:
-    """Read every image (intermediates too), its inspect data and history, all containers and daemon info."""
-    where = host_url(client)
-    socket_path = getattr(getattr(client.api, "_custom_adapter", None), "socket_path", None)
-    fetch = UnixFetcher(socket_path, client.api._version).get if socket_path else sdk_get(client)
-    background = ThreadPoolExecutor(1)
+# Reading a daemon.  /version and /info say which daemon this is; its image list and
+# /system/df (containerd store) are asked for at once and the per-daemon cache is
+# opened while the daemon works.  Each listed image needs its inspect and history,
+# which never change while its ID exists: they come from the cache, else from the
+# daemon, a few at a time on a local socket.  For a window that must paint before
+# all that is read, ``early`` is handed provisional snapshots: the last one taken of
+# this daemon (its listing kept in the cache) right after /info, then the fresh
+# listing with the layers known so far, again about once a second while inspects
+# arrive.  The snapshot returned is the complete one; its listing is kept for the
+# next start.
+def read_snapshot(source: Any, progress: Progress | None = None, cache: ImageCache | None = None,
+                  cancel: threading.Event | None = None, early: Early | None = None) -> Snapshot:
+    """Read every image (intermediates too), its inspect data and history, all containers and daemon info
+    from a Link (or a docker SDK client)."""
+    link = as_link(source)
+    background = ThreadPoolExecutor(3)
     try:
-        version, info_answer = info_answers(fetch)
-        info = daemon_info(version, info_answer, where)
+        version, info_answer = info_answers(link.get)
+        info = daemon_info(version, info_answer, link.where)
         # On the containerd store /system/df costs about as much as the listing itself (both
         # size every image): it is asked for at once and runs while the images are read.
-        pending_sizes = background.submit(EngineSizes.read, fetch, info)
-        listed = list_images(client, fetch)
-        containers = list_containers(fetch)
+        pending_sizes = background.submit(EngineSizes.read, link.get, info)
+        pending_list = background.submit(list_images, link.get, link.api_version)
+        pending_containers = background.submit(list_containers, link.get)
         if cache is None:
             cache = ImageCache.for_daemon(info, info_answer["DockerRootDir"])
-        return _read_images(client, fetch, bool(socket_path), info, listed, containers, pending_sizes,
-                            progress, cache, cancel)
+        content = _content(info, cache)
+        if early is not None and cache.last is not None:
+            early(_last_snapshot(link.get, info, cache, content), EARLY_LAST)
+        listed, containers = pending_list.result(), pending_containers.result()
+        return _read_images(link, info, listed, containers, pending_sizes, progress, cache, cancel, early, content)
     finally:
         background.shutdown(wait=False, cancel_futures=True)
 
 
-def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: DaemonInfo,
-                 listed: list[dict[str, Any]], containers: list[dict[str, Any]], pending_sizes: Any,
-                 progress: Progress | None, cache: ImageCache, cancel: threading.Event | None) -> Snapshot:
+def _last_snapshot(get: Get, info: DaemonInfo, cache: ImageCache, content: dict[str, dict[str, Any]]) -> Snapshot:
+    """The last snapshot taken of this daemon, from its cached listing and the cached inspect/history (``content``:
+    their content_fields)."""
+    last = cache.last
+    details = {i: cache.get(i) for i in (s["Id"] for s in last.images)}
+    images = _images(info, last.images, details, EngineSizes(last.shared, last.layers_size), content)
+    return Snapshot(info=info, images=images, containers=containers_from_api(last.containers, images, info, get),
+                    taken_at=last.taken_at, source="daemon", layers_size=last.layers_size)
+
+
+@bulk
+def _images(info: DaemonInfo, listed: list[dict[str, Any]], details: dict[str, tuple[dict, list] | None],
+            sizes: EngineSizes, content: dict[str, dict[str, Any]] | None = None) -> tuple[Image, ...]:
+    """Images of the listed summaries: whole where inspect and history are known (``content``: the content_fields
+    of some of them, made already), from the list alone elsewhere."""
+    out = []
+    for summary in listed:
+        got = details.get(summary["Id"])
+        if got is None:
+            out.append(image_from_list(summary, sizes))
+            continue
+        made = (content or {}).get(summary["Id"]) or content_fields(*_normalized(info, got))
+        out.append(Image(**listed_fields(summary, sizes, got[0].get(PLATFORM_LAYERS)), **made))
+    return tuple(out)
+
+
+@bulk
+def _content(info: DaemonInfo, cache: ImageCache) -> dict[str, dict[str, Any]]:
+    """Image ID → content_fields of every cached image (made while the daemon lists its images)."""
+    return {image_id: content_fields(*_normalized(info, got)) for image_id, got in cache.entries.items()}
+
+
+def _normalized(info: DaemonInfo, got: tuple[dict, list]) -> tuple[dict, list]:
+    """Inspect and history in the Engine's shape (Podman's IDs made ``sha256:`` ones)."""
+    return podman_normalize(*got) if info.engine == "podman" else got
+
+
+def image_from_list(summary: dict[str, Any], sizes: EngineSizes) -> Image:
+    """An Image from its list entry alone (tags, size, parent; no layers yet): shown until its inspect arrives."""
+    created = _dt.datetime.fromtimestamp(min(max(summary["Created"], 0), LAST_SECOND), _dt.timezone.utc)
+    return Image(**listed_fields(summary, sizes), id=summary["Id"], parent=_sha256(summary["ParentId"]),
+                 created=created.isoformat().replace("+00:00", "Z"), size=summary["Size"], diff_ids=())
+
+
+def _read_images(link: Link, info: DaemonInfo, listed: list[dict[str, Any]], containers: list[dict[str, Any]],
+                 pending_sizes: Any, progress: Progress | None, cache: ImageCache, cancel: threading.Event | None,
+                 early: Early | None, content: dict[str, dict[str, Any]]) -> Snapshot:
     """The rest of read_snapshot once images and containers are listed: inspect and history of each image."""
     total = len(listed)
     summaries = {s["Id"]: s for s in listed}
@@ -304,20 +327,41 @@ def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: 
 
     warnings: list[str] = list(cache.warnings)
     lock = threading.Lock()
+    due_at = [0.0]          # when the next provisional snapshot may be handed to ``early``
+
+    # Provisional snapshots cost in proportion to the host: on 10,000 images making and
+    # showing one takes a few seconds (``early`` returns once the window has shown it).
+    # So the next one is due EARLY_EVERY after the last, or later, so that they take at
+    # most EARLY_SHARE of the read: the reading is not starved by its previews.
+    def provisional() -> None:
+        with lock:
+            known = dict(details)
+            due_at[0] = float("inf")            # one at a time
+        start = time.monotonic()
+        images = _images(info, listed, known, EngineSizes())
+        early(Snapshot(info=info, images=images, containers=containers_from_api(containers, images, info, link.get),
+                       taken_at=_now(), source="daemon"), EARLY_LISTED)
+        end = time.monotonic()
+        due_at[0] = end + max(EARLY_EVERY, (end - start) * (1 - EARLY_SHARE) / EARLY_SHARE)
 
     def read_one(image_id: str) -> None:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        got = read_image(fetch, image_id, summaries[image_id], client.api._version)
+        got = read_image(link.get, image_id, summaries[image_id], link.api_version)
         with lock:
             if got is None:     # removed between list and inspect: leave it out, say so
                 warnings.append(f"image {short_id(image_id)} was removed while loading")
                 return
             details[image_id] = got
+            due = early is not None and time.monotonic() >= due_at[0]
             if progress:
                 progress(len(details), total)
+        if due:
+            provisional()
 
-    if parallel and len(missing) > 8:
+    if early is not None and missing:
+        provisional()
+    if link.socket_path and len(missing) > 8:
         with ThreadPoolExecutor(FETCH_THREADS) as pool:
             list(pool.map(read_one, missing))
     else:
@@ -325,20 +369,22 @@ def _read_images(client: docker.DockerClient, fetch: Get, parallel: bool, info: 
             read_one(image_id)
 
     sizes = pending_sizes.result()
-    images = []
-    for summary in listed:
-        got = details.get(summary["Id"])
-        if got is not None:
-            if info.engine == "podman":
-                got = podman_normalize(*got)
-            images.append(image_from_api(summary, *got, sizes))
-    cache.update({i: details[i] for i in missing if i in details}, keep={s["Id"] for s in listed})
-    ctrs = containers_from_api(containers, images, info, fetch)
-    taken = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    return consistent(Snapshot(info=info, images=tuple(images), containers=ctrs, taken_at=taken,
+    listed = [s for s in listed if s["Id"] in details]
+    images = _images(info, listed, details, sizes, content)
+    taken = _now()
+    cache.update({i: details[i] for i in missing if i in details}, keep=set(details),
+                 listing=Listing(taken, listed, containers, sizes.shared, sizes.layers_size))
+    ctrs = containers_from_api(containers, images, info, link.get)
+    return consistent(Snapshot(info=info, images=images, containers=ctrs, taken_at=taken,
                                source="daemon", warnings=tuple(warnings), layers_size=sizes.layers_size))
 
 
+def _now() -> str:
+    """This moment as a snapshot's ``taken_at``."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@bulk
 def consistent(snap: Snapshot) -> Snapshot:
     """``snap`` when the answers it was built from fit together as a snapshot file must (unique IDs and tags,
     parent links acyclic and on their children's layers); DaemonError naming the first misfit otherwise."""

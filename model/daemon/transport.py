@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import json
+import os
 import queue
 import socket
+import sys
 import threading
+from pathlib import Path
 from typing import Any, Callable, Iterator
-
-import docker
-import requests
-from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from . import answers
 from .answers import ANSWER_LIMIT, BUSY_TIMEOUT, READ_TIMEOUT, DaemonError, Get, request_line
@@ -25,8 +25,19 @@ class DaemonUnreachable(DaemonError):
 
 
 # What connecting raises, somewhere in its exception chain, when no connection was made at all (urllib3's
-# ConnectTimeoutError covers TCP: refused, unknown host and no answer to connect; the unix socket raises OSError).
-_NO_CONNECTION = (FileNotFoundError, ConnectionRefusedError, PermissionError, socket.gaierror, ConnectTimeoutError)
+# ConnectTimeoutError covers TCP: refused, unknown host and no answer to connect; the unix socket raises OSError),
+# and what a read that timed out raises.  The SDK's classes count only where the SDK was imported (a reader on a
+# local socket never imports it, so none of its exceptions can occur).
+def _no_connection() -> tuple[type, ...]:
+    plain: tuple[type, ...] = (FileNotFoundError, ConnectionRefusedError, PermissionError, socket.gaierror)
+    sdk = sys.modules.get("urllib3.exceptions")
+    return plain + ((sdk.ConnectTimeoutError,) if sdk else ())
+
+
+def _timeouts() -> tuple[type, ...]:
+    sdk, requests = sys.modules.get("urllib3.exceptions"), sys.modules.get("requests.exceptions")
+    return ((TimeoutError,) + ((sdk.ReadTimeoutError,) if sdk else ())     # socket.timeout is TimeoutError
+            + ((requests.Timeout,) if requests else ()))
 
 
 def describe_error(exc: BaseException, where: str = "", request: str = "") -> str:
@@ -51,23 +62,20 @@ def describe_error(exc: BaseException, where: str = "", request: str = "") -> st
     return f"cannot talk to the Docker daemon{place}{during}: {first[:200]}"
 
 
-_TIMEOUTS = (TimeoutError, ReadTimeoutError, requests.exceptions.Timeout)   # socket.timeout is TimeoutError
-
-
 def transport_error(exc: BaseException, where: str, request: str, timeout: float) -> DaemonError:
     """A request that got no (complete) answer, as one line naming it: no connection (DaemonUnreachable),
     silence for ``timeout`` seconds, or anything else the connection met."""
     chain = list(_chain(exc))
-    if any(isinstance(e, _NO_CONNECTION) for e in chain):
+    if any(isinstance(e, _no_connection()) for e in chain):
         return connection_error(exc, where)
-    if any(isinstance(e, _TIMEOUTS) for e in chain):
+    if any(isinstance(e, _timeouts()) for e in chain):
         return DaemonError(f"the daemon did not answer {request} within {timeout:g} s")
     return DaemonError(describe_error(exc, where, request))
 
 
 def connection_error(exc: BaseException, where: str) -> DaemonError:
     """A failure to talk to the daemon at ``where`` as one line: DaemonUnreachable when no connection was made."""
-    unreachable = any(isinstance(e, _NO_CONNECTION) for e in _chain(exc))
+    unreachable = any(isinstance(e, _no_connection()) for e in _chain(exc))
     return (DaemonUnreachable if unreachable else DaemonError)(describe_error(exc, where))
 
 
@@ -77,12 +85,6 @@ def _chain(exc: BaseException | None):
         seen.add(id(exc))
         yield exc
         exc = exc.__cause__ or exc.__context__
-
-
-def host_url(client: docker.DockerClient) -> str:
-    """The daemon's address as the user would write it (unix:///path, tcp://host:port)."""
-    socket_path = getattr(getattr(client.api, "_custom_adapter", None), "socket_path", None)
-    return f"unix://{socket_path}" if socket_path else client.api.base_url
 
 
 # The image list is the one interactive read that is slow by nature: a containerd store
@@ -150,17 +152,6 @@ def parsed(status: int, body: bytes, request: str) -> Any:
         return None
 
 
-def read_response(res: requests.Response, request: str, limit: int) -> tuple[int, Any]:
-    """(status, parsed JSON) of a streamed SDK response, its body bounded like every answer."""
-    try:
-        length = res.headers.get("Content-Length")
-        body = read_body(lambda n: res.raw.read(n, decode_content=True),
-                         int(length) if length and length.isdigit() else None, limit, request)
-    finally:
-        res.close()
-    return res.status_code, parsed(res.status_code, body, request)
-
-
 class _UnixConnection(http.client.HTTPConnection):
     """HTTP over a unix socket; reconnects there (not to TCP) after the daemon closed a connection."""
 
@@ -189,10 +180,11 @@ class _UnixConnection(http.client.HTTPConnection):
 # ID exists: results are kept in an on-disk cache and a second start only
 # lists images and reads the new ones.
 class UnixFetcher:
-    """Raw keep-alive HTTP GETs over a unix socket, one connection per thread."""
+    """Raw keep-alive HTTP GETs over a unix socket, one connection per thread (unversioned paths without
+    ``api_version``)."""
 
-    def __init__(self, socket_path: str, api_version: str) -> None:
-        self.socket_path, self.prefix = socket_path, f"/v{api_version}"
+    def __init__(self, socket_path: str, api_version: str | None) -> None:
+        self.socket_path, self.prefix = socket_path, f"/v{api_version}" if api_version else ""
         self.where = f"unix://{socket_path}"
         self.local = threading.local()
 
@@ -218,21 +210,89 @@ class UnixFetcher:
         return resp.status, parsed(resp.status, body, request)
 
 
-def sdk_get(client: docker.DockerClient, versioned: bool = True) -> Get:
-    """A GET function (path → status, parsed JSON) over the SDK's session (tcp, TLS, ssh, unix), bounded like
-    UnixFetcher.get."""
-    where = host_url(client)
+NEWEST_API = (1, 55)         # the newest Engine API this reader knows (Engine 29); older servers speak their own
+DEFAULT_SOCKET = "/var/run/docker.sock"
 
-    def get(path: str, timeout: float = READ_TIMEOUT, limit: int = ANSWER_LIMIT) -> tuple[int, Any]:
-        request = request_line("GET", path)
-        try:
-            res = client.api._get(client.api._url(path, versioned_api=versioned), stream=True, timeout=timeout)
-            return read_response(res, request, limit)
-        except DaemonError:
-            raise
-        except Exception as exc:    # requests' and urllib3's errors, OSError
-            raise transport_error(exc, where, request, timeout) from None
-    return get
+
+def api_tuple(version: str) -> tuple[int, int]:
+    """"1.47" → (1, 47); anything unreadable → (0, 0)."""
+    major, _, minor = version.partition(".")
+    return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else (0, 0)
+
+
+def negotiate(server_version: str) -> str:
+    """The API version to speak: the server's own, capped at the newest this reader knows (as the docker CLI does)."""
+    server = api_tuple(server_version)
+    return server_version if server != (0, 0) and server <= NEWEST_API else "%d.%d" % NEWEST_API
+
+
+# Which daemon, without the SDK.  The docker CLI's order: --host, else DOCKER_HOST,
+# else the current context (DOCKER_CONTEXT, else ``currentContext`` in the CLI's
+# config.json), whose "default" is the local socket.  Only a unix socket reached
+# without TLS is read here; every other address (tcp, TLS, ssh, a named context)
+# is the SDK's (model/daemon/sdk.py), and so is a config this cannot read.
+def local_socket(host: str | None) -> str | None:
+    """The unix socket the daemon is read at when no SDK feature is needed; None when the SDK must decide."""
+    if not host and os.environ.get("DOCKER_HOST"):
+        host = os.environ["DOCKER_HOST"]
+        if os.environ.get("DOCKER_TLS_VERIFY"):
+            return None
+    if not host:
+        if _current_context() != "default":
+            return None
+        host = "unix://" + DEFAULT_SOCKET
+    return host[len("unix://"):] if host.startswith("unix:///") else None
+
+
+def _current_context() -> str | None:
+    """DOCKER_CONTEXT, else the CLI config's currentContext, else "default"; None for a config that cannot be read."""
+    if os.environ.get("DOCKER_CONTEXT"):
+        return os.environ["DOCKER_CONTEXT"]
+    config = Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker") / "config.json"
+    try:
+        with open(config, "rb") as f:
+            data = json.loads(f.read(1 << 20))
+    except FileNotFoundError:
+        return "default"
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    name = data.get("currentContext") or "default"
+    return name if isinstance(name, str) else None
+
+
+class Link:
+    """How the reader reaches one daemon: its address, the API version spoken and the one bounded GET.
+
+    On a local unix socket no SDK is imported; the docker SDK client (deletes, events, ``docker save``)
+    is made on first use of ``sdk``, or given when the address needed it from the start."""
+
+    def __init__(self, host: str | None, where: str, api_version: str, get: Get,
+                 socket_path: str | None = None, client: Any = None) -> None:
+        self.host, self.where, self.api_version, self.get = host, where, api_version, get
+        self.socket_path, self._client = socket_path, client
+
+    @property
+    def sdk(self) -> Any:
+        """The docker SDK client for this daemon (made on first use)."""
+        if self._client is None:
+            from .sdk import connect_client
+            self._client = connect_client(self.host or self.where)
+        return self._client
+
+    def close(self) -> None:
+        """Close the SDK client, if one was made."""
+        if self._client is not None:
+            self._client.close()
+
+
+def open_unix(socket_path: str, host: str | None = None) -> Link:
+    """A Link over the raw unix socket: the server's API version read from its unversioned /version."""
+    where = f"unix://{socket_path}"
+    version = answers.read(UnixFetcher(socket_path, None).get, "/version", answers.VERSION)["ApiVersion"]
+    api = negotiate(version)
+    return Link(host, where, api, UnixFetcher(socket_path, api).get, socket_path=socket_path)
 
 
 # Reading ahead.  A socket buffers a few hundred kB, so a reader that works on each chunk

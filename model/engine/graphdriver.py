@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from functools import lru_cache
 
 from ..core.reference import (Ambiguous, DigestSet, InvalidReference, Reference, is_image_id_prefix, parse_any,
                               parse_normalized_named, path_is_clean)
@@ -40,23 +41,34 @@ class GraphdriverStore(Store):
         self.images: dict[str, Image] = dict(snap.by_id)
         self.refs: dict[str, dict[str, Reference]] = {}        # image ID → {full ref string: ref}
         self.refstore: dict[str, str] = {}                     # full ref string → image ID
-        # per image, kept with ``refs``: its tags (refs without a digest) per repository, and its
-        # digest refs per repository, so a step never scans every reference of an image
-        self.tag_names: dict[str, Counter] = {}
+        # per image, kept with ``refs``: how many tags (refs without a digest) it has per repository, and
+        # its digest refs per repository, so a step never scans every reference of an image
+        self.tag_names: dict[str, dict[str, int]] = {}
         self.digest_refs: dict[str, dict[str, dict[str, Reference]]] = {}
         self.digest_total: Counter = Counter()                 # image ID → how many of its refs have a digest
         self._sorted: dict[str, list[Reference]] = {}          # references(), until the image's refs change
+        self._touched: set[str] = set()                        # images whose references changed here
+        refstore = self.refstore
         for img in snap.images:
-            for text in img.repo_tags + img.repo_digests:
-                ref = parse_normalized_named(text).tag_name_only()
-                self._add_ref(img.id, str(ref), ref)
-                self.refstore[str(ref)] = img.id
+            texts = img.repo_tags + img.repo_digests
+            if not texts:
+                continue
+            keyed = _keyed_refs(texts)            # (one _add_ref per reference, made once per list of them)
+            for key, _ in keyed:
+                refstore[key] = img.id
+            refs, names, digests = _ref_tables(keyed)
+            self.refs[img.id] = dict(refs)
+            if names:
+                self.tag_names[img.id] = dict(names)
+            if digests:
+                self.digest_refs[img.id] = {name: dict(keys) for name, keys in digests.items()}
+                self.digest_total[img.id] = sum(len(keys) for keys in digests.values())
         self.parent = {i.id: i.parent for i in snap.images if i.parent}
         self.missing_parents = {p for p in self.parent.values() if p not in self.images}
         self.children: dict[str, set[str]] = {}
         for child, par in self.parent.items():
             self.children.setdefault(par, set()).add(child)
-        self.ids = DigestSet([i.id for i in snap.images])
+        self._ids: DigestSet | None = None                     # the short-ID search, made when first needed
         self.containers = list(snap.containers)
         self.users: dict[str, list[Container]] = {}
         for ctr in snap.containers:
@@ -67,10 +79,13 @@ class GraphdriverStore(Store):
         self.layer_tops: Counter = Counter()
         self.layer_pins: Counter = Counter()
         self.unknown_pins: list[str] = []
+        tops: dict[str, int] = {}
         for img in snap.images:
-            self._add_image_chain(img.chain_ids)
-            if img.top_layer:
-                self.layer_tops[img.top_layer] += 1
+            chain = img.chain_ids
+            if chain:
+                self._add_image_chain(chain)
+                tops[chain[-1]] = tops.get(chain[-1], 0) + 1
+        self.layer_tops.update(tops)
         # A container pins its image's top layer; one whose image was force-removed pins
         # the chain the snapshot recorded for it (Container.layer_chain), or an unknown one.
         for ctr in snap.containers:
@@ -95,18 +110,32 @@ class GraphdriverStore(Store):
     def _add_image_chain(self, chain: tuple[str, ...]) -> None:
         """_add_chain for an image's own chain IDs, from the top down to the first layer already known:
         a chain ID names its whole prefix, so everything below that one is known too."""
+        parents, kids = self.layer_parent, self.layer_kids
         for j in range(len(chain) - 1, -1, -1):
             cid = chain[j]
-            if cid in self.layer_parent:
+            if cid in parents:
                 return
             below = chain[j - 1] if j else None
-            self.layer_parent[cid] = below
+            parents[cid] = below
             if below:
-                self.layer_kids.setdefault(below, set()).add(cid)
+                above = kids.get(below)
+                if above is None:
+                    kids[below] = {cid}
+                else:
+                    above.add(cid)
+
+    @property
+    def ids(self) -> DigestSet:
+        """The image IDs still in the store, for the daemon's short-ID search."""
+        if self._ids is None:
+            self._ids = DigestSet(list(self.images))
+        return self._ids
 
     def _add_ref(self, image_id: str, key: str, ref: Reference) -> None:
-        refs = self.refs.setdefault(image_id, {})
-        if key in refs:
+        refs = self.refs.get(image_id)
+        if refs is None:
+            refs = self.refs[image_id] = {}
+        elif key in refs:
             self._drop_ref(image_id, key)
             refs = self.refs.setdefault(image_id, {})
         refs[key] = ref
@@ -114,13 +143,18 @@ class GraphdriverStore(Store):
             self.digest_refs.setdefault(image_id, {}).setdefault(ref.name, {})[key] = ref
             self.digest_total[image_id] += 1
         else:
-            self.tag_names.setdefault(image_id, Counter())[ref.name] += 1
+            names = self.tag_names.get(image_id)
+            if names is None:
+                names = self.tag_names[image_id] = {}
+            name = ref.name
+            names[name] = names.get(name, 0) + 1
         self._sorted.pop(image_id, None)
 
     def _drop_ref(self, image_id: str, key: str) -> None:
         ref = self.refs[image_id].pop(key, None)
         if ref is None:
             return
+        self._touched.add(image_id)
         if ref.digest:
             same = self.digest_refs[image_id][ref.name]
             del same[key]
@@ -167,7 +201,7 @@ class GraphdriverStore(Store):
         refs = self.refs.get(image_id, {})
         if len(refs) <= 1:
             return len(refs) == 1
-        tags = self.tag_names.get(image_id, Counter())
+        tags = self.tag_names.get(image_id, {})
         digest_repos = self.digest_refs.get(image_id, {})
         if len(refs) - self.digest_total[image_id] > 1:
             return False                                # two tags
@@ -229,7 +263,8 @@ class GraphdriverStore(Store):
     def delete_image(self, image_id: str) -> list[str]:
         """imageStore.Delete + layerStore.Release: the released chain IDs, top first."""
         img = self.images.pop(image_id)
-        self.ids.remove(image_id)
+        if self._ids is not None:
+            self._ids.remove(image_id)
         for kid in self.children.pop(image_id, ()):
             self.parent.pop(kid, None)
         par = self.parent.pop(image_id, None)
@@ -261,9 +296,12 @@ class GraphdriverStore(Store):
         for img in self.snap.images:
             if img.id not in self.images:
                 continue
-            refs = self.references(img.id)
-            tags = tuple(r.familiar() for r in refs if r.tag)
-            digests = tuple(r.familiar() for r in refs if r.digest)
+            if img.id in self._touched:
+                refs = self.references(img.id)
+                tags = tuple(r.familiar() for r in refs if r.tag)
+                digests = tuple(r.familiar() for r in refs if r.digest)
+            else:                       # references as the snapshot gave them (sorted, as the daemon prints them)
+                tags, digests = _familiar_refs(img.repo_tags, img.repo_digests)
             parent = self.parent.get(img.id, "")
             if (tags, digests, parent) != (img.repo_tags, img.repo_digests, img.parent):
                 img = replace_image(img, repo_tags=tags, repo_digests=digests, parent=parent)
@@ -274,6 +312,41 @@ class GraphdriverStore(Store):
             if c.image_id in self.snap.by_id and c.image_id not in self.images else c
             for c in self.snap.containers)
         return self.snap.replace(images=tuple(images), containers=containers, source="what-if")
+
+
+# Parsing an image's references.  A working copy is made for every prediction on a
+# snapshot, and a window predicts again and again on the one it shows: an image's
+# references, parsed and normalised, and the form the daemon prints them in, are
+# kept per list of references (pure functions, like reference.parse_normalized_named).
+@lru_cache(maxsize=1 << 16)
+def _keyed_refs(texts: tuple[str, ...]) -> tuple[tuple[str, Reference], ...]:
+    """Each reference (TagNameOnly) with its full normalised string, the refstore's key."""
+    refs = (parse_normalized_named(text).tag_name_only() for text in texts)
+    return tuple((str(ref), ref) for ref in refs)
+
+
+@lru_cache(maxsize=1 << 16)
+def _ref_tables(keyed: tuple[tuple[str, Reference], ...]
+                ) -> tuple[dict[str, Reference], dict[str, int], dict[str, dict[str, Reference]]]:
+    """What _add_ref makes of an image's references one by one (a reference met twice counts once): by full
+    string, the tag count per repository, the digest references per repository (copied before use)."""
+    refs = dict(keyed)
+    names: dict[str, int] = {}
+    digests: dict[str, dict[str, Reference]] = {}
+    for key, ref in refs.items():
+        if ref.digest:
+            digests.setdefault(ref.name, {})[key] = ref
+        else:
+            names[ref.name] = names.get(ref.name, 0) + 1
+    return refs, names, digests
+
+
+@lru_cache(maxsize=1 << 16)
+def _familiar_refs(tags: tuple[str, ...], digests: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An untouched image's tags and digests as to_snapshot gives them: its references by full string, each
+    as the daemon prints it (the references a key appears under twice count once, as in the refstore)."""
+    refs = [ref for _, ref in sorted(dict(_keyed_refs(tags + digests)).items())]
+    return tuple(r.familiar() for r in refs if r.tag), tuple(r.familiar() for r in refs if r.digest)
 
 
 # ImageDelete (image_delete.go), graphdriver:

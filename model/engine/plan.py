@@ -12,10 +12,11 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.bulk import bulk
 from ..core.chain import short_id
-from ..core.history import layer_sizes
+from ..core.history import layer_sizes, layer_sizes_of
 from ..core.reference import InvalidReference, normalize
-from ..core.snapshot import STORE_PODMAN, Container, Snapshot
+from ..core.snapshot import STORE_PODMAN, Container, Image, Snapshot
 from . import simulate
 from .simulate import PruneResult, RmiOutcome
 
@@ -173,7 +174,7 @@ def without_containers(snapshot: Snapshot, ids: set[str]) -> Snapshot:
 # 12-digit short ID, in the message or in one of the alternative messages.
 def _sort_items(plan: Plan, items: list[dict[str, str]]) -> None:
     snap = plan.before
-    owner = {_norm(t): img.id for img in snap.images for t in img.repo_tags + img.repo_digests} \
+    owner = {_norm(t): img.id for img in _refs_changed(plan) for t in img.repo_tags + img.repo_digests} \
         if any("Untagged" in item for item in items) else {}
     for item in items:
         for kind, value in item.items():
@@ -189,6 +190,19 @@ def _sort_items(plan: Plan, items: list[dict[str, str]]) -> None:
             else:
                 plan.deleted_layers.append(value)
     plan.untagged_images -= set(plan.deleted_images)
+
+
+# Who owned an untagged reference.  The reference the daemon untags is the one its
+# refstore holds, whose image (the last in snapshot order holding it, as in the
+# owner table) then loses it or goes: so the owner is found among the images the
+# state after does not hold unchanged (the store keeps an untouched image's object).
+def _refs_changed(plan: Plan) -> list[Image]:
+    """The images of ``plan.before`` that ``plan.after`` does not hold as they were, in snapshot order (all of
+    them when the prediction stopped short and ``after`` is ``before``)."""
+    if plan.after is plan.before:
+        return list(plan.before.images)
+    kept = {id(img) for img in plan.after.images}
+    return [img for img in plan.before.images if id(img) not in kept]
 
 
 def _short_ids(snap: Snapshot) -> dict[int, dict[str, list[int]]]:
@@ -250,15 +264,20 @@ def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None)
         # Podman's answers name no layers: those it frees are the ones no image holds any more
         held = {c for img in plan.after.images for c in img.all_chain_ids}
         gone = [c for c in dict.fromkeys(c for img in snapshot.images for c in img.all_chain_ids) if c not in held]
+    sizes = sizes if sizes is not None else layer_sizes_of(snapshot, gone)
     plan.layer_bytes = {c: sizes.get(c) for c in gone}
     known = list(plan.layer_bytes.values())
     plan.freed_bytes = None if any(s is None for s in known) else sum(known)
     return plan
 
 
+@bulk
 def make_plan(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None = None) -> Plan:
-    """Predict ``request`` on ``snapshot``; with ``remove_containers``, on the state without its stopped blockers."""
-    if sizes is None:
+    """Predict ``request`` on ``snapshot``; with ``remove_containers``, on the state without its stopped blockers.
+
+    Without ``sizes``, the layer sizes are read from history: every layer's for a prune, the freed layers'
+    for an rmi (history.layer_sizes_of)."""
+    if sizes is None and request.action == PRUNE:
         sizes = layer_sizes(snapshot)
     plan = _predict(snapshot, request, sizes)
     removed: list[Container] = []

@@ -1,14 +1,12 @@
 """The file index of layers kept on disk, one file per diff ID: content-addressed, so valid forever and shared."""
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
+from ..core.bulk import paused_gc
 from ..core.errors import first_line
 from ..core.layerfiles import LayerFiles, layer_files_from_json, layer_files_to_json
 from ..core.paths import atomic_write, cache_dir
@@ -17,19 +15,6 @@ from ..core.schema import DIGEST_PATTERN, Invalid
 CACHE_VERSION = 1
 MAX_FILE_BYTES = 1 << 30        # a layer of MAX_ENTRIES long paths stays below this
 _DIGEST = re.compile(DIGEST_PATTERN)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while an index is read back: the hundreds of thousands of lists
-    and tuples it makes all live on (none is a cycle), and the collector would scan them again and again."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class FilesCache:
@@ -71,7 +56,7 @@ class FilesCache:
             return None
         except Invalid as exc:
             return self._drop(path, exc)
-        with _collector_paused():
+        with paused_gc():        # the many lists and tuples of an index all live on; none is a cycle
             try:
                 data = json.loads(raw)
             except ValueError as exc:       # (UnicodeDecodeError is one)

@@ -32,7 +32,7 @@ MIN_LABEL_PT = 40.0          # a box narrower than this (points) gets no label
 MAX_LABELLED_NODES = 1500    # above this many boxes the picture is an overview: no labels
 
 
-class ExportError(Exception):
+class ExportError(ValueError):
     """An export that cannot be made (unknown format, unwritable path)."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.analysis import Analysis
+from ..core.history import created_by
+from ..core.snapshot import Snapshot
 
 
 def snapshot_report(analysis: Analysis) -> dict[str, Any]:
@@ -26,14 +28,15 @@ def snapshot_report(analysis: Analysis) -> dict[str, Any]:
                                "attestation_for": m.attestation_for or None} for m in img.manifests]}
                if img.manifests else {}),
         })
-    graph = analysis.graph
+    stacks = layer_stacks(snap)
+    made_by = created_by(snap, analysis.mappings)
     layers = []
     for chain_id, use in analysis.layer_use.items():
-        node = graph.nodes[chain_id]
-        layers.append({"chain_id": chain_id, "diff_id": node["diff_id"], "parent": node["parent"],
-                       "size": node["size"], "images": list(use.images),
+        diff_id, parent = stacks[chain_id]
+        layers.append({"chain_id": chain_id, "diff_id": diff_id, "parent": parent,
+                       "size": analysis.layer_sizes.get(chain_id), "images": list(use.images),
                        "tagged_images": list(use.tagged_images), "shared": use.shared,
-                       "created_by": node["created_by"]})
+                       "created_by": made_by.get(chain_id, "")})
     tot = analysis.totals
     return {
         "daemon": {"engine": snap.info.engine, "version": snap.info.version, "host": snap.info.host,
@@ -45,3 +48,14 @@ def snapshot_report(analysis: Analysis) -> dict[str, Any]:
                    "counts": "content+unpacked" if tot.counts_content else "layers"},
         "naive_bytes": tot.naive_bytes, "actual_bytes": tot.actual_bytes,
     }
+
+
+def layer_stacks(snap: Snapshot) -> dict[str, tuple[str, str | None]]:
+    """Chain ID → (diff ID, the chain ID below it) of every layer of every platform, without building the graph."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for img in snap.images:
+        stacks = [(img.chain_ids, img.diff_ids)] + [(chains, diffs) for _, chains, diffs in img.platform_stacks]
+        for chains, diffs in stacks:
+            for depth, (chain_id, diff_id) in enumerate(zip(chains, diffs)):
+                out.setdefault(chain_id, (diff_id, chains[depth - 1] if depth else None))
+    return out

@@ -1348,6 +1348,38 @@ B: {b}</translation>
         <translation>이전</translation>
     </message>
     <message>
+        <source>refreshing: images %v/%m</source>
+        <translation>새로 읽는 중: 이미지 %v/%m</translation>
+    </message>
+    <message>
+        <source>Showing the snapshot taken {when}; reading the daemon…</source>
+        <translation>{when}에 찍은 스냅숏을 보여 주는 중입니다. 데몬을 읽고 있습니다…</translation>
+    </message>
+    <message>
+        <source>Showing the images listed so far; their layers are filled in as they are read…</source>
+        <translation>지금까지 나열된 이미지를 보여 주는 중입니다. 레이어는 읽는 대로 채워집니다…</translation>
+    </message>
+    <message>
+        <source>Refreshing:</source>
+        <translation>새로 읽는 중:</translation>
+    </message>
+    <message>
+        <source>refreshing…</source>
+        <translation>새로 읽는 중…</translation>
+    </message>
+    <message>
+        <source>{time} ({ago})</source>
+        <translation>{time} ({ago})</translation>
+    </message>
+    <message>
+        <source>still showing the snapshot taken {when}, which may be out of date</source>
+        <translation>{when}에 찍은 스냅숏을 계속 보여 줍니다. 최신이 아닐 수 있습니다</translation>
+    </message>
+    <message>
+        <source>still showing what was read so far: some images have no layers</source>
+        <translation>지금까지 읽은 것을 계속 보여 줍니다. 일부 이미지에는 레이어가 없습니다</translation>
+    </message>
+    <message>
         <source>Internal error while reading the daemon:</source>
         <translation>데몬을 읽는 중 내부 오류:</translation>
     </message>
@@ -1655,6 +1687,10 @@ B: {b}</translation>
         <translation>WHAT-IF</translation>
     </message>
     <message>
+        <source>STALE</source>
+        <translation>오래됨</translation>
+    </message>
+    <message>
         <source>DEMO — bundled tutorial snapshot</source>
         <translation>데모 — 함께 제공된 튜토리얼 스냅샷</translation>
     </message>
@@ -1665,6 +1701,10 @@ B: {b}</translation>
     <message>
         <source>{engine} {version} at {host}</source>
         <translation>{host}의 {engine} {version}</translation>
+    </message>
+    <message>
+        <source>[stale]</source>
+        <translation>[오래됨]</translation>
     </message>
     <message>
         <source>[read-only]</source>

@@ -1,5 +1,5 @@
-"""The image cache: one file per daemon (two daemons on one host share dockerd's ID), checked when read, and
-discarded with a warning — never trusted — when damaged."""
+"""The image cache: one sealed file per daemon (two daemons on one host share dockerd's ID), its seal checked when
+read, and discarded with a warning — never trusted — when damaged."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import pytest
 import builders
 from daemon import DaemonUnavailable, PrivateDaemon, start_private
 from model.core.snapshot import Snapshot
-from model.daemon.imagecache import CACHE_VERSION, ImageCache
+from model.daemon.imagecache import CACHE_VERSION, ImageCache, seal
 from model.daemon.source import connect, read_snapshot
 
 
@@ -40,6 +40,12 @@ def fresh(url: str) -> Snapshot:
     return read_snapshot(connect(url), cache=ImageCache(None))
 
 
+def read_cache(path: Path) -> tuple[dict, dict]:
+    """The header and the body of a sealed cache file."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(head), json.loads(body)
+
+
 def test_two_daemons_on_one_host_get_two_cache_files(daemon, second_daemon, cache_home):
     """Two dockerds on one host report one ID; each still gets its own cache file, holding its own images."""
     second_daemon.wipe()
@@ -49,9 +55,9 @@ def test_two_daemons_on_one_host_get_two_cache_files(daemon, second_daemon, cach
     assert snaps[0].info.daemon_id == snaps[1].info.daemon_id        # the premise: dockerd 20.10's host-wide ID
     files = sorted(cache_home.glob("images-*.json"))
     assert len(files) == 2
-    held = [set(json.loads(f.read_text())["images"]) for f in files]
+    held = [set(read_cache(f)[1]["images"]) for f in files]
     assert {frozenset(h) for h in held} == {frozenset({one}), frozenset({two})}
-    keys = {json.loads(f.read_text())["daemon"] for f in files}
+    keys = {read_cache(f)[0]["daemon"] for f in files}
     assert {daemon.url in k for k in keys} == {True, False} and {second_daemon.url in k for k in keys} == {True, False}
     again = [read_snapshot(connect(d.url)) for d in (daemon, second_daemon)]    # from the caches: same answers
     assert [comparable(s) for s in again] == [comparable(s) for s in snaps]
@@ -59,25 +65,35 @@ def test_two_daemons_on_one_host_get_two_cache_files(daemon, second_daemon, cach
     second_daemon.wipe()
 
 
-def damage_cases(image_id: str, entry: list, key: str) -> dict[str, object]:
-    """Cache files that must be discarded: valid JSON of the wrong shape, and entries with wrong content."""
-    def with_entry(inspect_change: dict, drop: str = "", filed_under: str = image_id) -> dict:
-        inspect = {k: v for k, v in {**entry[0], **inspect_change}.items() if k != drop}
-        return {"version": CACHE_VERSION, "daemon": key, "images": {filed_under: [inspect, entry[1]]}}
-    other = "sha256:" + "e" * 64
+def damage_cases(good: bytes, key: str) -> dict[str, bytes]:
+    """Cache files that must be discarded: torn, edited after sealing, sealed for another daemon, not a cache,
+    and sealed bodies of the wrong shape."""
+    head, _, body = good.partition(b"\n")
+    data = json.loads(body)
+    image_id = next(iter(data["images"]))
+    edited = body.replace(b'"Size":', b'"Size":1', 1)
+    assert edited != body
     return {
-        "a list": [],
-        "images a list": {"version": CACHE_VERSION, "daemon": key, "images": []},
-        "entry not a pair": {"version": CACHE_VERSION, "daemon": key, "images": {image_id: {"Id": image_id}}},
-        "size -7": with_entry({"Size": -7}),
-        "no layers": with_entry({}, drop="RootFS"),
-        "wrong Id": with_entry({"Id": other}),
-        "filed under another ID": with_entry({}, filed_under=other),
-        "history row size a string": {"version": CACHE_VERSION, "daemon": key, "images": {
-            image_id: [entry[0], [dict(entry[1][0], Size="12")]]}},
-        "another daemon's": {"version": CACHE_VERSION, "daemon": "not this one", "images": {}},
-        "not JSON": "{\"version\": 2, \"images\": {",
+        "torn in half": good[:len(good) // 2],
+        "edited after sealing": head + b"\n" + edited,
+        "header only": head,
+        "a longer body": good + b" ",
+        "sealed for another daemon": seal("not this one", data),
+        "a list": b"[]",
+        "not JSON": b"{\"version\": 3, \"images\": {",
+        "images a list": seal(key, dict(data, images=[])),
+        "entry not a pair": seal(key, dict(data, images={image_id: {"Id": image_id}})),
     }
+
+
+def same_cache(a: bytes, b: bytes) -> bool:
+    """Two cache files hold the same entries and listing (not the time the listing was taken)."""
+    def parts(raw: bytes) -> tuple:
+        head, _, body = raw.partition(b"\n")
+        data = json.loads(body)
+        data["last"]["taken_at"] = ""
+        return json.loads(head)["daemon"], data
+    return parts(a) == parts(b)
 
 
 def test_a_damaged_cache_is_discarded_with_a_warning(daemon, cache_home):
@@ -85,18 +101,17 @@ def test_a_damaged_cache_is_discarded_with_a_warning(daemon, cache_home):
     base = builders.import_image(daemon.client(), "base:1", {"f": builders.noise(3000, 3)})
     first = read_snapshot(connect(daemon.url))
     [path] = cache_home.glob("images-*.json")
-    good = json.loads(path.read_text())
+    good = path.read_bytes()
     truth = comparable(fresh(daemon.url))
     assert comparable(first) == truth and not first.warnings
-    for name, content in damage_cases(base, good["images"][base], good["daemon"]).items():
-        path.write_text(content if isinstance(content, str) else json.dumps(content))
+    for name, content in damage_cases(good, read_cache(path)[0]["daemon"]).items():
+        path.write_bytes(content)
         snap = read_snapshot(connect(daemon.url))
         warnings = [w for w in snap.warnings if w.startswith(f"the image cache {path} was damaged and was discarded: ")]
         assert len(warnings) == 1 and "\n" not in warnings[0], (name, snap.warnings)
         assert comparable(snap) == truth, name
         assert snap.by_id[base].size > 0 and snap.by_id[base].diff_ids, name
-        rewritten = json.loads(path.read_text())
-        assert rewritten == good, name                                  # the next start trusts a good file again
+        assert same_cache(path.read_bytes(), good), name                # the next start trusts a good file again
         assert not read_snapshot(connect(daemon.url)).warnings, name
 
 
@@ -108,4 +123,4 @@ def test_an_older_cache_version_is_replaced_without_a_warning(daemon, cache_home
     path.write_text(json.dumps({"version": CACHE_VERSION - 1, "images": {"x": [1, 2]}}))
     snap = read_snapshot(connect(daemon.url))
     assert not snap.warnings and comparable(snap) == comparable(fresh(daemon.url))
-    assert json.loads(path.read_text())["version"] == CACHE_VERSION
+    assert read_cache(path)[0]["version"] == CACHE_VERSION

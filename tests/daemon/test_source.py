@@ -16,7 +16,7 @@ from model.core.analysis import Analysis
 from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
 from model.core.graph import EDGE_PARENT, EDGE_TOP, IMAGE, LAYER, lineage
 from model.daemon.imagecache import ImageCache
-from model.daemon.source import DaemonError, connect, read_snapshot
+from model.daemon.source import EARLY_LAST, EARLY_LISTED, DaemonError, connect, read_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -218,7 +218,39 @@ def test_cache_gives_the_same_snapshot_and_drops_vanished_ids(daemon, tmp_path):
     assert len(second.images) == len(first.images) - 1
     assert ("retagged:now" in second.by_id[fresh.images[-1].id].repo_tags
             or any("retagged:now" in i.repo_tags for i in second.images))
-    assert len(json.loads(cache_file.read_text())["images"]) == 2
+    assert len(ImageCache(cache_file).entries) == 2
+
+
+# The provisional snapshots a window paints first: the last one taken of this daemon
+# (from its cache) before anything is read, then the fresh listing with the layers
+# known so far; the final snapshot is always the complete, fresh one.
+def test_early_snapshots_show_the_last_one_then_the_listing(daemon, tmp_path):
+    client = daemon.client()
+    ids = builders.tutorial(client)
+    cache_file = tmp_path / "cache.json"
+    seen: list[tuple[str, object]] = []
+    first = read_snapshot(connect(daemon.url), cache=ImageCache(cache_file), early=lambda s, k: seen.append((k, s)))
+    # an empty cache: no last snapshot, the listing first — every listed image, none of their layers yet
+    assert [k for k, _ in seen][:1] == [EARLY_LISTED] and EARLY_LAST not in [k for k, _ in seen]
+    listing = seen[0][1]
+    assert [i.id for i in listing.images] == [i.id for i in first.images]
+    assert [i.repo_tags for i in listing.images] == [i.repo_tags for i in first.images]
+    assert all(i.diff_ids == () for i in listing.images)
+    assert [i.size for i in listing.images] == [i.size for i in first.images]     # sizes from the list
+    assert {i.id: i.parent for i in listing.images} == {i.id: i.parent for i in first.images}
+    assert first.images == read_snapshot(connect(daemon.url), cache=ImageCache(None)).images
+
+    # the daemon changes; the next read shows the last snapshot first, exactly as it was, then the fresh one
+    client.api.remove_image("iscreamedu_apache:latest")
+    client.api.tag("ubuntu:18.04", "retagged", "now")
+    seen.clear()
+    second = read_snapshot(connect(daemon.url), cache=ImageCache(cache_file), early=lambda s, k: seen.append((k, s)))
+    assert [k for k, _ in seen] == [EARLY_LAST]           # every image is cached: no listing shown before the end
+    last = seen[0][1]
+    assert last.images == first.images and last.taken_at == first.taken_at
+    fresh = read_snapshot(connect(daemon.url), cache=ImageCache(None))
+    assert second.images == fresh.images and ids["iscreamedu_apache:latest"] not in second.by_id
+    assert any("retagged:now" in i.repo_tags for i in second.images)
 
 
 def test_snapshot_command_json_fields(daemon):
