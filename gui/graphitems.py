@@ -1,9 +1,9 @@
-"""The graph's items: layer boxes and image badges painted by level of detail, the far-out overview, their texts."""
+"""The graph's items: layer boxes and image badges painted by level of detail, and their texts."""
 from __future__ import annotations
 
 import functools
 import html
-from typing import Callable, Iterable
+from typing import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
@@ -379,105 +379,6 @@ class ImageItem(NodeItem):
         painter.setFont(small)
         bottom = self.rect.adjusted(left, self.rect.height() / 2, -8, -3)
         painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.detail)
-
-
-class NodeTile(QGraphicsRectItem):
-    """A tile of the drawing: the node items of a block of columns of one band, as its children; paints
-    nothing itself and is never hit (see OverviewItem)."""
-
-    def __init__(self, rect: QRectF) -> None:
-        super().__init__(rect)
-        self.setPen(no_pen())
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setAcceptHoverEvents(False)
-
-    # Qt overrides
-    def shape(self) -> QPainterPath:
-        """Nothing: only the items in it are hit."""
-        return QPainterPath()
-
-
-# Full-overview painting.  Far out (below OVERVIEW_SCALE) each box is a few
-# pixels, yet painting 37,000 items costs one Python paint() call each, and even
-# skipping them costs Qt a visit to each, every frame.  Instead the view makes the
-# tiles holding the node items fully transparent, so Qt passes over each tile
-# without visiting its items, and one OverviewItem draws all boxes as coloured
-# blocks: one drawRects() call per colour.  The blocks come in two layers: every
-# node in its resting colour (rebuilt when marks, focus, labels or the theme
-# change), and over it the selected and lit-up nodes (rebuilt when the selection
-# or the highlights change: a handful of nodes, however large the host).  The
-# node items stay in the scene, selected or not; the view makes the tiles under
-# the mouse opaque for the moment it looks for the item there (clicks, tooltips).
-class OverviewItem(QGraphicsItem):
-    """Every node as a block, batched by colour (shown only when zoomed far out)."""
-
-    PAD = 4000.0        # keeps this item larger than the minimum render size at any zoom
-
-    def __init__(self, rect: QRectF, nodes: Callable[[], Iterable[NodeItem]],
-                 lit: Callable[[], Iterable[NodeItem]] = lambda: ()) -> None:
-        super().__init__()
-        self._nodes = nodes                 # every node item
-        self._lit = lit                     # the selected and lit-up ones
-        self._rect = rect.adjusted(-self.PAD, -self.PAD, self.PAD, self.PAD)
-        self._base: list[tuple[QColor, list[QRectF]]] | None = None
-        self._over: list[tuple[QColor, list[QRectF]]] | None = None
-        self.setZValue(-0.5)                # under the (unpainted) nodes: itemAt() still finds them
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setAcceptHoverEvents(False)
-        self.setVisible(False)
-
-    def invalidate(self) -> None:
-        """Rebuild both layers of blocks at the next paint."""
-        self._base = self._over = None
-        if self.isVisible():
-            self.update()
-
-    def invalidate_lit(self) -> None:
-        """Rebuild the selected and lit-up blocks at the next paint (the selection or a highlight changed)."""
-        self._over = None
-        if self.isVisible():
-            self.update()
-
-    @staticmethod
-    def _batches(colored: Iterable[tuple[QColor, QRectF]]) -> list[tuple[QColor, list[QRectF]]]:
-        groups: dict[int, tuple[QColor, list[QRectF]]] = {}
-        for color, rect in colored:
-            group = groups.get(color.rgba())
-            if group is None:
-                group = groups[color.rgba()] = (color, [])
-            group[1].append(rect)
-        return list(groups.values())
-
-    def _build_base(self) -> list[tuple[QColor, list[QRectF]]]:
-        pal = theme.palette()
-        kept = MARK_KEPT if getattr(self.scene(), "previewing", False) else None    # (see NodeItem.mark)
-
-        def colored() -> Iterable[tuple[QColor, QRectF]]:
-            for item in self._nodes():
-                color = item.rest_color(pal, item._mark or kept)        # noqa: SLF001 (the mark, as above)
-                yield (changed_color(color, lighter=170) if item.opacity() < 1.0 else color), item.rect
-        return self._batches(colored())
-
-    def _build_over(self) -> list[tuple[QColor, list[QRectF]]]:
-        selected = theme.palette().selected
-        dimmed = QColor(selected).lighter(170)
-        return self._batches((dimmed if item.opacity() < 1.0 else selected, item.rect) for item in self._lit())
-
-    # Qt overrides
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return self._rect
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        """All blocks, one drawRects call per colour; the selected and lit-up ones over the rest."""
-        if self._base is None:
-            self._base = self._build_base()
-        if self._over is None:
-            self._over = self._build_over()
-        painter.setPen(Qt.PenStyle.NoPen)
-        for color, rects in self._base + self._over:
-            painter.setBrush(color)
-            painter.drawRects(rects)
 
 
 # -- what the items say -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
@@ -16,56 +16,13 @@ from model.core.graph import lineage
 from model.core.layout import COLLAPSED, IMAGE, Layout
 
 from . import theme
-from .graphitems import (LOD_BLOCK, MARK_DELETED, MARK_UNTAGGED, ImageItem, LayerItem, NodeItem,
-                         NodeTile, OverviewItem, image_label, image_tooltip, layer_holders, layer_texts, layer_tooltip)
+from .graphitems import (LOD_BLOCK, MARK_DELETED, MARK_UNTAGGED, ImageItem, LayerItem, NodeItem, image_label,
+                         image_tooltip, layer_holders, layer_texts, layer_tooltip)
+from .overview import MIN_RENDER_PX, OVERVIEW_RENDER_PX, OVERVIEW_SCALE, GraphScene, NodeTile, OverviewItem
 
 MIN_SCALE, MAX_SCALE = 0.004, 4.0
-MIN_RENDER_PX = 0.5            # items smaller than this on screen (device pixels) are not painted at all
-OVERVIEW_SCALE = 0.06          # below this zoom the OverviewItem paints every node in a few calls
-OVERVIEW_RENDER_PX = 12.0      # minimum render size then: every node box (≤ 11.4 px) is skipped
 FLASH_MS = 1800                # how long changed items stay highlighted after apply_snapshot
 TILE_COLS = 16                 # node items are held in tiles of this many columns of one band
-
-
-class GraphScene(QGraphicsScene):
-    """The scene: static after one build pass, so a BSP index serves lookups.  The node items sit in tiles
-    (NodeTile), made transparent while the overview draws them (see graphitems.OverviewItem)."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        pal = theme.palette()
-        super().__init__(parent)
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        self.setBackgroundBrush(pal.background)
-        # boxes under half a pixel are skipped instead of painted
-        self.setMinimumRenderSize(MIN_RENDER_PX)
-        self.tiles: list[NodeTile] = []
-        self.tiles_hidden = False
-        self.previewing = False                 # an rmi preview is shown: unmarked items are "kept"
-
-    def hide_tiles(self, hidden: bool) -> None:
-        """Make the tiles transparent (the overview draws their nodes) or opaque again."""
-        self.tiles_hidden = hidden
-        for tile in self.tiles:
-            tile.setOpacity(0.0 if hidden else 1.0)
-
-    @contextmanager
-    def opaque(self, where: QRectF | None = None) -> Iterator[None]:
-        """Hidden tiles (those meeting ``where``, or all) opaque for the body: hit tests and exports meet the
-        node items in them, as at any zoom."""
-        tiles = [t for t in self.tiles if where is None or t.rect().intersects(where)] if self.tiles_hidden else []
-        for tile in tiles:
-            tile.setOpacity(1.0)
-        try:
-            yield
-        finally:
-            for tile in tiles:
-                tile.setOpacity(0.0)
-
-    def render(self, painter: QPainter, target: QRectF = QRectF(), source: QRectF = QRectF(),
-               mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio) -> None:
-        """Render the scene, every node item drawn whatever the view's zoom (exports)."""
-        with self.opaque():
-            super().render(painter, target, source, mode)
 
 
 class GraphView(QGraphicsView):

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from gui.graphitems import MARK_DELETED, MARK_KEPT, ImageItem
-from gui.graphview import OVERVIEW_SCALE
+from gui.overview import OVERVIEW_SCALE
 from gui.workers import prepare_incremental
 from resources import DEMO_SNAPSHOT
 from windows import open_window
