@@ -12,6 +12,7 @@ from model.core.sizes import human
 from .chart import StorageChart
 from .details import DetailsPanel
 from .graphview import MIN_SCALE, GraphView
+from .idlegc import IdleCollector
 from .imagesbox import ImagesBox
 from .legend import Legend
 from .previewing import PreviewController
@@ -38,12 +39,14 @@ class ViewsController(QObject):
         self.counts_label, self.totals_label = labels["counts"], labels["totals"]
         self.mode_label, self.zoom_label = labels["mode"], labels["zoom"]
         self.storage_map, self.map_tabs = storage_map, map_tabs
+        self.idle_gc = IdleCollector(self)
 
     # Swap the shown state.  keep_view keeps zoom, scroll position and the
     # selected image (when it still exists); changed IDs light up briefly.
     # paint_first (a fresh snapshot in a shown window) fits the map and paints
     # it before the table, the details and the charts are filled: on a big host
-    # they take longer than the map, which is what people wait for.
+    # they take longer than the map, which is what people wait for.  A map that
+    # fits only far out is painted by its overview before its items are made.
     def show(self, loaded: Loaded, keep_view: bool, changed: set[str] | None = None,
              paint_first: bool = False) -> None:
         """Show ``loaded`` in every view (see the comment above)."""
@@ -55,13 +58,15 @@ class ViewsController(QObject):
         self.preview.forget()
         self.selection.reset()
         a = loaded.analysis
-        view.set_data(a, loaded.layout)
+        paint_first = paint_first and not keep_view and view.isVisible()
+        view.set_data(a, loaded.layout, items_later=paint_first and view.fits_far_out(loaded.layout))
         if keep_view:
             view.setTransform(transform)
             view.centerOn(center)
-        elif paint_first and view.isVisible():
+        elif paint_first:
             view.show_readable()
             view.viewport().repaint()
+            view.build_items()
         self.images.model.set_analysis(a)
         if not keep_view:
             self.images.table.resizeColumnsToContents()
@@ -77,6 +82,7 @@ class ViewsController(QObject):
             view.flash(changed)
         self.update_status()
         s.notify()
+        self.idle_gc.poke()
 
     def show_fresh(self, loaded: Loaded) -> None:
         """A fresh snapshot on screen: fitted view, selection cleared."""
