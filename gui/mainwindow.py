@@ -40,6 +40,7 @@ from .preview import PreviewPanel
 from .previewing import PreviewController
 from .selection import SelectionController
 from .session import Mode, Session, WindowOptions
+from .statusbar import ElidedLabel, StatusBar
 from .settings import Settings, open_settings
 from .storagemappanel import StorageMapPanel
 from .tasks import TaskRunner
@@ -191,7 +192,8 @@ class MainWindow(QMainWindow):
         self.read_only_badge.hide()
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
-        self.counts_label, self.totals_label, self.zoom_label = QLabel(), QLabel(), QLabel()
+        self.setStatusBar(StatusBar())
+        self.counts_label, self.totals_label, self.zoom_label = ElidedLabel(), ElidedLabel(), QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
