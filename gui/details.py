@@ -51,6 +51,7 @@ class DetailsPanel(QWidget):
 
     layer_clicked = Signal(str)      # chain ID of a history row's layer
     image_clicked = Signal(str)      # image ID from a layer's holder list
+    layer_shown = Signal(str)        # chain ID of the layer now described (however it was selected)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,8 +238,8 @@ class DetailsPanel(QWidget):
             chain_id = img.chain_ids[layer] if layer is not None else None
             ident = row.id if row.id == MISSING else short_id(row.id)
             layer_text = "" if chain_id is None else short_id(chain_id) + ("" if mapping.exact else " ?")
-            cells = (ident, since_text(history_created_since(row.created)), " ".join(row.created_by.split()), human(row.size), row.comment,
-                     layer_text)
+            cells = (ident, since_text(history_created_since(row.created)), " ".join(row.created_by.split()),
+                     human(row.size), row.comment, layer_text)
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(CHAIN_ROLE, chain_id)
@@ -407,6 +408,7 @@ class DetailsPanel(QWidget):
             self.holders.addItem(item)
         self.select_history_layer(chain_id)
         self.files.follow_layer(chain_id)
+        self.layer_shown.emit(chain_id)
 
     def _on_holder_clicked(self, item: QListWidgetItem) -> None:
         self.image_clicked.emit(item.data(Qt.ItemDataRole.UserRole))

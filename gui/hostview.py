@@ -11,14 +11,14 @@ from model.core.sizes import human
 from model.core.snapshot import STORE_CONTAINERD, STORE_PODMAN
 
 
-def _t(text: str) -> str:
+def tr(text: str) -> str:
     return QCoreApplication.translate("HostSummary", text)
 
 
 def store_name(store: str, driver: str) -> str:
     """The image store as people call it, with the storage driver when known."""
-    name = {STORE_CONTAINERD: _t("containerd image store"), STORE_PODMAN: _t("Podman storage")}.get(
-        store, _t("classic image store"))
+    name = {STORE_CONTAINERD: tr("containerd image store"), STORE_PODMAN: tr("Podman storage")}.get(
+        store, tr("classic image store"))
     return f"{name} ({driver})" if driver else name
 
 
@@ -26,12 +26,12 @@ def host_text(analysis: Analysis) -> str:
     """The summary as rich text; each image freeing the most is an ``image:<ID>`` link."""
     h = host_summary(analysis)
     snap = analysis.snapshot
-    head = _t("<b style='font-size:12pt'>{engine} {version}</b> · {store}").format(
+    head = tr("<b style='font-size:12pt'>{engine} {version}</b> · {store}").format(
         engine=html.escape(h.engine.capitalize()), version=html.escape(h.version or "?"),
         store=html.escape(store_name(h.image_store, h.storage_driver)))
-    counts = _t("{n} images · {t} tagged · {i} intermediate · {d} dangling · {u} in use · {l} layers").format(
+    counts = tr("{n} images · {t} tagged · {i} intermediate · {d} dangling · {u} in use · {l} layers").format(
         n=h.images, t=h.tagged, i=h.intermediate, d=h.dangling, u=h.in_use, l=h.layers)
-    totals = _t("Σ image sizes <b>{naive}</b> · on disk <b>{actual}</b> (sharing saves {saved})").format(
+    totals = tr("Σ image sizes <b>{naive}</b> · on disk <b>{actual}</b> (sharing saves {saved})").format(
         naive=human(h.naive_bytes), actual=human(h.actual_bytes), saved=human(max(0, h.naive_bytes - h.actual_bytes)))
     parts = [head, counts, totals]
     if h.most_freed:
@@ -41,7 +41,7 @@ def host_text(analysis: Analysis) -> str:
             name = ", ".join(img.repo_tags) or "<none> " + img.short_id
             rows.append(f"<tr><td><a href='image:{image_id}'>{html.escape(name)}</a></td>"
                         f"<td align='right'>&nbsp;&nbsp;{human(freed)}</td></tr>")
-        parts.append("<br><b>" + _t("Removing these frees the most (UNIQUE SIZE):") + "</b>"
+        parts.append("<br><b>" + tr("Removing these frees the most (UNIQUE SIZE):") + "</b>"
                      "<table cellspacing='2'>" + "".join(rows) + "</table>")
-    parts.append("<small>" + _t("Select an image (in the table, the map or above) to see its history.") + "</small>")
+    parts.append("<small>" + tr("Select an image (in the table, the map or above) to see its history.") + "</small>")
     return "<br>".join(parts)

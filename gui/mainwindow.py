@@ -20,6 +20,7 @@ if TYPE_CHECKING:          # matplotlib is imported when the chart is first draw
     from matplotlib.figure import Figure
 
 from . import theme
+from .access import Accessibility
 from .banner import Banner
 from .chart import StorageChart
 from .cleanup import CleanupController
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self._build_rooms()
         self.menus = WindowMenus(self)
         self._wire()
+        self.access = Accessibility(self)
         self._restore_settings()
         self.retranslate()
         self.language.apply_saved()
@@ -377,6 +379,7 @@ class MainWindow(QMainWindow):
         self.map_tabs.setTabText(0, self.tr("Layer map"))
         self.map_tabs.setTabText(1, self.tr("Storage map"))
         self.storage_map.retranslate()
+        self.access.retranslate()
         self.views.update_status()
         self.loading.update_banner()
         self._refresh()
