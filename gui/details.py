@@ -121,6 +121,7 @@ class DetailsPanel(QWidget):
         self.host_view.setOpenExternalLinks(False)
         self.host_view.linkActivated.connect(self._on_link)
         host_page = QScrollArea()
+        host_page.setObjectName("hostPage")
         host_page.setWidgetResizable(True)
         host_page.setFrameShape(QFrame.Shape.NoFrame)
         host_page.setWidget(self.host_view)

@@ -3,19 +3,15 @@ as `docker images` and `docker history` each print it — a table of docker's ow
 on a private daemon."""
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import re
 import subprocess
-import tarfile
 import time
 
 import pytest
 
 from model.core.humantime import (HISTORY_EPOCH, TEMPLATES, ZERO_TIME, exact_time, history_created_since,
                                   human_duration, image_created_since, parse_created)
-from builders import rootfs_tar
+from builders import stamped_image_tar
 
 MIN, HOUR, DAY = 60, 3600, 86400
 
@@ -65,24 +61,6 @@ def test_parse_created_and_exact_time():
     assert exact_time(ZERO_TIME) == "0001-01-01 00:00:00 +0000 UTC"       # as docker's CreatedAt prints it
 
 
-def _saved_image(ref: str, created: str, seed: int) -> bytes:
-    """A `docker save` archive of a one-layer image whose config (and history) says ``created``."""
-    layer = rootfs_tar({"seed": str(seed).encode()}, busybox=False)
-    diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
-    config = json.dumps({"architecture": "amd64", "os": "linux", "created": created, "config": {},
-                         "rootfs": {"type": "layers", "diff_ids": [diff_id]},
-                         "history": [{"created": created, "created_by": f"made {seed}"}]}).encode()
-    name = hashlib.sha256(config).hexdigest() + ".json"
-    manifest = json.dumps([{"Config": name, "RepoTags": [ref], "Layers": [f"{seed}/layer.tar"]}]).encode()
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w") as tar:
-        for path, data in ((name, config), (f"{seed}/layer.tar", layer), ("manifest.json", manifest)):
-            info = tarfile.TarInfo(path)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return out.getvalue()
-
-
 def test_created_since_equals_the_docker_cli(private_daemon):
     """Images stamped with the zero time, the epoch and ages in the middle of each wording: the docker CLI's
     CREATED (images and history) equals ours for every one."""
@@ -94,7 +72,7 @@ def test_created_since_equals_the_docker_cli(private_daemon):
     for seed, (tag, when) in enumerate(ages.items()):
         stamp = "0001-01-01T00:00:00Z" if when is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
         stamps[tag] = stamp
-        client.images.load(_saved_image(f"ht/{tag}:1", stamp, seed))
+        client.images.load(stamped_image_tar(f"ht/{tag}:1", stamp, seed))
     try:
         listed = subprocess.run(["docker", "-H", private_daemon.url, "images", "--format",
                                  "{{.Repository}}\t{{.CreatedSince}}", "ht/*"],
