@@ -36,10 +36,14 @@ class HostSummary:
 # ties go by the order the snapshot lists the images.
 def host_summary(analysis: Analysis, top: int = TOP) -> HostSummary:
     """The summary of ``analysis``'s host."""
-    snap, status, sizes = analysis.snapshot, analysis.status, analysis.image_sizes
+    snap, status = analysis.snapshot, analysis.status
     kinds = [s.status for s in status.values()]
-    listed = [img.id for img in snap.images if status[img.id].status != INTERMEDIATE]
-    ranked = sorted((i for i in listed if sizes[i].unique_size > 0), key=lambda i: -sizes[i].unique_size)
+    most_freed: tuple[tuple[str, int], ...] = ()
+    if top > 0:                 # (the status bar asks for top=0: its figures need no image sizes)
+        sizes = analysis.image_sizes
+        listed = [img.id for img in snap.images if status[img.id].status != INTERMEDIATE]
+        ranked = sorted((i for i in listed if sizes[i].unique_size > 0), key=lambda i: -sizes[i].unique_size)
+        most_freed = tuple((i, sizes[i].unique_size) for i in ranked[:top])
     t = analysis.totals
     return HostSummary(
         engine=snap.info.engine, version=snap.info.version, image_store=snap.info.image_store,
@@ -47,4 +51,4 @@ def host_summary(analysis: Analysis, top: int = TOP) -> HostSummary:
         dangling=kinds.count(DANGLING), intermediate=kinds.count(INTERMEDIATE),
         in_use=sum(1 for s in status.values() if s.in_use), layers=len(analysis.layer_use),
         naive_bytes=t.naive_bytes, actual_bytes=t.actual_bytes, counts_content=t.counts_content,
-        most_freed=tuple((i, sizes[i].unique_size) for i in ranked[:top]))
+        most_freed=most_freed)
