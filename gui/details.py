@@ -31,7 +31,7 @@ HISTORY_COLUMNS = (QT_TRANSLATE_NOOP("DetailsPanel", "IMAGE"), QT_TRANSLATE_NOOP
                    QT_TRANSLATE_NOOP("DetailsPanel", "COMMENT"), QT_TRANSLATE_NOOP("DetailsPanel", "LAYER"))
 CHAIN_ROLE = Qt.ItemDataRole.UserRole + 1
 CREATED_BY_COLUMN, COMMENT_COLUMN = 2, 4
-MIN_CREATED_BY = 0.35       # CREATED BY keeps at least this share of the history table's width
+MIN_CREATED_BY = 0.3        # CREATED BY keeps at least this share of the history table's width
 MIN_COLUMN = 56             # px: the narrowest the other history columns get
 GIVE_WAY = (4, 5, 0, 3, 1)  # COMMENT, LAYER, IMAGE, SIZE, CREATED: the order they narrow in
 
@@ -262,12 +262,14 @@ class DetailsPanel(QWidget):
                     cell.setForeground(QBrush(pal.untagged_mark))
                 self.history.setItem(r, c, cell)
         self._syncing = False
+        self.history.setColumnHidden(COMMENT_COLUMN, not any(row.comment for row in img.history))
         self.fit_history_columns()
         self.select_history_layer(self.chain_id)
         self.files.set_image(image_id)
         self.show_wasted()
 
-    # History columns: every column but CREATED BY is as wide as its content
+    # History columns: COMMENT is hidden when no step has one; every other
+    # column but CREATED BY is as wide as its content
     # (header included); when CREATED BY would get less than MIN_CREATED_BY of
     # the table's width the others give way (down to MIN_COLUMN each, COMMENT
     # first, then LAYER, IMAGE, SIZE, CREATED); CREATED BY stretches over the
@@ -279,10 +281,12 @@ class DetailsPanel(QWidget):
         width = table.viewport().width()
         widths = {}
         for column in range(table.columnCount()):
-            if column != CREATED_BY_COLUMN:
+            if column != CREATED_BY_COLUMN and not table.isColumnHidden(column):
                 widths[column] = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
         short = sum(widths.values()) + int(width * MIN_CREATED_BY) - width
         for column in GIVE_WAY:
+            if column not in widths:
+                continue
             if short <= 0:
                 break
             cut = min(short, max(0, widths[column] - MIN_COLUMN))

@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui import i18n
-from gui.details import CREATED_BY_COLUMN, MIN_COLUMN, MIN_CREATED_BY
+from gui.details import COMMENT_COLUMN, CREATED_BY_COLUMN, MIN_COLUMN, MIN_CREATED_BY
 from gui.tablemodel import CREATED, IMAGE_ID_ROLE, REPO
 from model.core.humantime import exact_time, parse_created
 from model.core.snapshot import Snapshot
@@ -85,9 +85,9 @@ def test_created_zero_time_and_epoch_as_docker_in_both_languages(qtbot):
 def _check_history_columns(details) -> None:
     table = details.history
     width = table.viewport().width()
-    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    widths = [0 if table.isColumnHidden(c) else table.columnWidth(c) for c in range(table.columnCount())]
     assert abs(sum(widths) - width) <= 2, (widths, width)          # no sideways scrolling, no gap
-    others = [c for c in range(table.columnCount()) if c != CREATED_BY_COLUMN]
+    others = [c for c in range(table.columnCount()) if c != CREATED_BY_COLUMN and not table.isColumnHidden(c)]
     wanted = {c: max(table.sizeHintForColumn(c), table.horizontalHeader().sectionSizeHint(c)) for c in others}
     room = width - int(width * MIN_CREATED_BY)
     if sum(wanted.values()) <= room:             # room for every column's content: each has it
@@ -108,6 +108,7 @@ def test_history_columns_fit_content_created_by_takes_the_rest(qtbot):
     img = window.current_snapshot().by_id[edu]
     for r, step in enumerate(img.history):
         assert details.history.item(r, CREATED_BY_COLUMN).toolTip() == step.created_by
+    assert not details.history.isColumnHidden(COMMENT_COLUMN)          # (its steps have comments)
     for size in ((1920, 1080), (1280, 720), (1600, 960)):
         window.resize(*size)
         qtbot.wait(30)
@@ -115,7 +116,8 @@ def test_history_columns_fit_content_created_by_takes_the_rest(qtbot):
     window.main_splitter.setSizes([900, 400])          # a narrow Details panel
     qtbot.wait(30)
     _check_history_columns(details)
-    assert details.history.columnWidth(CREATED_BY_COLUMN) >= 0.3 * details.history.viewport().width()
+    table = details.history
+    assert table.columnWidth(CREATED_BY_COLUMN) >= int(MIN_CREATED_BY * table.viewport().width()) - 2
     window.set_presentation(True)
     qtbot.wait(30)
     window.set_presentation(False)
