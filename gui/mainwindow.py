@@ -20,6 +20,7 @@ if TYPE_CHECKING:          # matplotlib is imported when the chart is first draw
     from matplotlib.figure import Figure
 
 from . import theme
+from .access import Accessibility
 from .banner import Banner
 from .chart import StorageChart
 from .cleanup import CleanupController
@@ -40,6 +41,7 @@ from .preview import PreviewPanel
 from .previewing import PreviewController
 from .selection import SelectionController
 from .session import Mode, Session, WindowOptions
+from .statusbar import ElidedLabel, StatusBar
 from .settings import Settings, open_settings
 from .storagemappanel import StorageMapPanel
 from .tasks import TaskRunner
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         self._build_rooms()
         self.menus = WindowMenus(self)
         self._wire()
+        self.access = Accessibility(self)
         self._restore_settings()
         self.retranslate()
         self.language.apply_saved()
@@ -191,7 +194,8 @@ class MainWindow(QMainWindow):
         self.read_only_badge.hide()
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
-        self.counts_label, self.totals_label, self.zoom_label = QLabel(), QLabel(), QLabel()
+        self.setStatusBar(StatusBar())
+        self.counts_label, self.totals_label, self.zoom_label = ElidedLabel(), ElidedLabel(), QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -375,6 +379,7 @@ class MainWindow(QMainWindow):
         self.map_tabs.setTabText(0, self.tr("Layer map"))
         self.map_tabs.setTabText(1, self.tr("Storage map"))
         self.storage_map.retranslate()
+        self.access.retranslate()
         self.views.update_status()
         self.loading.update_banner()
         self._refresh()

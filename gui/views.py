@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
+from model.core.hostsummary import host_summary
 from model.core.sizes import human
 
 from .chart import StorageChart
@@ -171,16 +171,13 @@ class ViewsController(QObject):
         if self.session.current is None:
             self.counts_label.setText(self.tr("no snapshot"))
             return
-        a = self.session.current.analysis
-        statuses = [s.status for s in a.status.values()]
+        h = host_summary(self.session.current.analysis, top=0)
         self.counts_label.setText(
             self.tr("{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers").format(
-                n=len(statuses), t=statuses.count(TAGGED), d=statuses.count(DANGLING),
-                i=statuses.count(INTERMEDIATE), l=len(a.layer_use)))
-        t = a.totals
+                n=h.images, t=h.tagged, d=h.dangling, i=h.intermediate, l=h.layers))
         self.totals_label.setText(self.tr("Σ image sizes {naive} · on disk {actual}").format(
-            naive=human(t.naive_bytes), actual=human(t.actual_bytes)))
-        if t.counts_content:        # the containerd store counts compressed content and unpacked layers
+            naive=human(h.naive_bytes), actual=human(h.actual_bytes)))
+        if h.counts_content:        # the containerd store counts compressed content and unpacked layers
             self.totals_label.setToolTip(self.tr("The naive sum of `docker images` DISK USAGE against the disk "
                                                  "usage of the compressed content and unpacked layers, each "
                                                  "counted once"))

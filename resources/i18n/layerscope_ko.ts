@@ -195,6 +195,97 @@
         <source>not available locally</source>
         <translation>로컬에 없음</translation>
     </message>
+    <message>
+        <source>containerd image store</source>
+        <translation>containerd 이미지 저장소</translation>
+    </message>
+    <message>
+        <source>Podman storage</source>
+        <translation>Podman 저장소</translation>
+    </message>
+    <message>
+        <source>classic image store</source>
+        <translation>기존 이미지 저장소</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:12pt&apos;&gt;{engine} {version}&lt;/b&gt; · {store}</source>
+        <translation>&lt;b style=&apos;font-size:12pt&apos;&gt;{engine} {version}&lt;/b&gt; · {store}</translation>
+    </message>
+    <message>
+        <source>{n} images · {t} tagged · {i} intermediate · {d} dangling · {u} in use · {l} layers</source>
+        <translation>이미지 {n}개 · 태그 있음 {t} · 중간 {i} · 댕글링 {d} · 사용 중 {u} · 레이어 {l}개</translation>
+    </message>
+    <message>
+        <source>Σ image sizes &lt;b&gt;{naive}&lt;/b&gt; · on disk &lt;b&gt;{actual}&lt;/b&gt; (sharing saves {saved})</source>
+        <translation>이미지 크기 합 &lt;b&gt;{naive}&lt;/b&gt; · 디스크 실사용 &lt;b&gt;{actual}&lt;/b&gt; (공유로 {saved} 절약)</translation>
+    </message>
+    <message>
+        <source>Removing these frees the most (UNIQUE SIZE):</source>
+        <translation>지우면 가장 많이 확보되는 이미지 (고유 크기):</translation>
+    </message>
+    <message>
+        <source>Select an image (in the table, the map or above) to see its history.</source>
+        <translation>이미지를 선택하면(표, 지도 또는 위 목록에서) 히스토리를 볼 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Accessibility</name>
+    <message>
+        <source>Filter images by tag or image ID</source>
+        <translation>태그나 이미지 ID로 이미지 거르기</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Layer map</source>
+        <translation>레이어 지도</translation>
+    </message>
+    <message>
+        <source>Maps</source>
+        <translation>지도</translation>
+    </message>
+    <message>
+        <source>Panels</source>
+        <translation>패널</translation>
+    </message>
+    <message>
+        <source>Images holding the layer</source>
+        <translation>이 레이어를 가진 이미지</translation>
+    </message>
+    <message>
+        <source>Host summary</source>
+        <translation>호스트 요약</translation>
+    </message>
+    <message>
+        <source>What docker rmi would do</source>
+        <translation>docker rmi가 할 일</translation>
+    </message>
+    <message>
+        <source>What-if steps</source>
+        <translation>What-if 단계</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>주 도구 모음</translation>
+    </message>
+    <message>
+        <source>docker images, one row per tag; the header says the order</source>
+        <translation>docker images, 태그마다 한 행; 머리글에 정렬 순서가 표시됩니다</translation>
+    </message>
+    <message>
+        <source>Image {name} selected: {status}, SIZE {size}, UNIQUE SIZE {unique}, {n} layers</source>
+        <translation>이미지 {name} 선택됨: {status}, 크기 {size}, 고유 크기 {unique}, 레이어 {n}개</translation>
+    </message>
+    <message>
+        <source>Layer {id} selected: {size}, held by {n} images</source>
+        <translation>레이어 {id} 선택됨: {size}, 이미지 {n}개가 가짐</translation>
+    </message>
+    <message>
+        <source>Nothing selected: select an image in the images table (Tab from the filter), the map follows</source>
+        <translation>선택된 것이 없습니다: 이미지 표에서 이미지를 선택하세요(필터에서 Tab). 지도가 따라갑니다</translation>
+    </message>
 </context>
 <context>
     <name>Banner</name>
@@ -1170,8 +1261,32 @@ B: {b}</translation>
         <translation>위 레이어가 수정하거나 삭제해서 이미지에 결코 보이지 않는 파일 버전의 바이트. 이미지의 파일을 읽기 전에는 비어 있습니다 (이미지 → 파일 보기)</translation>
     </message>
     <message>
+        <source>Less than a second ago</source>
+        <translation>1초 이내</translation>
+    </message>
+    <message>
+        <source>1 second ago</source>
+        <translation>1초 전</translation>
+    </message>
+    <message>
+        <source>{n} seconds ago</source>
+        <translation>{n}초 전</translation>
+    </message>
+    <message>
+        <source>About a minute ago</source>
+        <translation>약 1분 전</translation>
+    </message>
+    <message>
+        <source>About an hour ago</source>
+        <translation>약 1시간 전</translation>
+    </message>
+    <message>
         <source>{n} years ago</source>
         <translation>{n}년 전</translation>
+    </message>
+    <message>
+        <source>N/A</source>
+        <translation>N/A</translation>
     </message>
     <message>
         <source>{n} months ago</source>
