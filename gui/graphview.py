@@ -103,6 +103,22 @@ class GraphView(QGraphicsView):
         self._apply_overview()
         self.overview.invalidate()
 
+    # Qt's first paint of the node items in a view costs once what several frames
+    # do (~30 ms on 10,000 images), whatever part of the scene is on screen; a map
+    # shown first far out would pay it on the first zoom past the overview.  So
+    # once its items are made, the view paints once off screen just past that
+    # zoom, and comes back to where it was.
+    def warm(self) -> None:
+        """Paint the items once off screen (see above) when the overview is what is shown now."""
+        if not self._overview_on or self._items_pending:
+            return
+        transform, center = self.transform(), self.mapToScene(self.viewport().rect().center())
+        self.zoom_to(OVERVIEW_SCALE * 1.1)
+        self.viewport().grab()
+        self.setTransform(transform)
+        self.centerOn(center)
+        self._on_scale_changed()
+
     # The scene in one pass: its rect and the overview, then (now, or after a first
     # paint far out, see set_data) the node items in tiles and the edges.
     def _build(self, analysis: Analysis, layout: Layout, items_later: bool) -> None:

@@ -11,14 +11,16 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
 from model.core.analysis import Analysis
-from model.core.layout import IMAGE, Layout
+from model.core.layout import IMAGE, NODE_W, Layout
 
 from . import theme
-from .graphitems import MARK_KEPT, NodeItem, changed_color, layer_color, layer_holders, no_pen
+from .graphitems import LOD_BLOCK, MARK_KEPT, NodeItem, changed_color, layer_color, layer_holders, no_pen
 
 MIN_RENDER_PX = 0.5            # items smaller than this on screen (device pixels) are not painted at all
-OVERVIEW_SCALE = 0.06          # below this zoom the OverviewItem paints every node in a few calls
-OVERVIEW_RENDER_PX = 12.0      # minimum render size then: every node box (≤ 11.4 px) is skipped
+# Below the zoom at which a node item paints itself as a plain block (LOD_BLOCK), the OverviewItem paints every
+# node in a few calls instead, in the same colours; the minimum render size then skips every node box.
+OVERVIEW_SCALE = LOD_BLOCK
+OVERVIEW_RENDER_PX = (NODE_W + 2 * NodeItem.MARGIN) * OVERVIEW_SCALE + 1.0
 
 
 class NodeTile(QGraphicsRectItem):
