@@ -11,9 +11,9 @@ from model.core.snapshot import SnapshotError
 from model.daemon.answers import DaemonError
 
 from .common import EXIT_FAIL, fail
-from .parsers import delete_parsers, export_parser, files_parsers, snapshot_parser
+from .parsers import delete_parsers, export_parser, files_parsers, lesson_parser, snapshot_parser
 
-HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff")
+HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff", "lesson")
 EXIT_INTERNAL = 70          # EX_SOFTWARE: a fault of Layerscope's own, not of the input
 
 
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete_parsers(sub)
     export_parser(sub)
     files_parsers(sub)
+    lesson_parser(sub)
     return parser
 
 

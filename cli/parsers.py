@@ -109,3 +109,14 @@ def files_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("a", metavar="A", help="the first image")
     p.add_argument("b", metavar="B", help="the second image")
     p.set_defaults(func=handler("cli.files", "run_diff"))
+
+
+def lesson_parser(sub: argparse._SubParsersAction) -> None:
+    """Register `lesson` on main.py's sub-parsers."""
+    p = sub.add_parser("lesson", help="the seed tutorial's steps, each rmi's exact answer predicted offline",
+                       description="Print the lesson: the tutorial's commands in order, their explanation, and for "
+                                   "each docker rmi the exact Untagged/Deleted lines and the bytes freed, predicted "
+                                   "on the bundled lesson snapshot. Never contacts a daemon.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--lang", choices=("en", "ko"), default="en", help="the explanations' language (default: en)")
+    p.set_defaults(func=handler("cli.lesson", "run_lesson"))
