@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--snapshot", metavar="FILE", help="open a saved snapshot instead of a daemon")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo snapshot")
     parser.add_argument("--read-only", action="store_true", help="disable every destructive action")
+    parser.add_argument("--lesson", action="store_true",
+                        help="open the window on the lesson: the seed tutorial step by step, offline")
     parser.add_argument("--exit-after-first-paint", action="store_true",
                         help="benchmark: print the milliseconds from process start to the first painted map, then exit")
     sub = parser.add_subparsers(dest="command")

@@ -29,7 +29,7 @@ class WindowMenus(QObject):
                       None, w.act_prune,
                       w.act_prune_all, None, w.act_whatif, w.act_undo, w.act_redo),
             "Settings": (w.act_read_only, w.language.language_menu),
-            "Help": (w.act_delete_history, None, w.act_about),
+            "Help": (w.act_lesson_panel, None, w.act_delete_history, None, w.act_about),
         }
         self.menus: dict[str, QMenu] = {}
         for name, entries in layout.items():
@@ -63,6 +63,9 @@ class WindowMenus(QObject):
             w.act_lesson: (self.tr("Open the tutorial's r&mi lesson"),
                            self.tr("Only ubuntu:18.04, ubuntu_apache and iscreamedu_apache: use What-if to "
                                    "replay the tutorial's three docker rmi answers")),
+            w.act_lesson_panel: (self.tr("&Lesson…"),
+                                 self.tr("The seed tutorial step by step: each command, what to say, what to look "
+                                         "at; guess each docker rmi, then reveal its exact answer (Ctrl+L)")),
             w.act_reload: (self.tr("&Reload"), self.tr("Read the daemon again (F5)")),
             w.act_quit: (self.tr("&Quit"), self.tr("Quit Layerscope")),
             w.act_zoom_in: (self.tr("Zoom &in"), self.tr("Zoom in (Ctrl+=, wheel)")),
@@ -148,8 +151,8 @@ class WindowMenus(QObject):
         w.act_whatif.setChecked(sandbox is not None)
         w.act_undo.setEnabled(sandbox is not None and sandbox.can_undo)
         w.act_redo.setEnabled(sandbox is not None and sandbox.can_redo)
-        w.act_next.setEnabled(s.presenting)
-        w.act_prev.setEnabled(s.presenting)
+        w.act_next.setEnabled(s.presenting or w.lesson.active)
+        w.act_prev.setEnabled(s.presenting or w.lesson.active)
         w.read_only_badge.setVisible(s.read_only)
         w.act_read_only.setChecked(s.read_only)
         w.act_read_only.setEnabled(not s.read_only_forced())

@@ -1256,6 +1256,68 @@ B: {b}</translation>
     </message>
 </context>
 <context>
+    <name>LessonController</name>
+    <message>
+        <source>Lesson: build a Docker image</source>
+        <translation>수업: 도커 이미지 만들기</translation>
+    </message>
+</context>
+<context>
+    <name>LessonPanel</name>
+    <message>
+        <source>&lt;b&gt;Guess first:&lt;/b&gt; what will the daemon answer?</source>
+        <translation>&lt;b&gt;먼저 맞혀 보세요:&lt;/b&gt; 데몬은 무엇이라고 답할까요?</translation>
+    </message>
+    <message>
+        <source>Only untags (nothing deleted)</source>
+        <translation>Untag만 됨 (아무것도 지워지지 않음)</translation>
+    </message>
+    <message>
+        <source>Images deleted</source>
+        <translation>지워지는 이미지 수</translation>
+    </message>
+    <message>
+        <source>Layers deleted</source>
+        <translation>지워지는 레이어 수</translation>
+    </message>
+    <message>
+        <source>MB freed</source>
+        <translation>확보되는 MB</translation>
+    </message>
+    <message>
+        <source>Reveal the answer</source>
+        <translation>정답 보기</translation>
+    </message>
+    <message>
+        <source>◀ Back</source>
+        <translation>◀ 이전</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>다음 ▶</translation>
+    </message>
+    <message>
+        <source>Restart lesson</source>
+        <translation>수업 처음부터</translation>
+    </message>
+    <message>
+        <source>Back to step 1 on the lesson snapshot (nothing on a daemon is touched)</source>
+        <translation>수업 스냅숏의 1단계로 돌아갑니다 (데몬은 건드리지 않습니다)</translation>
+    </message>
+    <message>
+        <source>Step {n} / {total}</source>
+        <translation>{n} / {total} 단계</translation>
+    </message>
+    <message>
+        <source>Discuss with the class, enter the guess, then Reveal (or Next).</source>
+        <translation>함께 이야기해 보고 예상을 입력한 뒤 정답 보기(또는 다음)를 누르세요.</translation>
+    </message>
+    <message>
+        <source>Freed: {freed} · untag only {a} · {i} image(s) {b} · {l} layer(s) {c} · bytes {d}</source>
+        <translation>확보: {freed} · Untag만 {a} · 이미지 {i}개 {b} · 레이어 {l}개 {c} · 바이트 {d}</translation>
+    </message>
+</context>
+<context>
     <name>Live</name>
     <message>
         <source>● live</source>
@@ -1782,6 +1844,14 @@ B: {b}</translation>
     <message>
         <source>Only ubuntu:18.04, ubuntu_apache and iscreamedu_apache: use What-if to replay the tutorial&apos;s three docker rmi answers</source>
         <translation>ubuntu:18.04, ubuntu_apache, iscreamedu_apache만 있습니다: What-if로 튜토리얼의 docker rmi 응답 세 가지를 재현해 보세요</translation>
+    </message>
+    <message>
+        <source>&amp;Lesson…</source>
+        <translation>수업(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>The seed tutorial step by step: each command, what to say, what to look at; guess each docker rmi, then reveal its exact answer (Ctrl+L)</source>
+        <translation>원본 튜토리얼을 한 단계씩: 각 명령어, 설명, 볼 곳. docker rmi마다 먼저 맞혀 보고 정확한 답을 확인합니다 (Ctrl+L)</translation>
     </message>
     <message>
         <source>&amp;Reload</source>
