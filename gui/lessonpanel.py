@@ -145,9 +145,9 @@ class LessonPanel(QWidget):
     def verdict_text(self, answer: Answer) -> str:
         """Freed bytes, and how the guess compares with the answer."""
         untag, images, layers, mb = self.guess()
-        right = [untag == answer.untag_only, images == answer.deleted_images, layers == answer.deleted_layers,
-                 answer.freed_bytes is not None and abs(mb * 1e6 - answer.freed_bytes) <= max(0.5e6,
-                                                                                           0.1 * answer.freed_bytes)]
+        freed = answer.freed_bytes
+        close = freed is not None and abs(mb * 1e6 - freed) <= max(0.5e6, 0.1 * freed)    # within 10 % (or 0.5 MB)
+        right = [untag == answer.untag_only, images == answer.deleted_images, layers == answer.deleted_layers, close]
         mark = ["✔" if ok else "✘" for ok in right]
         return self.tr("Freed: {freed} · untag only {a} · {i} image(s) {b} · {l} layer(s) {c} · bytes {d}").format(
             freed=human(answer.freed_bytes), a=mark[0], i=answer.deleted_images, b=mark[1],
