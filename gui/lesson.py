@@ -3,10 +3,11 @@ snapshots.  The commit part runs in the What-if sandbox: each revealed ``docker 
 undoes it.  Right / Left / PageDown / PageUp step (presenter remotes); nothing on a daemon is touched."""
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow
 
 from model.core.snapshot import Snapshot
 from model.engine.plan import RMI, Request
@@ -16,10 +17,12 @@ from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
 
 from . import i18n
 from .graphview import GraphView
+from .lessonhandout import write_handout
 from .lessonpanel import LessonPanel
 from .loading import LoadingController
 from .selection import SelectionController
 from .session import Origin, Session
+from .tasks import TaskRunner
 from .whatifmode import WhatIfController
 
 SCENE_FILES = {COMMIT: LESSON_SNAPSHOT, TUTORIAL: DEMO_SNAPSHOT}
@@ -30,6 +33,7 @@ class LessonController(QObject):
     """Plays the lesson: which step is shown, which rmi answers are revealed, the scene and sandbox under them."""
 
     changed = Signal()              # a step was shown, revealed or taken back; the lesson started or ended
+    handout_done = Signal(str)      # the handout's path, or "" when it could not be written
 
     def __init__(self, window: QMainWindow, session: Session, loading: LoadingController,
                  whatif: WhatIfController, selection: SelectionController, graph_view: GraphView) -> None:
@@ -49,6 +53,7 @@ class LessonController(QObject):
         self.active = False
         self._waiting = False                # a scene is loading; the step is applied when it is on screen
         self._scenes: dict[str, Snapshot] = {}
+        self.runner = TaskRunner(self)       # the handout is drawn off the UI thread, beside any load
         self.panel.back_clicked.connect(lambda: self.step(-1))
         self.panel.next_clicked.connect(lambda: self.step(+1))
         self.panel.reveal_clicked.connect(self.reveal)
@@ -109,6 +114,28 @@ class LessonController(QObject):
             self.loading.load_demo(path=path)
             return
         self._apply()
+
+    def export_handout(self, path: str | None = None) -> None:
+        """File → Export lesson handout: a PDF, one page per step, in the UI language (asks where, unless
+        ``path``); drawn off the UI thread, then said in the status bar (a failure in the banner)."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export lesson handout"),
+                                                  "lesson-handout.pdf", self.tr("PDF (*.pdf)"))
+            if not path:
+                return
+        steps = self._play()
+        self.runner.run(lambda job: write_handout(steps, path), lambda pages: self._handout_written(path),
+                        self._handout_failed)
+
+    def _handout_written(self, path: str) -> None:
+        self.window.statusBar().showMessage(self.tr("Lesson handout written: {path}").format(path=path), 10000)
+        self.handout_done.emit(path)
+
+    def _handout_failed(self, exc: BaseException) -> None:
+        text = self.tr("The handout could not be written: {error}").format(error=str(exc) or type(exc).__name__)
+        self.window.banner.show_message("error", html.escape(text), retry=False)
+        self.window.statusBar().showMessage(text, 10000)
+        self.handout_done.emit("")
 
     @property
     def current(self) -> LessonStep | None:

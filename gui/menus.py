@@ -20,7 +20,7 @@ class WindowMenus(QObject):
         super().__init__(window)
         self.w = w = window
         layout: dict[str, tuple[QAction | QMenu | None, ...]] = {
-            "File": (w.act_open, w.act_save, None, w.act_demo, w.act_lesson, None, w.act_reload,
+            "File": (w.act_open, w.act_save, None, w.act_demo, w.act_lesson, w.act_handout, None, w.act_reload,
                      w.exporter.export_menu, None, w.act_quit),
             "View": (w.act_zoom_in, w.act_zoom_out, w.act_fit, w.act_storage_map, None, w.act_focus, w.act_clear,
                      None, w.act_filter,
@@ -66,6 +66,9 @@ class WindowMenus(QObject):
             w.act_lesson_panel: (self.tr("&Lesson…"),
                                  self.tr("The seed tutorial step by step: each command, what to say, what to look "
                                          "at; guess each docker rmi, then reveal its exact answer (Ctrl+L)")),
+            w.act_handout: (self.tr("&Export lesson handout…"),
+                            self.tr("A PDF for the class: one page per lesson step with its command, explanation "
+                                    "and the map at that step")),
             w.act_reload: (self.tr("&Reload"), self.tr("Read the daemon again (F5)")),
             w.act_quit: (self.tr("&Quit"), self.tr("Quit Layerscope")),
             w.act_zoom_in: (self.tr("Zoom &in"), self.tr("Zoom in (Ctrl+=, wheel)")),

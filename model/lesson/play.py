@@ -43,6 +43,7 @@ class LessonStep:
     select: str = ""                   # the image ID whose row is selected ("" when it is not there)
     answer: Answer | None = None
     plan: Plan | None = field(default=None, compare=False)    # the rmi's prediction (the what-if step)
+    state: Snapshot | None = field(default=None, compare=False)  # the state the step is shown on (before its rmi)
 
     @property
     def command(self) -> str:
@@ -98,7 +99,7 @@ def play(scenes: Mapping[str, Snapshot], lang: str = "en") -> list[LessonStep]:
         chosen = find(snap, step.select) if step.select else None
         out.append(LessonStep(number, step, step.title[lang], step.text[lang].format(**facts(snap, step)),
                               images, highlighted_layers(snap, images, step.layers),
-                              chosen.id if chosen else "", _answer(plan) if plan else None, plan))
+                              chosen.id if chosen else "", _answer(plan) if plan else None, plan, snap))
         if plan is not None and plan.ok:
             state[step.scene] = plan.after
     return out

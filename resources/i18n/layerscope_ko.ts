@@ -195,6 +195,26 @@
         <source>not available locally</source>
         <translation>로컬에 없음</translation>
     </message>
+    <message>
+        <source>Layerscope lesson handout</source>
+        <translation>Layerscope 수업 유인물</translation>
+    </message>
+    <message>
+        <source>The handout could not be written: {error}</source>
+        <translation>유인물을 저장하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Step {n} / {total} · {title}</source>
+        <translation>{n} / {total} 단계 · {title}</translation>
+    </message>
+    <message>
+        <source>The daemon&apos;s answer (predicted exactly on the lesson snapshot):</source>
+        <translation>데몬의 답 (수업 스냅숏에서 정확히 예측):</translation>
+    </message>
+    <message>
+        <source>Freed: {freed}</source>
+        <translation>확보: {freed}</translation>
+    </message>
 </context>
 <context>
     <name>Banner</name>
@@ -1258,6 +1278,22 @@ B: {b}</translation>
 <context>
     <name>LessonController</name>
     <message>
+        <source>Export lesson handout</source>
+        <translation>수업 유인물 내보내기</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 문서 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Lesson handout written: {path}</source>
+        <translation>수업 유인물을 저장했습니다: {path}</translation>
+    </message>
+    <message>
+        <source>The handout could not be written: {error}</source>
+        <translation>유인물을 저장하지 못했습니다: {error}</translation>
+    </message>
+    <message>
         <source>Lesson: build a Docker image</source>
         <translation>수업: 도커 이미지 만들기</translation>
     </message>
@@ -1852,6 +1888,14 @@ B: {b}</translation>
     <message>
         <source>The seed tutorial step by step: each command, what to say, what to look at; guess each docker rmi, then reveal its exact answer (Ctrl+L)</source>
         <translation>원본 튜토리얼을 한 단계씩: 각 명령어, 설명, 볼 곳. docker rmi마다 먼저 맞혀 보고 정확한 답을 확인합니다 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>&amp;Export lesson handout…</source>
+        <translation>수업 유인물 내보내기(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>A PDF for the class: one page per lesson step with its command, explanation and the map at that step</source>
+        <translation>수업용 PDF: 수업 단계마다 한 쪽, 명령어와 설명과 그 단계의 레이어 맵</translation>
     </message>
     <message>
         <source>&amp;Reload</source>

@@ -3,9 +3,11 @@ the What-if sandbox with the tutorial's answer shapes, Back as undo, the keys of
 when presenting, and the steps' words in Korean when the UI is Korean."""
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from gui import i18n
 from model.core.snapshot import Snapshot
@@ -105,3 +107,38 @@ def test_lesson_presenting_is_large_and_korean(qtbot):
     assert window.lesson.index == 1
     window.act_presentation.trigger()
     assert panel.explanation.fontInfo().pixelSize() < 24
+
+
+def pdf_pages(path) -> list[str]:
+    """The text of each page of a PDF, read back with poppler's pdftotext (tests/run_all.sh installs it)."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_handout_one_page_per_step_in_the_ui_language(qtbot, tmp_path, lang):
+    """File → Export lesson handout: one page per step with its command; in Korean the words are Korean."""
+    window = open_window(qtbot, start=False)
+    window.language.set_language(lang)
+    out = tmp_path / "handout.pdf"
+    with qtbot.waitSignal(window.lesson.handout_done, timeout=LOAD_TIMEOUT) as done:
+        window.lesson.export_handout(str(out))
+    assert done.args == [str(out)]
+    pages = pdf_pages(out)
+    assert len(pages) == len(STEPS)
+    for page, step in zip(pages, STEPS):
+        squeezed = page.replace(" ", "")
+        assert step.command.replace(" ", "") in squeezed
+        hangul = any(HANGUL[0] <= ch <= HANGUL[1] for ch in page)
+        assert hangul == (lang == "ko")
+    assert "Untagged:ubuntu:18.04" in pages[4].replace(" ", "")
+
+
+def test_handout_failure_is_said(qtbot, tmp_path):
+    """A handout that cannot be written says so in the banner, no traceback."""
+    window = open_window(qtbot, start=False)
+    with qtbot.waitSignal(window.lesson.handout_done, timeout=LOAD_TIMEOUT) as done:
+        window.lesson.export_handout(str(tmp_path / "missing-dir" / "handout.pdf"))
+    assert done.args == [""] and window.banner.isVisible()
+    assert "handout could not be written" in window.banner.findChild(QLabel).text()
