@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QListWidget,
                                QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -13,6 +14,7 @@ from model.lesson.play import Answer, LessonStep
 
 
 NORMAL_PX, PRESENTING_PX = 13, 26      # text size; presenting: readable from the back of a room at 1920×1080
+PRESENTING_WIDTH = 640                 # px: the panel's width when presenting (a third of a 1920 screen)
 
 
 class LessonPanel(QWidget):
@@ -59,6 +61,7 @@ class LessonPanel(QWidget):
         self.answer = QPlainTextEdit()
         self.answer.setObjectName("lessonAnswer")
         self.answer.setReadOnly(True)
+        self.answer.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)     # image and chain IDs fill each line
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
         self.steps = QListWidget()
@@ -96,8 +99,11 @@ class LessonPanel(QWidget):
         self.reset.setToolTip(self.tr("Back to step 1 on the lesson snapshot (nothing on a daemon is touched)"))
 
     def set_presenting(self, on: bool) -> None:
-        """Large text for presentation mode (≥ 24 px at 1920×1080), normal otherwise."""
+        """Large text for presentation mode (≥ 24 px at 1920×1080), normal otherwise; presenting, the step list
+        gives its room to the answer (the counter says where the class is) and the panel is wider."""
         px = PRESENTING_PX if on else NORMAL_PX
+        self.steps.setVisible(not on)
+        self.setMinimumWidth(PRESENTING_WIDTH if on else 0)
         self.setStyleSheet(f"QWidget#lessonPanel, QWidget#lessonPanel * {{ font-size: {px}px; }}"
                            f"QLabel#lessonCommand, QPlainTextEdit#lessonAnswer {{ font-family: monospace; }}")
 
