@@ -12,7 +12,11 @@ from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
 
 
 def run_lesson(args: argparse.Namespace) -> int:
-    """Print the lesson's steps in the tutorial's order (``--json``: the JSON form); exit 0."""
+    """Print the lesson's steps in the tutorial's order (``--json``: the JSON form); exit 0.  ``--live`` performs
+    it on a practice daemon (cli.lessonlive)."""
+    if getattr(args, "live", False):
+        from .lessonlive import run_live
+        return run_live(args)
     steps = play(scenes_of(Snapshot.load(LESSON_SNAPSHOT), Snapshot.load(DEMO_SNAPSHOT)), args.lang)
     if args.json:
         print(json.dumps(lesson_json(steps, args.lang), indent=2, ensure_ascii=False))

@@ -44,6 +44,7 @@ class LessonStep:
     answer: Answer | None = None
     plan: Plan | None = field(default=None, compare=False)    # the rmi's prediction (the what-if step)
     state: Snapshot | None = field(default=None, compare=False)  # the state the step is shown on (before its rmi)
+    lang: str = "en"
 
     @property
     def command(self) -> str:
@@ -99,7 +100,7 @@ def play(scenes: Mapping[str, Snapshot], lang: str = "en") -> list[LessonStep]:
         chosen = find(snap, step.select) if step.select else None
         out.append(LessonStep(number, step, step.title[lang], step.text[lang].format(**facts(snap, step)),
                               images, highlighted_layers(snap, images, step.layers),
-                              chosen.id if chosen else "", _answer(plan) if plan else None, plan, snap))
+                              chosen.id if chosen else "", _answer(plan) if plan else None, plan, snap, lang))
         if plan is not None and plan.ok:
             state[step.scene] = plan.after
     return out
