@@ -115,8 +115,11 @@ class LessonPanel(QWidget):
             self.steps.addItem(f"{step.number}. {step.command}")
         self._filling = False
 
-    def show_step(self, step: LessonStep, total: int, revealed: bool) -> None:
-        """Show ``step`` (of ``total``); an rmi step hides its answer and words until revealed."""
+    def show_step(self, step: LessonStep, total: int, revealed: bool, live: list[str] | None = None,
+                  answer: Answer | None = None) -> None:
+        """Show ``step`` (of ``total``); an rmi step hides its answer and words until revealed.  Live, ``live`` is
+        what the daemon answered (None before the step ran) and ``answer`` the delete's figures."""
+        answer = answer or step.answer
         self.counter.setText(self.tr("Step {n} / {total}").format(n=step.number, total=total))
         self.title.setText(f"<b>{html.escape(step.title)}</b>")
         self.command.setText(f"$ {step.command}")
@@ -131,12 +134,13 @@ class LessonPanel(QWidget):
             self.guess_untag.setChecked(False)
             for box in (self.guess_images, self.guess_layers, self.guess_mb):
                 box.setValue(0)
-        shown = step.answer is not None and revealed
+        shown = (step.answer is not None and revealed) or bool(live)
         self.answer.setVisible(shown)
-        self.verdict.setVisible(shown)
+        self.verdict.setVisible(shown and answer is not None)
         if shown:
-            self.answer.setPlainText("\n".join(step.answer.lines))
-            self.verdict.setText(self.verdict_text(step.answer))
+            self.answer.setPlainText("\n".join(live if live is not None else answer.lines))
+        if shown and answer is not None:
+            self.verdict.setText(self.verdict_text(answer))
         self._filling = True
         self.steps.setCurrentRow(step.number - 1)
         self._filling = False

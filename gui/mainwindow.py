@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         K, a = QKeySequence.StandardKey, self._action
         self.act_open, self.act_save = a(K.Open, "open"), a(K.Save, "save")
         self.act_demo, self.act_lesson, self.act_lesson_panel, self.act_handout = a(), a(), a("Ctrl+L"), a()
+        self.act_lesson_live = a()
         self.act_reload, self.act_quit = a("F5", "reload"), a(K.Quit)
         self.act_zoom_in, self.act_zoom_out = a(["Ctrl+=", "Ctrl++"], "zoom-in"), a("Ctrl+-", "zoom-out")
         self.act_fit, self.act_focus = a(["Ctrl+0", "F"], "fit"), a("L", "focus")
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
                 (self.act_clear, show.escape), (self.act_presentation, show.set_presentation),
                 (self.act_next, lambda: self.lesson.step(+1) if self.lesson.active else show.step(+1)),
                 (self.act_prev, lambda: self.lesson.step(-1) if self.lesson.active else show.step(-1)),
-                (self.act_lesson_panel, self.lesson.start),
+                (self.act_lesson_panel, self.lesson.start), (self.act_lesson_live, lambda: self.lesson.start_live()),
                 (self.act_handout, lambda: self.lesson.export_handout()),
                 (self.act_remove, clean.remove), (self.act_untag, clean.untag),
                 (self.act_prune, lambda: clean.prune(False)), (self.act_prune_all, lambda: clean.prune(True)),

@@ -29,7 +29,7 @@ class WindowMenus(QObject):
                       None, w.act_prune,
                       w.act_prune_all, None, w.act_whatif, w.act_undo, w.act_redo),
             "Settings": (w.act_read_only, w.language.language_menu),
-            "Help": (w.act_lesson_panel, None, w.act_delete_history, None, w.act_about),
+            "Help": (w.act_lesson_panel, w.act_lesson_live, None, w.act_delete_history, None, w.act_about),
         }
         self.menus: dict[str, QMenu] = {}
         for name, entries in layout.items():
@@ -66,6 +66,9 @@ class WindowMenus(QObject):
             w.act_lesson_panel: (self.tr("&Lesson…"),
                                  self.tr("The seed tutorial step by step: each command, what to say, what to look "
                                          "at; guess each docker rmi, then reveal its exact answer (Ctrl+L)")),
+            w.act_lesson_live: (self.tr("Lesson &live on a practice daemon…"),
+                                self.tr("Perform the lesson's commands for real on a daemon you name (never your "
+                                        "default one); Reset lesson removes what it made")),
             w.act_handout: (self.tr("&Export lesson handout…"),
                             self.tr("A PDF for the class: one page per lesson step with its command, explanation "
                                     "and the map at that step")),

@@ -31,7 +31,7 @@ COMMITS = {
 READS = ("images", "history")           # steps that only read: the front end shows the daemon again
 NOT_LIVE = "the tutorial's Dockerfiles need a network (apt-get, npm, node:lts-alpine): shown on the demo snapshot"
 
-__all__ = ["BASE", "LiveLesson", "LiveStep", "PracticeFailed", "image_set"]
+__all__ = ["BASE", "LiveLesson", "LiveStep", "PracticeFailed", "image_set", "performable"]
 
 
 @dataclass
@@ -43,6 +43,11 @@ class LiveStep:
     lines: list[str] = field(default_factory=list)    # the new image ID, or the daemon's Untagged/Deleted lines
     note: str = ""                                     # why it was not performed
     delete: Performed | None = None                    # an rmi's end (refused, or sent and compared)
+
+
+def performable(step: ScriptStep) -> bool:
+    """True when the step's command is performed live (the commits, the reads, each rmi)."""
+    return step.key in COMMITS or step.key in READS or bool(step.rmi)
 
 
 def image_set(snapshot: Snapshot) -> set[tuple[str, tuple[str, ...]]]:
@@ -68,6 +73,8 @@ class LiveLesson:
 
     def run(self, step: ScriptStep, interaction: Interaction) -> LiveStep:
         """Perform ``step`` on the daemon (an rmi through DeleteCommand, confirmed by ``interaction``)."""
+        if not performable(step):
+            return LiveStep(step.key, False, note=NOT_LIVE)
         if step.key in COMMITS:
             image, script, ref, author, message = COMMITS[step.key]
             new_id = commit_script(self.client, image, script, ref, author, message)
@@ -75,12 +82,10 @@ class LiveLesson:
             return LiveStep(step.key, True, [new_id])
         if step.key in READS:
             return LiveStep(step.key, True)
-        if step.rmi:
-            done = DeleteCommand(Request(RMI, (step.rmi,)), self.log, self.front_end).run(
-                self.read(), interaction, self.client, self.read)
-            return LiveStep(step.key, done.refused is None and not done.failure, _answer_lines(done),
-                            done.refused.reason if done.refused else done.failure, done)
-        return LiveStep(step.key, False, note=NOT_LIVE)
+        done = DeleteCommand(Request(RMI, (step.rmi,)), self.log, self.front_end).run(
+            self.read(), interaction, self.client, self.read)
+        return LiveStep(step.key, done.refused is None and not done.failure, _answer_lines(done),
+                        done.refused.reason if done.refused else done.failure, done)
 
     def reset_plan(self) -> list[str]:
         """What a reset does, in order: `docker rmi` of each reference the lesson made that is still there, then

@@ -100,7 +100,7 @@ def play(scenes: Mapping[str, Snapshot], lang: str = "en") -> list[LessonStep]:
         chosen = find(snap, step.select) if step.select else None
         out.append(LessonStep(number, step, step.title[lang], step.text[lang].format(**facts(snap, step)),
                               images, highlighted_layers(snap, images, step.layers),
-                              chosen.id if chosen else "", _answer(plan) if plan else None, plan, snap, lang))
+                              chosen.id if chosen else "", answer_of(plan) if plan else None, plan, snap, lang))
         if plan is not None and plan.ok:
             state[step.scene] = plan.after
     return out
@@ -147,7 +147,8 @@ def facts(snap: Snapshot, step: ScriptStep) -> dict[str, str]:
     }
 
 
-def _answer(plan: Plan) -> Answer:
+def answer_of(plan: Plan) -> Answer:
+    """A prediction (or a performed delete's plan) as the lesson shows it."""
     if not plan.ok:
         why = plan.unpredictable or plan.errors
         return Answer(tuple(why), False, 0, 0, None, False)

@@ -1278,6 +1278,22 @@ B: {b}</translation>
 <context>
     <name>LessonController</name>
     <message>
+        <source>Read-only: a live lesson would change the daemon</source>
+        <translation>읽기 전용: 실시간 수업은 데몬을 바꾸게 됩니다</translation>
+    </message>
+    <message>
+        <source>Live lesson</source>
+        <translation>실시간 수업</translation>
+    </message>
+    <message>
+        <source>The practice daemon&apos;s URL (e.g. unix:///run/practice/docker.sock or tcp://HOST:2376); your default daemon is never used. It must hold ubuntu:18.04.</source>
+        <translation>연습용 데몬의 URL (예: unix:///run/practice/docker.sock 또는 tcp://HOST:2376). 기본 데몬은 절대 쓰지 않습니다. 그 데몬에 ubuntu:18.04가 있어야 합니다.</translation>
+    </message>
+    <message>
+        <source>Connecting to {host}…</source>
+        <translation>{host}에 연결하는 중…</translation>
+    </message>
+    <message>
         <source>Export lesson handout</source>
         <translation>수업 유인물 내보내기</translation>
     </message>
@@ -1296,6 +1312,38 @@ B: {b}</translation>
     <message>
         <source>Lesson: build a Docker image</source>
         <translation>수업: 도커 이미지 만들기</translation>
+    </message>
+    <message>
+        <source>Running {command}…</source>
+        <translation>{command} 실행 중…</translation>
+    </message>
+    <message>
+        <source>Back shows the step again; the daemon is not undone (Reset lesson removes what it made)</source>
+        <translation>이전은 단계를 다시 보여 줄 뿐 데몬의 변경을 되돌리지 않습니다 (수업 초기화가 수업에서 만든 것을 지웁니다)</translation>
+    </message>
+    <message>
+        <source>Reset lesson: nothing to remove</source>
+        <translation>수업 초기화: 지울 것이 없습니다</translation>
+    </message>
+    <message>
+        <source>Reset lesson will, on {host}:</source>
+        <translation>수업 초기화는 {host}에서 다음을 합니다:</translation>
+    </message>
+    <message>
+        <source>Reset lesson</source>
+        <translation>수업 초기화</translation>
+    </message>
+    <message>
+        <source>Lesson reset: the daemon&apos;s images are as before the lesson</source>
+        <translation>수업을 초기화했습니다: 데몬의 이미지가 수업 전과 같습니다</translation>
+    </message>
+    <message>
+        <source>Lesson reset, but the daemon&apos;s images differ from before the lesson</source>
+        <translation>수업을 초기화했지만 데몬의 이미지가 수업 전과 다릅니다</translation>
+    </message>
+    <message>
+        <source>Live lesson: {error}</source>
+        <translation>실시간 수업: {error}</translation>
     </message>
 </context>
 <context>
@@ -1888,6 +1936,14 @@ B: {b}</translation>
     <message>
         <source>The seed tutorial step by step: each command, what to say, what to look at; guess each docker rmi, then reveal its exact answer (Ctrl+L)</source>
         <translation>원본 튜토리얼을 한 단계씩: 각 명령어, 설명, 볼 곳. docker rmi마다 먼저 맞혀 보고 정확한 답을 확인합니다 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Lesson &amp;live on a practice daemon…</source>
+        <translation>연습용 데몬에서 실시간 수업(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Perform the lesson&apos;s commands for real on a daemon you name (never your default one); Reset lesson removes what it made</source>
+        <translation>지정한 데몬에서 수업의 명령을 실제로 실행합니다 (기본 데몬은 절대 쓰지 않음). 수업 초기화가 수업에서 만든 것을 지웁니다</translation>
     </message>
     <message>
         <source>&amp;Export lesson handout…</source>

@@ -6,8 +6,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+import builders
+from commands import image_state
 
 from gui import i18n
 from model.core.snapshot import Snapshot
@@ -142,3 +145,41 @@ def test_handout_failure_is_said(qtbot, tmp_path):
         window.lesson.export_handout(str(tmp_path / "missing-dir" / "handout.pdf"))
     assert done.args == [""] and window.banner.isVisible()
     assert "handout could not be written" in window.banner.findChild(QLabel).text()
+
+
+def test_live_lesson_in_the_window_then_reset(qtbot, daemon):
+    """Help → Lesson live on the private dockerd: Next performs each step's command (the rmi ones through
+    DeleteCommand, with the tutorial's answer shapes shown), then Reset — after saying what it will remove, in a
+    real message box clicked Yes — leaves the daemon's image set exactly as before."""
+    client = daemon.client()
+    builders.import_image(client, "ubuntu:18.04")
+    builders.import_image(client, "other:1", {"etc/other": b"x"})
+    before = image_state(client)
+    window = open_window(qtbot, start=False)
+    lesson, panel = window.lesson, window.lesson.panel
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        lesson.start_live(daemon.url)
+    assert lesson.live.active and window.options.host == daemon.url and panel.counter.text().startswith("Step 1")
+    answers = []
+    for n in range(7):                                   # the commit part: two commits, two reads, three rmi
+        with qtbot.waitSignal(lesson.live.performed, timeout=LOAD_TIMEOUT):
+            press(qtbot, window, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda: window.loading.job is None, timeout=LOAD_TIMEOUT)
+        if lesson.current.answer is not None:
+            answers.append(panel.answer.toPlainText().splitlines())
+        press(qtbot, window, Qt.Key.Key_Right)
+    assert answers[0] == ["Untagged: ubuntu:18.04"]
+    assert answers[1][0] == "Untagged: iscreamedu_apache:latest" and len(answers[1]) == 3
+    assert answers[2][0] == "Untagged: ubuntu_apache:latest" and all(x.startswith("Deleted: ") for x in answers[2][1:])
+    tags = {t for _, ts in image_state(client) for t in ts}
+    assert tags == {"other:1"}
+    assert not any(t.startswith("ubuntu") for i in window.current_snapshot().images for t in i.repo_tags)
+
+    def click_yes() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and "ubuntu:18.04" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+    QTimer.singleShot(300, click_yes)
+    with qtbot.waitSignal(lesson.live.reset_done, timeout=LOAD_TIMEOUT) as done:
+        panel.reset.click()
+    assert done.args == [True] and image_state(client) == before
