@@ -15,7 +15,7 @@ from model.commands.perform import CLI, predicted_json
 from model.core.snapshot import Snapshot
 from model.engine.plan import Plan
 from model.lesson.play import facts, play, scenes_of
-from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
+from resources import DEMO_SNAPSHOT, LESSON_BUILD, LESSON_SNAPSHOT
 
 from .common import EXIT_FAIL, EXIT_USAGE, fail
 from .delete import TerminalInteraction, _emit_rmi
@@ -55,7 +55,7 @@ def run_live(args: argparse.Namespace) -> int:
             return read_snapshot(link)
         steps = play(scenes_of(Snapshot.load(LESSON_SNAPSHOT), Snapshot.load(DEMO_SNAPSHOT)), args.lang)
         with tempfile.TemporaryDirectory(prefix="ls-lesson-") as tmp:
-            live = LiveLesson(client, read, DeleteLog(), CLI, Path(tmp))
+            live = LiveLesson(client, read, DeleteLog(), CLI, Path(tmp), LESSON_BUILD)
             for step in steps:
                 print("\n".join(text_lines(step)[:2]))
                 if not _go_on(ask, "[Enter] performs it, q stops the lesson: "):

@@ -17,6 +17,8 @@ from model.commands.perform import WINDOW
 from model.core.errors import fault
 from model.lesson.play import LessonStep
 
+from resources import LESSON_BUILD
+
 from .loading import LoadingController
 from .session import Session
 from .tasks import TaskRunner
@@ -63,7 +65,7 @@ class LiveRunner(QObject):
 
         def work(job: Any) -> LiveLesson:
             link = open_link(host)
-            return LiveLesson(link.sdk, lambda: read_snapshot(link), DeleteLog(), WINDOW, workdir)
+            return LiveLesson(link.sdk, lambda: read_snapshot(link), DeleteLog(), WINDOW, workdir, LESSON_BUILD)
         self.runner.run(work, self._on_started, self._on_failed)
 
     def perform(self, index: int, step: LessonStep) -> None:

@@ -2,9 +2,11 @@
 sent through DeleteCommand (predict → refuse or confirm → perform → compare), and a reset that removes exactly
 what the lesson created and loads back the ubuntu:18.04 its rmi steps deleted.
 
-The Dockerfile steps need node:lts-alpine and a network; live, they are not performed (they play on the demo
-snapshot).  The practice daemon must hold ubuntu:18.04 before the lesson starts; it is saved to a file first, so a
-reset can load it back offline."""
+The apache-ubuntu build runs the tutorial's Dockerfile (bundled, its apt-get lines offline stand-ins) with the
+classic builder, ubuntu:18.04 loaded back first as its FROM would pull it.  The Express steps need
+node:lts-alpine and a network; live, they are not performed (they play on the demo snapshot).  The practice
+daemon must hold ubuntu:18.04 before the lesson starts; it is saved to a file first, so a reset (and the build)
+can load it back offline."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core.snapshot import Snapshot
-from ..daemon.practice import PracticeFailed, commit_script, load_image, save_image
+from ..daemon.practice import PracticeFailed, build_context, commit_script, load_image, save_image
 from ..engine.plan import RMI, Request
 from ..lesson.play import find
 from ..lesson.script import ScriptStep
@@ -29,7 +31,8 @@ COMMITS = {
                        "iscreamedu_apache:latest", "voyagerwoo", "add iscream-edu webpage"),
 }
 READS = ("images", "history")           # steps that only read: the front end shows the daemon again
-NOT_LIVE = "the tutorial's Dockerfiles need a network (apt-get, npm, node:lts-alpine): shown on the demo snapshot"
+BUILDS = {"build-apache": "apache-ubuntu:1"}    # step key → the tag its classic build gives the bundled context
+NOT_LIVE = "the Express app needs node:lts-alpine and a network (npm): shown on the demo snapshot"
 
 __all__ = ["BASE", "LiveLesson", "LiveStep", "PracticeFailed", "image_set", "performable"]
 
@@ -47,7 +50,7 @@ class LiveStep:
 
 def performable(step: ScriptStep) -> bool:
     """True when the step's command is performed live (the commits, the reads, each rmi)."""
-    return step.key in COMMITS or step.key in READS or bool(step.rmi)
+    return step.key in COMMITS or step.key in READS or step.key in BUILDS or bool(step.rmi)
 
 
 def image_set(snapshot: Snapshot) -> set[tuple[str, tuple[str, ...]]]:
@@ -59,8 +62,9 @@ class LiveLesson:
     """One live run of the lesson on a practice daemon: performs steps, remembers what it made, resets."""
 
     def __init__(self, client: Any, read: Callable[[], Snapshot], log: DeleteLog, front_end: str,
-                 workdir: Path) -> None:
+                 workdir: Path, build_context: Path | None = None) -> None:
         self.client, self.read, self.log, self.front_end = client, read, log, front_end
+        self.context = build_context                # the apache-ubuntu build's context (None: not performed)
         snap = read()
         base = find(snap, BASE)
         if base is None:
@@ -82,6 +86,14 @@ class LiveLesson:
             return LiveStep(step.key, True, [new_id])
         if step.key in READS:
             return LiveStep(step.key, True)
+        if step.key in BUILDS:
+            if self.context is None:
+                return LiveStep(step.key, False, note="no build context was given")
+            self._restore_base()                    # FROM ubuntu:18.04 pulls it when the rmi steps deleted it
+            tag = BUILDS[step.key]
+            new_id = build_context(self.client, self.context, tag)
+            self.created.append(tag)
+            return LiveStep(step.key, True, [f"Successfully built {new_id}", f"Successfully tagged {tag}"])
         done = DeleteCommand(Request(RMI, (step.rmi,)), self.log, self.front_end).run(
             self.read(), interaction, self.client, self.read)
         return LiveStep(step.key, done.refused is None and not done.failure, _answer_lines(done),
@@ -103,11 +115,15 @@ class LiveLesson:
             if find(self.read(), ref) is not None:
                 done.append(DeleteCommand(Request(RMI, (ref,)), self.log, self.front_end).run(
                     self.read(), interaction, self.client, self.read))
+        self._restore_base()
+        self.created = [ref for ref in self.created if find(self.read(), ref) is not None]
+        return done
+
+    def _restore_base(self) -> None:
+        """Load ubuntu:18.04 back from the saved file when its image or its tag is gone."""
         snap = self.read()
         if self.base_id not in snap.by_id or find(snap, BASE) is None:
             load_image(self.client, self.archive)
-        self.created = [ref for ref in self.created if find(self.read(), ref) is not None]
-        return done
 
 
 def _answer_lines(done: Performed) -> list[str]:

@@ -36,6 +36,17 @@ def commit_script(client: Any, image: str, script: str, ref: str, author: str, m
         raise PracticeFailed(str(exc)) from None
 
 
+def build_context(client: Any, context: Path, tag: str) -> str:
+    """`docker build -t tag context` with the classic builder (no network, no pull); returns the image ID."""
+    try:
+        image, _ = client.images.build(path=str(context), tag=tag, rm=True, network_mode="none", pull=False)
+        return image.id
+    except docker.errors.BuildError as exc:
+        raise PracticeFailed(f"docker build -t {tag}: {exc.msg}") from None
+    except docker.errors.DockerException as exc:
+        raise PracticeFailed(describe_error(exc)) from None
+
+
 def save_image(client: Any, ref: str, path: Path) -> None:
     """`docker save ref > path`."""
     try:

@@ -161,7 +161,7 @@ def test_live_lesson_in_the_window_then_reset(qtbot, daemon):
         lesson.start_live(daemon.url)
     assert lesson.live.active and window.options.host == daemon.url and panel.counter.text().startswith("Step 1")
     answers = []
-    for n in range(7):                                   # the commit part: two commits, two reads, three rmi
+    for n in range(8):                       # two commits, two reads, three rmi, the apache-ubuntu build
         with qtbot.waitSignal(lesson.live.performed, timeout=LOAD_TIMEOUT):
             press(qtbot, window, Qt.Key.Key_Right)
         qtbot.waitUntil(lambda: window.loading.job is None, timeout=LOAD_TIMEOUT)
@@ -171,13 +171,15 @@ def test_live_lesson_in_the_window_then_reset(qtbot, daemon):
     assert answers[0] == ["Untagged: ubuntu:18.04"]
     assert answers[1][0] == "Untagged: iscreamedu_apache:latest" and len(answers[1]) == 3
     assert answers[2][0] == "Untagged: ubuntu_apache:latest" and all(x.startswith("Deleted: ") for x in answers[2][1:])
-    tags = {t for _, ts in image_state(client) for t in ts}
-    assert tags == {"other:1"}
-    assert not any(t.startswith("ubuntu") for i in window.current_snapshot().images for t in i.repo_tags)
+    tags = {t for _, ts in image_state(client) for t in ts} - {"<none>:<none>"}     # the build's intermediates
+    assert tags == {"other:1", "ubuntu:18.04", "apache-ubuntu:1"}        # the build's FROM brought ubuntu back
+    assert "Successfully tagged apache-ubuntu:1" in panel.answer.toPlainText()
+    assert window.current_image == next(i.id for i in window.current_snapshot().images
+                                        if "apache-ubuntu:1" in i.repo_tags)
 
     def click_yes() -> None:
         box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox) and "ubuntu:18.04" in box.text()
+        assert isinstance(box, QMessageBox) and "docker rmi apache-ubuntu:1" in box.text()
         box.button(QMessageBox.StandardButton.Yes).click()
     QTimer.singleShot(300, click_yes)
     with qtbot.waitSignal(lesson.live.reset_done, timeout=LOAD_TIMEOUT) as done:

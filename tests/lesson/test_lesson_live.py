@@ -31,16 +31,19 @@ def test_live_lesson_then_reset_leaves_the_image_set_as_before(daemon, tmp_path)
     res = cli("lesson", "--live", "--yes", "--host", daemon.url, env={"LAYERSCOPE_STATE": str(tmp_path)})
     assert res.returncode == 0, res.stdout + res.stderr
     # each rmi step's block: the prediction (indented 4), then the daemon's answer (indented 2)
+    out = res.stdout.splitlines()
     blocks = res.stdout.split("\n\n")
     answers = [re.findall(r"^  ((?:Untagged|Deleted): \S+)$", b, re.M) for b in blocks if "\n$ docker rmi" in b]
     assert answers[0] == ["Untagged: ubuntu:18.04"]
     assert answers[1][0] == "Untagged: iscreamedu_apache:latest" and len(answers[1]) == 3
     assert answers[2][0] == "Untagged: ubuntu_apache:latest" and len(answers[2]) == 5     # 2 images, 2 layers
+    assert "  Successfully tagged apache-ubuntu:1" in out           # the tutorial's Dockerfile, classic builder
+    assert "Reset lesson: docker rmi apache-ubuntu:1" in res.stdout
     assert "The daemon's images are as before the lesson." in res.stdout
     assert image_state(client) == before
     records = [json.loads(line) for line in (tmp_path / "deletes.jsonl").read_text().splitlines() if line.strip()]
     assert [r["command"] for r in records] == ["docker rmi ubuntu:18.04", "docker rmi iscreamedu_apache",
-                                               "docker rmi ubuntu_apache"]
+                                               "docker rmi ubuntu_apache", "docker rmi apache-ubuntu:1"]   # + reset
     assert all(r["agreed"] for r in records)            # each answered as DeleteCommand predicted
 
 
