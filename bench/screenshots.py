@@ -109,6 +109,32 @@ def settle(app, ms: int = 400) -> None:
         time.sleep(0.01)
 
 
+def lesson_shots(app, shot) -> None:
+    """The lesson (Help → Lesson) in presentation mode, in English then in Korean: the second rmi guessed and
+    revealed (lesson-presentation-en.png, lesson-presentation-ko.png)."""
+    from gui.app import make_window
+    for lang in ("en", "ko"):
+        window = make_window(None)
+        window.resize(1600, 960)
+        window.show()
+        window.language.set_language(lang)
+        window.lesson.start()
+        deadline = time.monotonic() + 60
+        while (window.lesson._waiting or window.session.current is None) and time.monotonic() < deadline:
+            settle(app, 100)
+        window.lesson.go(5)                              # docker rmi iscreamedu_apache
+        panel = window.lesson.panel
+        panel.guess_images.setValue(1)
+        panel.guess_layers.setValue(1)
+        window.lesson.reveal()
+        window.set_presentation(True)
+        settle(app, 1200)
+        shot(window, f"lesson-presentation-{lang}.png")
+        window.set_presentation(False)
+        window.language.set_language("en")
+        window.close()
+
+
 def main() -> int:
     """Save the screenshots and print their paths."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -231,6 +257,7 @@ def main() -> int:
         window.set_presentation(False)
         settle(app)
         window.resize(1600, 960)
+        lesson_shots(app, shot)
 
         # Engine 29 (containerd image store): PLATFORMS, DISK USAGE and CONTENT SIZE in the table, the
         # multi-platform badge, and the BuildKit image's manifests (its platform and the attestation for it)

@@ -424,6 +424,11 @@ class GraphView(QGraphicsView):
             self._flash_timer.start(ms)
         return lit
 
+    def unflash(self) -> None:
+        """End every highlight now."""
+        self._flash_timer.stop()
+        self._on_flash_timeout()
+
     def flashing(self) -> set[str]:
         """Domain IDs currently highlighted (image IDs and chain IDs)."""
         out = set()

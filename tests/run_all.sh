@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   python3 python3-venv python3-pip docker.io containerd runc podman docker-registry busybox-static openssl xz-utils curl \
-  xvfb xauth fonts-nanum \
+  xvfb xauth fonts-nanum poppler-utils \
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null
 # a virtual environment of the project's own (Debian's system Python refuses pip installs)
