@@ -9,13 +9,13 @@ processes of its own, so peak memory is per size:
 
 * load: the whole ``main.py snapshot --json --host`` process, cold (empty image cache) and warm, against the whole
   ``docker system df -v`` on the same daemon, medians of paired rounds (bench/bench_load.py's whole_processes);
-* the window (a child process, offscreen, 1600×1000) on the archive's Snapshot: analysis and layout (what the
-  loader does off the UI thread); first paint (snapshot handed over → analysed, laid out, scene built, fitted,
-  painted); frame times fitted (zoom steps), zooming from fit to 100 %, and at 100 % (pans and zoom steps);
-  selection (a table row, a click on a badge; each with the repaint it causes); an rmi dry run (the model's
-  prediction as ``main.py rmi --dry-run`` makes it, and the window's preview with its marks); one event applied
-  (a retag: the live path's preparation off the UI thread plus the swap and repaint on it); peak memory
-  (VmHWM and ru_maxrss of that child);
+* the window (a child process, offscreen, 1600×1000) on the archive's Snapshot: analysis and layout (what the loader
+  does off the UI thread); first paint (snapshot handed over → analysed, laid out, fitted, the map's first frame
+  painted: the window's ``painted`` signal) and the window filled (items, table, details, charts); frame times
+  fitted (zoom steps), zooming from fit to 100 %, and at 100 % (pans and zoom steps); selection (a table row, a
+  click on a badge; each with the repaint it causes); an rmi dry run (the model's prediction as ``main.py rmi
+  --dry-run`` makes it, and the window's preview with its marks); one event applied (a retag: the live path's
+  preparation off the UI thread plus the swap and repaint on it); peak memory (VmHWM and ru_maxrss of that child);
 * one event on the daemon: ``docker tag`` → the tag in the window's table and graph (bench/bench_live.py).
 
 It prints every figure, a table with met/MISSED per target at the largest size, each cost's growth factor from
@@ -64,7 +64,7 @@ COSTS = (
     Cost("warm_s", "main.py snapshot --json, warm (whole process)", "s"),
     Cost("cold_df", "load cold / df -v", "x", 2.0, grows=False),
     Cost("warm_df", "load warm / df -v", "x", 2.0, grows=False),
-    Cost("analysis_ms", "analysis (statuses, layer use, sizes)", "ms"),
+    Cost("analysis_ms", "analysis off the UI thread (statuses, layer use)", "ms"),
     Cost("layout_ms", "layout (the forest and its boxes)", "ms"),
     Cost("first_paint_ms", "first paint after the snapshot", "ms", 1500.0),
     Cost("ready_ms", "window filled after the snapshot (table, details, charts)", "ms"),
