@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from resources import HICOLOR, ICONS
+from resources import ROOT as RESOURCES
 
 from .common import EXIT_FAIL, fail
 
@@ -45,15 +46,13 @@ def entry_files(base: Path) -> dict[Path, Path | None]:
 
 
 def launch_command() -> list[str] | None:
-    """How the desktop starts this Layerscope: the installed `layerscope` script that is running, or this Python
-    with the clone's main.py; else the `layerscope` on PATH; None when none is known."""
+    """How the desktop starts this Layerscope: the installed `layerscope` script that is running, else this Python
+    with the main.py installed beside resources/ (the clone's, or site-packages'); None when neither is there."""
     started = Path(sys.argv[0]).absolute() if sys.argv and sys.argv[0] else None
-    if started is not None and started.is_file():
-        if started.suffix == ".py":
-            return [sys.executable, str(started)]
+    if started is not None and started.is_file() and started.suffix != ".py":
         return [str(started)]
-    found = shutil.which(APP_ID)
-    return [found] if found else None
+    main = RESOURCES.parent / "main.py"
+    return [sys.executable, str(main)] if main.is_file() else None
 
 
 def exec_line(command: list[str]) -> str:
