@@ -3,16 +3,13 @@ plugin really loads: ldd of the installed PySide6 libqxcb.so, each library's pac
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from cli.qtplatform import OPENED_BY_QT, packages_by_library, xcb_plugin
+from machine import require_tool
 from resources import DEBIAN_PACKAGES
 
-pytestmark = pytest.mark.skipif(shutil.which("dpkg") is None, reason="needs Debian's dpkg to name packages")
 RESOLVED = re.compile(r"^\s*(\S+)\s+=>\s+(/\S+)", re.MULTILINE)
 
 
@@ -46,6 +43,7 @@ def system_libraries(plugin: Path) -> dict[str, str]:
 
 
 def test_every_library_of_the_xcb_plugin_has_its_package_in_the_list():
+    require_tool("dpkg", "dpkg (Layerscope is set up on Debian/Ubuntu)")
     plugin = xcb_plugin()
     assert plugin is not None, "PySide6's xcb platform plugin is not installed"
     libraries = system_libraries(plugin)
@@ -60,6 +58,7 @@ def test_every_library_of_the_xcb_plugin_has_its_package_in_the_list():
 
 
 def test_the_libraries_qt_opens_itself_are_listed_under_their_packages():
+    require_tool("dpkg", "dpkg (Layerscope is set up on Debian/Ubuntu)")
     owners = packages_by_library()
     cache = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True).stdout
     for soname in OPENED_BY_QT:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from machine import require_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache",
                                   ".import_linter_cache", "out", "screenshots")
@@ -40,7 +42,7 @@ def run(bin_dir: Path, *args: str, cwd: Path, **env: str) -> subprocess.Complete
                           cwd=cwd, env=full)
 
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.install]
 
 
 def test_version_help_and_modules_come_from_the_venv(installed, tmp_path):
@@ -83,9 +85,8 @@ def test_the_window_opens_from_the_installed_command(installed, tmp_path):
     assert res.stdout.strip().isdigit(), res.stdout          # the milliseconds to the first painted map
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
-                    reason="needs Debian's desktop-file-utils (tests/run_all.sh installs it)")
 def test_the_desktop_entry_starts_the_installed_command(installed, tmp_path):
+    require_tool("desktop-file-validate", "desktop-file-utils")
     data = tmp_path / "share"
     res = run(installed, "install-desktop-entry", cwd=tmp_path, XDG_DATA_HOME=str(data))
     assert res.returncode == 0, res.stderr

@@ -3,7 +3,6 @@ namespace, as on a fresh machine), or there is no display — one line naming wh
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
@@ -11,6 +10,7 @@ import pytest
 
 from cli.qtplatform import advice, packages_by_library, uses_xcb
 from commands import ROOT
+from machine import require_root
 
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
 
@@ -22,11 +22,11 @@ def window_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None or not os.path.isdir(LIBDIR),
-                    reason="hiding a system library needs root (a private mount namespace with an overlay)")
+@pytest.mark.install
 def test_missing_xcb_libraries_name_their_packages_in_one_line(tmp_path):
     """The issue's fresh machine: libxcb-icccm.so.4 and libxcb-keysyms.so.1 absent.  An overlay with whiteouts
     hides them from this process only; Qt would abort, main.py names the two packages."""
+    require_root("hiding a system library (a private mount namespace with an overlay)")
     hidden = [p for p in os.listdir(LIBDIR) if p.startswith(("libxcb-icccm.so.4", "libxcb-keysyms.so.1"))]
     assert hidden, "libxcb-icccm4 and libxcb-keysyms1 are not installed"
     whiteouts = " ".join(f"mknod {tmp_path}/wh/{name} c 0 0;" for name in hidden)
