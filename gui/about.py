@@ -22,15 +22,15 @@ class About(QObject):
         """The engine the window reads: its name, version, host and API version; or what is shown instead."""
         snap = session.real_snapshot()
         if snap is None or session.origin == Origin.NONE:
-            return self.tr("none yet (loading)")
+            return self.tr("not connected yet (loading)")
         info = snap.info
         engine = ENGINES.get(info.engine, info.engine)
         if session.origin == Origin.DEMO:
-            line = self.tr("none: the bundled demo snapshot is shown")
+            line = self.tr("not connected: the bundled demo snapshot is shown")
             return line + (f" ({session.fallback_reason})" if session.fallback_reason else "")
         if session.origin == Origin.FILE:
-            return self.tr("none: a snapshot file is shown (taken from {engine} {version}, API {api})").format(
-                engine=engine, version=info.version, api=info.api_version or "?")
+            line = self.tr("not connected: a snapshot file is shown (taken from {engine} {version}, API {api})")
+            return line.format(engine=engine, version=info.version, api=info.api_version or "?")
         return self.tr("{engine} {version} at {host}, API version {api}").format(
             engine=engine, version=info.version, host=info.host, api=info.api_version or "?")
 

@@ -199,16 +199,16 @@
 <context>
     <name>About</name>
     <message>
-        <source>none yet (loading)</source>
-        <translation>아직 없음 (불러오는 중)</translation>
+        <source>not connected yet (loading)</source>
+        <translation>아직 연결되지 않음 (불러오는 중)</translation>
     </message>
     <message>
-        <source>none: the bundled demo snapshot is shown</source>
-        <translation>없음: 내장 데모 스냅샷을 보여 주는 중</translation>
+        <source>not connected: the bundled demo snapshot is shown</source>
+        <translation>연결되지 않음: 내장 데모 스냅샷을 보여 주는 중</translation>
     </message>
     <message>
-        <source>none: a snapshot file is shown (taken from {engine} {version}, API {api})</source>
-        <translation>없음: 스냅샷 파일을 보여 주는 중 ({engine} {version}에서 찍음, API {api})</translation>
+        <source>not connected: a snapshot file is shown (taken from {engine} {version}, API {api})</source>
+        <translation>연결되지 않음: 스냅샷 파일을 보여 주는 중 ({engine} {version}에서 찍음, API {api})</translation>
     </message>
     <message>
         <source>{engine} {version} at {host}, API version {api}</source>

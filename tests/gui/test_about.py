@@ -39,7 +39,7 @@ def test_about_names_version_demo_and_delete_log(qtbot, private_state):
     text = about_text(qtbot, window)
     assert text.startswith("About Layerscope\n")
     assert f"<b>Version</b>&nbsp;&nbsp;</td><td>{version()}</td>" in text and version()[0].isdigit()
-    assert "none: the bundled demo snapshot is shown" in text
+    assert "not connected: the bundled demo snapshot is shown" in text
     assert f"<td>{private_state / 'deletes.jsonl'}</td>" in text      # LAYERSCOPE_STATE, as the delete log uses
 
 
