@@ -10,7 +10,11 @@ Sizes are real bytes written into real layers, and the file carries every layer'
 `docker save`); nothing in the file is edited by hand.
 
 `--commit-lesson` records resources/demo/tutorial-commit.json instead: only the three images of the
-tutorial's `docker commit` part, the state its three `docker rmi` answers were printed from.
+tutorial's `docker commit` part, the state its three `docker rmi` answers were printed from.  There ubuntu:18.04
+really comes from a registry, as on the tutorial author's machine: Debian's docker-registry on 127.0.0.1 is the
+private dockerd's registry mirror (and insecure), the built ubuntu is pushed to it as
+127.0.0.1:PORT/library/ubuntu:18.04, removed, and `docker pull ubuntu:18.04` fetches it through the mirror, so its
+RepoDigests holds ubuntu@sha256:… and `docker rmi ubuntu:18.04` answers two Untagged lines, as in the tutorial.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import builders  # noqa: E402
 from daemon import PrivateDaemon  # noqa: E402
+from registry import PrivateRegistry, pull, push  # noqa: E402
 from model.daemon.imagecache import ImageCache  # noqa: E402
 from model.daemon.imagesave import with_files  # noqa: E402
 from model.daemon.source import connect, read_snapshot  # noqa: E402
@@ -60,13 +65,16 @@ EXPRESS = ROOT / "resources" / "lesson" / "simple-express"   # the tutorial's ap
 INDEX = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"UTF-8\"><title>아이스크림 에듀</title></head>\n<body><h1>아이스크림 에듀</h1></body>\n</html>\n"
 
 
-def replay(client, stop_after_commits: bool = False) -> None:
-    """The tutorial's steps, in order (only up to the two commits when asked: the state of its rmi lesson)."""
+def replay(client, stop_after_commits: bool = False, mirror: PrivateRegistry | None = None) -> None:
+    """The tutorial's steps, in order (only up to the two commits when asked: the state of its rmi lesson); with
+    ``mirror`` (the daemon's registry mirror), ubuntu:18.04 is pulled from it."""
     builders.import_image(client, "ubuntu-rootfs:import", {"usr/lib/x86_64-linux-gnu/libubuntu.so": builders.noise(86_700_000 - os.path.getsize(builders.BUSYBOX) - 726, 1),
                                                            "var/lib/apt/lists/lock": b"", "usr/sbin/.keep": b""}, changes=())
     builders.build(client, UBUNTU, tag="ubuntu:18.04")
     builders.save_load(client, ["ubuntu:18.04"])
     client.api.remove_image("ubuntu-rootfs:import")
+    if mirror is not None:
+        pull_through_mirror(client, mirror)
     builders.commit(client, "ubuntu:18.04", "mkdir -p /usr/lib/apache2 /var/www/html && dd if=/dev/urandom of=/usr/lib/apache2/httpd bs=1000 count=120200 2>/dev/null",
                     "ubuntu_apache:latest", author="voyagerwoo", message="install apache2")
     page = "cd /var/www/html && echo '<h1>I-scream Edu</h1>' > eng.html && dd if=/dev/urandom of=/var/www/html/.session bs=1 count=882 2>/dev/null"
@@ -83,6 +91,20 @@ def replay(client, stop_after_commits: bool = False) -> None:
     builders.save_load(client, ["node:lts-alpine"])
     client.api.remove_image("alpine-rootfs:import")
     build_express(client)
+
+
+def pull_through_mirror(client, registry: PrivateRegistry) -> None:
+    """Push ubuntu:18.04 to the mirror as library/ubuntu:18.04, remove it, pull it back as ubuntu:18.04 (the
+    daemon asks its mirror for docker.io's library/ubuntu): RepoDigests then holds ubuntu@sha256:…."""
+    on_mirror = registry.repo("library/ubuntu:18.04")
+    client.api.tag("ubuntu:18.04", registry.repo("library/ubuntu"), "18.04")
+    push(client, on_mirror)
+    client.api.remove_image(on_mirror)
+    client.api.remove_image("ubuntu:18.04")
+    pull(client, "ubuntu:18.04")
+    digests = client.api.inspect_image("ubuntu:18.04")["RepoDigests"]
+    if not any(d.startswith("ubuntu@sha256:") for d in digests):
+        raise SystemExit(f"ubuntu:18.04 did not come through the mirror (RepoDigests {digests})")
 
 
 def build_express(client) -> None:
@@ -105,10 +127,15 @@ def build_express(client) -> None:
 def main() -> int:
     commit_only = "--commit-lesson" in sys.argv
     out = ROOT / "resources" / "demo" / ("tutorial-commit.json" if commit_only else "tutorial.json")
-    daemon = PrivateDaemon()
+    registry = PrivateRegistry() if commit_only else None
+    if registry is not None:
+        registry.start()
+    mirror_args = ("--registry-mirror", f"http://{registry.host}", "--insecure-registry", registry.host) \
+        if registry is not None else ()
+    daemon = PrivateDaemon(extra_args=mirror_args)
     daemon.start()
     try:
-        replay(daemon.client(timeout=600), stop_after_commits=commit_only)
+        replay(daemon.client(timeout=600), stop_after_commits=commit_only, mirror=registry)
         client = connect(daemon.url)
         with tempfile.TemporaryDirectory(prefix="ls-files-") as cache:     # the file index of every layer
             snap = with_files(read_snapshot(client, cache=ImageCache(None)), client, FilesCache(Path(cache)))
@@ -117,6 +144,8 @@ def main() -> int:
         print(f"wrote {out}: {len(snap.images)} images, {len(snap.containers)} containers")
     finally:
         daemon.cleanup()
+        if registry is not None:
+            registry.cleanup()
     return 0
 
 

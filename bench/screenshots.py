@@ -60,12 +60,79 @@ def tutorial_snapshot(path: str | None):
         daemon.cleanup()
 
 
+def first_start(app, name: str = "first-start.png") -> Path | None:
+    """The window right after start on a daemon (nothing selected: the host summary in Details, the images
+    newest first): a private dockerd with the tutorial's images, a built one and one stamped with the zero
+    time (reproducible builds), read as `layerscope` reads the user's daemon."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import builders
+    from daemon import PrivateDaemon
+    from gui.app import make_window
+    from gui.mainwindow import WindowOptions
+
+    daemon = PrivateDaemon()
+    try:
+        daemon.start()
+    except Exception as exc:            # no dockerd or no root here: this picture is left as it is
+        print(f"{name}: not made ({exc})", file=sys.stderr)
+        return None
+    try:
+        client = daemon.client()
+        builders.tutorial(client)
+        builders.build(client, 'FROM ubuntu:18.04\nRUN echo built > /built.txt\nCMD ["/bin/sh"]\n', tag="web:1.0")
+        client.images.load(builders.stamped_image_tar("reproducible/tool:1.2", "0001-01-01T00:00:00Z", 7))
+        builders.run_container(client, "web:1.0", name="web")
+        window = make_window(None)
+        window.options = WindowOptions(host=daemon.url)
+        window.resize(1600, 960)
+        window.show()
+        window.start()
+        end = time.monotonic() + 60
+        while window.current is None or window.current.provisional:
+            if time.monotonic() > end:
+                raise SystemExit(f"{name}: the daemon was not read within a minute")
+            settle(app, 100)
+        settle(app, 800)
+        path = OUT / name
+        window.grab().save(str(path))
+        window.close()
+        return path
+    finally:
+        daemon.cleanup()
+
+
 def settle(app, ms: int = 400) -> None:
     """Let Qt lay out and paint (and matplotlib draw_idle) for ``ms`` milliseconds."""
     end = time.monotonic() + ms / 1000
     while time.monotonic() < end:
         app.processEvents()
         time.sleep(0.01)
+
+
+def lesson_shots(app, shot) -> None:
+    """The lesson (Help → Lesson) in presentation mode, in English then in Korean: the second rmi guessed and
+    revealed (lesson-presentation-en.png, lesson-presentation-ko.png)."""
+    from gui.app import make_window
+    for lang in ("en", "ko"):
+        window = make_window(None)
+        window.resize(1600, 960)
+        window.show()
+        window.language.set_language(lang)
+        window.lesson.start()
+        deadline = time.monotonic() + 60
+        while (window.lesson._waiting or window.session.current is None) and time.monotonic() < deadline:
+            settle(app, 100)
+        window.lesson.go(5)                              # docker rmi iscreamedu_apache
+        panel = window.lesson.panel
+        panel.guess_images.setValue(1)
+        panel.guess_layers.setValue(1)
+        window.lesson.reveal()
+        window.set_presentation(True)
+        settle(app, 1200)
+        shot(window, f"lesson-presentation-{lang}.png")
+        window.set_presentation(False)
+        window.language.set_language("en")
+        window.close()
 
 
 def main() -> int:
@@ -101,6 +168,10 @@ def main() -> int:
 
         from gui.actions import ConfirmDialog
         from model.engine.plan import RMI, Request
+
+        if not args.only or "first-start.png" in args.only:
+            made = first_start(app)
+            saved += [made] if made else []
 
         window = make_window(None)
         window.resize(1600, 960)
@@ -186,6 +257,7 @@ def main() -> int:
         window.set_presentation(False)
         settle(app)
         window.resize(1600, 960)
+        lesson_shots(app, shot)
 
         # Engine 29 (containerd image store): PLATFORMS, DISK USAGE and CONTENT SIZE in the table, the
         # multi-platform badge, and the BuildKit image's manifests (its platform and the attestation for it)

@@ -11,9 +11,9 @@ from model.core.snapshot import SnapshotError
 from model.daemon.answers import DaemonError
 
 from .common import EXIT_FAIL, fail
-from .parsers import delete_parsers, desktop_parser, export_parser, files_parsers, snapshot_parser
+from .parsers import delete_parsers, desktop_parser, export_parser, files_parsers, lesson_parser, snapshot_parser
 
-HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff", "install-desktop-entry")
+HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff", "lesson", "install-desktop-entry")
 EXIT_INTERNAL = 70          # EX_SOFTWARE: a fault of Layerscope's own, not of the input
 
 
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--snapshot", metavar="FILE", help="open a saved snapshot instead of a daemon")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo snapshot")
     parser.add_argument("--read-only", action="store_true", help="disable every destructive action")
+    parser.add_argument("--lesson", action="store_true",
+                        help="open the window on the lesson: the seed tutorial step by step, offline")
     parser.add_argument("--exit-after-first-paint", action="store_true",
                         help="benchmark: print the milliseconds from process start to the first painted map, then exit")
     parser.add_argument("--version", action=VersionAction, help="print the version and exit")
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete_parsers(sub)
     export_parser(sub)
     files_parsers(sub)
+    lesson_parser(sub)
     desktop_parser(sub)
     return parser
 

@@ -111,6 +111,23 @@ def files_parsers(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=handler("cli.files", "run_diff"))
 
 
+def lesson_parser(sub: argparse._SubParsersAction) -> None:
+    """Register `lesson` on main.py's sub-parsers."""
+    p = sub.add_parser("lesson", help="the seed tutorial's steps, each rmi's exact answer predicted offline",
+                       description="Print the lesson: the tutorial's commands in order, their explanation, and for "
+                                   "each docker rmi the exact Untagged/Deleted lines and the bytes freed, predicted "
+                                   "on the bundled lesson snapshot. Never contacts a daemon.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--lang", choices=("en", "ko"), default="en", help="the explanations' language (default: en)")
+    p.add_argument("--live", action="store_true",
+                   help="perform the lesson on the practice daemon --host names (never the default one): the "
+                        "commits for real, each rmi through the usual predict/confirm/perform/compare; then reset "
+                        "it (ubuntu:18.04 must be there first)")
+    p.add_argument("--yes", action="store_true", help="with --live: do not wait at each step or ask before a delete")
+    p.add_argument("--host", default=argparse.SUPPRESS, help="with --live: the practice daemon's URL")
+    p.set_defaults(func=handler("cli.lesson", "run_lesson"))
+
+
 def desktop_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``install-desktop-entry`` on main.py's sub-parsers."""
     p = sub.add_parser("install-desktop-entry", help="add Layerscope to the desktop's menu (for this user)",

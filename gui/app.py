@@ -119,7 +119,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if getattr(args, "exit_after_first_paint", False):
         FirstPaint(window)
     window.show()
-    window.start()
+    if getattr(args, "lesson", False):
+        window.lesson.start()
+    else:
+        window.start()
     code = app.exec()
     # The window is closed and its load cancelled, but a read blocked in a socket (a daemon that stopped
     # answering) only returns at its read timeout, and a delete must finish to be logged: wait for them

@@ -3,21 +3,24 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QScrollArea, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from model.core.analysis import Analysis
 from model.core.chain import short_id
+from model.core.humantime import exact_time, history_created_since
 from model.core.sizes import human
 from model.core.snapshot import MANIFEST_ATTESTATION, Image
 
 from . import theme
 from .files import FilesPanel
 from .filesworker import FilesLoader
+from .hostview import host_text
 from .manifests import kind_name, manifest_role
-from .tablemodel import ago
+from .tablemodel import since_text
 
 MISSING = "<missing>"       # a history row's IMAGE when Docker links no local image to that step
 MANIFEST_COLUMNS = (QT_TRANSLATE_NOOP("DetailsPanel", "PLATFORM"), QT_TRANSLATE_NOOP("DetailsPanel", "KIND"),
@@ -27,6 +30,10 @@ HISTORY_COLUMNS = (QT_TRANSLATE_NOOP("DetailsPanel", "IMAGE"), QT_TRANSLATE_NOOP
                    QT_TRANSLATE_NOOP("DetailsPanel", "CREATED BY"), QT_TRANSLATE_NOOP("DetailsPanel", "SIZE"),
                    QT_TRANSLATE_NOOP("DetailsPanel", "COMMENT"), QT_TRANSLATE_NOOP("DetailsPanel", "LAYER"))
 CHAIN_ROLE = Qt.ItemDataRole.UserRole + 1
+CREATED_BY_COLUMN, COMMENT_COLUMN = 2, 4
+MIN_CREATED_BY = 0.3        # CREATED BY keeps at least this share of the history table's width
+MIN_COLUMN = 56             # px: the narrowest the other history columns get
+GIVE_WAY = (4, 5, 0, 3, 1)  # COMMENT, LAYER, IMAGE, SIZE, CREATED: the order they narrow in
 
 
 def _header_label() -> QLabel:
@@ -44,6 +51,7 @@ class DetailsPanel(QWidget):
 
     layer_clicked = Signal(str)      # chain ID of a history row's layer
     image_clicked = Signal(str)      # image ID from a layer's holder list
+    layer_shown = Signal(str)        # chain ID of the layer now described (however it was selected)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,11 +87,11 @@ class DetailsPanel(QWidget):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
         self.history.setWordWrap(False)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         hh = self.history.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 104), (1, 92), (3, 62), (4, 120), (5, 104)):
-            self.history.setColumnWidth(column, width)
+        hh.setSectionResizeMode(CREATED_BY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.history.viewport().installEventFilter(self)
         self.history.itemSelectionChanged.connect(self._on_history_row_selected)
         self.missing_note = QLabel()
         self.missing_note.setObjectName("missingNote")
@@ -105,7 +113,22 @@ class DetailsPanel(QWidget):
         self.sections.addTab(history_page, "")
         self.sections.addTab(self.files, "")
         self.sections.currentChanged.connect(lambda _i: self.files.set_active(self.files_shown()))
-        tl.addWidget(self.sections)
+        self.host_view = QLabel()
+        self.host_view.setObjectName("hostSummary")
+        self.host_view.setWordWrap(True)
+        self.host_view.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.host_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.host_view.setOpenExternalLinks(False)
+        self.host_view.linkActivated.connect(self._on_link)
+        host_page = QScrollArea()
+        host_page.setObjectName("hostPage")
+        host_page.setWidgetResizable(True)
+        host_page.setFrameShape(QFrame.Shape.NoFrame)
+        host_page.setWidget(self.host_view)
+        self.pages = QStackedWidget()           # the host (nothing selected) or the image's sections
+        self.pages.addWidget(host_page)
+        self.pages.addWidget(self.sections)
+        tl.addWidget(self.pages)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(6, 0, 6, 6)
@@ -144,7 +167,7 @@ class DetailsPanel(QWidget):
         if self.image_id and self.analysis is not None:
             self.show_image(self.image_id)
         else:
-            self.image_header.setText(self.tr("Select an image to see its history."))
+            self.show_host()
         if self.chain_id and self.analysis is not None:
             self.show_layer(self.chain_id)
         else:
@@ -161,8 +184,20 @@ class DetailsPanel(QWidget):
         self.wasted_line.hide()
         self.holders.clear()
         self.files.set_analysis(analysis)
-        self.image_header.setText(self.tr("Select an image to see its history."))
+        self.show_host()
         self.layer_header.setText(self.tr("Select a layer (in the graph or a history row)."))
+
+    # -- host -------------------------------------------------------------------------
+    def show_host(self) -> None:
+        """Nothing selected: the host's engine, counts, totals and the images whose removal frees the most."""
+        self.pages.setCurrentIndex(0)
+        self.image_header.setVisible(self.analysis is None)
+        self.image_header.setText(self.tr("Select an image to see its history."))
+        self.host_view.setText(host_text(self.analysis) if self.analysis is not None else "")
+
+    def _on_link(self, link: str) -> None:
+        if link.startswith("image:"):
+            self.image_clicked.emit(link.partition(":")[2])
 
     # -- image ------------------------------------------------------------------------
     def show_image(self, image_id: str) -> None:
@@ -172,6 +207,8 @@ class DetailsPanel(QWidget):
         if a is None or image_id not in a.snapshot.by_id:
             return
         self.image_id = image_id
+        self.image_header.show()
+        self.pages.setCurrentWidget(self.sections)
         img = a.snapshot.by_id[image_id]
         st, sz = a.status[image_id], a.image_sizes[image_id]
         mapping = a.history_mapping(image_id)
@@ -202,14 +239,18 @@ class DetailsPanel(QWidget):
             chain_id = img.chain_ids[layer] if layer is not None else None
             ident = row.id if row.id == MISSING else short_id(row.id)
             layer_text = "" if chain_id is None else short_id(chain_id) + ("" if mapping.exact else " ?")
-            cells = (ident, ago(row.created), " ".join(row.created_by.split()), human(row.size), row.comment,
-                     layer_text)
+            cells = (ident, since_text(history_created_since(row.created)), " ".join(row.created_by.split()),
+                     human(row.size), row.comment, layer_text)
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(CHAIN_ROLE, chain_id)
-                if c == 0 and row.id == MISSING:
-                    cell.setToolTip(self.missing_text())
-                if c == 2:
+                if c == 0:
+                    cell.setToolTip(self.missing_text() if row.id == MISSING else row.id)
+                if c == COMMENT_COLUMN and text:
+                    cell.setToolTip(text)
+                if c == 1:
+                    cell.setToolTip(exact_time(row.created))
+                if c == CREATED_BY_COLUMN:
                     cell.setToolTip(row.created_by)
                     cell.setFont(mono)
                 if c == 5 and chain_id:
@@ -221,9 +262,44 @@ class DetailsPanel(QWidget):
                     cell.setForeground(QBrush(pal.untagged_mark))
                 self.history.setItem(r, c, cell)
         self._syncing = False
+        self.history.setColumnHidden(COMMENT_COLUMN, not any(row.comment for row in img.history))
+        self.fit_history_columns()
         self.select_history_layer(self.chain_id)
         self.files.set_image(image_id)
         self.show_wasted()
+
+    # History columns: COMMENT is hidden when no step has one; every other
+    # column but CREATED BY is as wide as its content
+    # (header included); when CREATED BY would get less than MIN_CREATED_BY of
+    # the table's width the others give way (down to MIN_COLUMN each, COMMENT
+    # first, then LAYER, IMAGE, SIZE, CREATED); CREATED BY stretches over the
+    # rest.  Every cell is elided in the middle (the whole text in its tooltip).
+    # Done again on every resize of the table (presentation mode, splitters).
+    def fit_history_columns(self) -> None:
+        """Size the history table's columns: content widths, CREATED BY takes the rest."""
+        table, header = self.history, self.history.horizontalHeader()
+        width = table.viewport().width()
+        widths = {}
+        for column in range(table.columnCount()):
+            if column != CREATED_BY_COLUMN and not table.isColumnHidden(column):
+                widths[column] = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+        short = sum(widths.values()) + int(width * MIN_CREATED_BY) - width
+        for column in GIVE_WAY:
+            if column not in widths:
+                continue
+            if short <= 0:
+                break
+            cut = min(short, max(0, widths[column] - MIN_COLUMN))
+            widths[column] -= cut
+            short -= cut
+        for column, w in widths.items():
+            table.setColumnWidth(column, w)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Refit the history columns when the table is resized."""
+        if watched is self.history.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_history_columns()
+        return False
 
     # -- files ------------------------------------------------------------------------
     def attach_files(self, loader: FilesLoader) -> None:
@@ -237,6 +313,7 @@ class DetailsPanel(QWidget):
 
     def show_files(self) -> None:
         """Image → Show files: bring the Files section up and read the shown image's files if not known yet."""
+        self.pages.setCurrentWidget(self.sections)
         self.sections.setCurrentWidget(self.files)
         self.files.set_active(True)
         self.files.start_read()
@@ -336,6 +413,7 @@ class DetailsPanel(QWidget):
             self.holders.addItem(item)
         self.select_history_layer(chain_id)
         self.files.follow_layer(chain_id)
+        self.layer_shown.emit(chain_id)
 
     def _on_holder_clicked(self, item: QListWidgetItem) -> None:
         self.image_clicked.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -14,7 +14,7 @@ from model.core.chain import short_id
 from model.core.classify import DANGLING, INTERMEDIATE
 from model.core.history import short_created_by
 from model.core.layout import COLLAPSED, LayoutNode
-from model.core.sizes import human
+from model.core.sizes import human, image_size
 
 from . import theme
 from .manifests import manifest_line, platform_chip
@@ -195,7 +195,7 @@ class LayerItem(NodeItem):
 
     def own_color(self, pal: theme.Palette, mark: str | None) -> QColor:
         """The box's block colour when it is not selected, lit up or marked for deletion."""
-        return pal.layer_shared_edge if self.holders > 1 else changed_color(pal.layer_unique, darker=125)
+        return layer_color(pal, self.holders)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """Paint by level of detail: block, box, or box with labels."""
@@ -386,8 +386,13 @@ def image_label(analysis: Analysis, image_id: str) -> tuple:
     """ImageItem's (tags, status, in_use, running, size, platform chip) for one image."""
     st = analysis.status[image_id]
     img = analysis.snapshot.by_id[image_id]
-    return (img.repo_tags, st.status, st.in_use, bool(st.running), analysis.image_sizes[image_id].size,
+    return (img.repo_tags, st.status, st.in_use, bool(st.running), image_size(img),
             platform_chip(img))
+
+
+def layer_color(pal: theme.Palette, holders: int) -> QColor:
+    """A layer box's block colour (far out) when held by ``holders`` listed images, unmarked."""
+    return pal.layer_shared_edge if holders > 1 else changed_color(pal.layer_unique, darker=125)
 
 
 def layer_holders(analysis: Analysis, node: LayoutNode) -> int:

@@ -6,23 +6,24 @@ from contextlib import contextmanager
 from functools import partial
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPainterPath, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QGraphicsView, QToolTip, QWidget
+from PySide6.QtGui import QColor, QPainter, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from model.core.analysis import Analysis
 from model.core.bulk import paused_gc
-from model.core.classify import TAGGED
 from model.core.graph import lineage
-from model.core.layout import COLLAPSED, IMAGE, Layout
+from model.core.layout import Layout
 
 from . import theme
 from .graphitems import (LOD_BLOCK, MARK_DELETED, MARK_UNTAGGED, ImageItem, LayerItem, NodeItem, image_label,
                          image_tooltip, layer_holders, layer_texts, layer_tooltip)
-from .overview import MIN_RENDER_PX, OVERVIEW_RENDER_PX, OVERVIEW_SCALE, GraphScene, NodeTile, OverviewItem
+from .overview import (MIN_RENDER_PX, OVERVIEW_RENDER_PX, OVERVIEW_SCALE, GraphScene, OverviewItem, item_blocks,
+                       layout_blocks)
+from .scenefill import fill_scene
 
 MIN_SCALE, MAX_SCALE = 0.004, 4.0
 FLASH_MS = 1800                # how long changed items stay highlighted after apply_snapshot
-TILE_COLS = 16                 # node items are held in tiles of this many columns of one band
+SCENE_MARGIN = 60.0            # around the forest, in scene units
 
 
 class GraphView(QGraphicsView):
@@ -64,34 +65,69 @@ class GraphView(QGraphicsView):
         self._flash_timer.timeout.connect(self._on_flash_timeout)
         self.overview: OverviewItem | None = None
         self._overview_on = False
+        self._items_pending = False                     # set_data(items_later=True) until build_items
         self.scene().selectionChanged.connect(self._on_selection_changed)
         self.scene().selectionChanged.connect(self._restyle_lit)
 
     # -- building -----------------------------------------------------------------------
-    def set_data(self, analysis: Analysis, layout: Layout) -> None:
+    def set_data(self, analysis: Analysis, layout: Layout, items_later: bool = False) -> None:
         """Replace the drawing: create every item in one pass (items are never moved afterwards).
 
         When the layout is the one already drawn (a live tag/untag: same forest, same boxes), the items
-        are kept and only their labels, status and colours are refreshed."""
+        are kept and only their labels, status and colours are refreshed.  With ``items_later`` (a fresh map
+        to be painted fitted far out first, see fits_far_out) only the overview is made; build_items makes
+        the items once that paint is done."""
         if layout is self.layout and self.analysis is not None and self._relabel(analysis, layout):
             return
         with paused_gc():
-            self._build(analysis, layout)
+            self._build(analysis, layout, items_later)
 
-    # The scene in one pass.  Node items go into tiles of TILE_COLS columns of
-    # one band, so a frame far out passes over a few hundred transparent tiles
-    # rather than every item, and one zoomed in meets only the tiles on screen.
-    # Edges: per tile, two path items (layer→layer, layer→image), mouse-
-    # transparent, under the nodes; each goes up from the top of the lower box,
-    # across at the gap, and into the upper box (a tile holds the edges into its
-    # nodes, so a frame strokes only the edges near the screen).
-    def _build(self, analysis: Analysis, layout: Layout) -> None:
-        pal = theme.palette()
+    def fits_far_out(self, layout: Layout) -> bool:
+        """True when ``layout`` fitted into the viewport is drawn by the overview (its whole forest under
+        OVERVIEW_SCALE, with room to spare): such a map can be painted before its items exist."""
+        view = self.viewport().rect()
+        width, height = layout.width + 2 * SCENE_MARGIN, layout.height + 2 * SCENE_MARGIN
+        return min(view.width() / width, view.height() / height) < OVERVIEW_SCALE * 0.8
+
+    def build_items(self) -> None:
+        """Make the node items and edges of a map set with ``items_later`` (nothing to do otherwise)."""
+        if not self._items_pending or self.analysis is None or self.layout is None:
+            return
+        scene = self.scene()
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)     # (as in _build)
+        with paused_gc():
+            self._build_items(self.analysis, self.layout)
+        scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self._items_pending = False
+        scene.hide_tiles(self._overview_on)             # the new tiles, as the overview is now
+        self._apply_overview()
+        self.overview.invalidate()
+
+    # Qt's first paint of the node items in a view costs once what several frames
+    # do (~30 ms on 10,000 images), whatever part of the scene is on screen; a map
+    # shown first far out would pay it on the first zoom past the overview.  So
+    # once its items are made, the view paints once off screen just past that
+    # zoom, and comes back to where it was.
+    def warm(self) -> None:
+        """Paint the items once off screen (see above) when the overview is what is shown now."""
+        if not self._overview_on or self._items_pending:
+            return
+        transform, center = self.transform(), self.mapToScene(self.viewport().rect().center())
+        self.zoom_to(OVERVIEW_SCALE * 1.1)
+        self.viewport().grab()
+        self.setTransform(transform)
+        self.centerOn(center)
+        self._on_scale_changed()
+
+    # The scene in one pass: its rect and the overview, then (now, or after a first
+    # paint far out, see set_data) the node items in tiles and the edges.
+    def _build(self, analysis: Analysis, layout: Layout, items_later: bool) -> None:
         self._syncing = True
         scene = self.scene()
         # (without an index while the old items go and the new come: the BSP tree is then built once, at the
         # first lookup, rather than taken apart and grown item by item)
         scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.overview = None                    # (clearing a selection on the way signals _restyle_lit)
         scene.clear()
         scene.tiles = []
         scene.previewing = False
@@ -102,63 +138,28 @@ class GraphView(QGraphicsView):
         self.node_of = dict(layout.node_of)
         self.preview_active = False
         self.focused_image = None
-        tiles: dict[tuple[int, int], NodeTile] = {}
-        tile_of: dict[str, tuple[int, int]] = {}
-        for node in layout.nodes.values():
-            rect = QRectF(node.x, node.y, node.w, node.h)
-            if node.kind == IMAGE:
-                item = ImageItem(rect, node.id, *image_label(analysis, node.id))
-                self.image_items[node.id] = item
-            else:
-                holders = layer_holders(analysis, node)
-                item = LayerItem(rect, node.id, node.members, holders, node.kind == COLLAPSED,
-                                 partial(layer_texts, analysis, node, holders))
-                self.layer_items[node.id] = item
-            key = tile_of[node.id] = (node.band, node.col // TILE_COLS)
-            tile = tiles.get(key)
-            if tile is None:
-                tile = tiles[key] = NodeTile(QRectF())
-            item.setParentItem(tile)
-        for tile in tiles.values():
-            tile.setRect(tile.childrenBoundingRect())
-            scene.addItem(tile)
-            scene.tiles.append(tile)
-        paths: dict[tuple[tuple[int, int], str], QPainterPath] = {}
-        for edge in layout.edges:
-            a, b = layout.nodes[edge.source], layout.nodes[edge.target]
-            x0, y0 = a.x + a.w / 2, a.y
-            x1, y1 = b.x + b.w / 2, b.y + b.h
-            path = paths.get((tile_of[b.id], edge.kind))
-            if path is None:
-                path = paths[(tile_of[b.id], edge.kind)] = QPainterPath()
-            path.moveTo(x0, y0)
-            if abs(x0 - x1) < 0.5:
-                path.lineTo(x1, y1)
-            else:
-                mid = (y0 + y1) / 2
-                path.lineTo(x0, mid + 6)
-                path.quadTo(x0, mid, x0 + 6, mid)
-                path.lineTo(x1 - 6, mid)
-                path.quadTo(x1, mid, x1, mid - 6)
-                path.lineTo(x1, y1)
-        pens = {"layer": theme.pen(pal.edge, 2.0), "top": theme.pen(pal.image_fill(TAGGED).lighter(160), 1.5)}
-        for (_, kind), path in paths.items():
-            edge_item = QGraphicsPathItem(path)
-            edge_item.setPen(pens[kind])
-            edge_item.setZValue(-1 if kind == "layer" else -0.9)      # where they share a stroke, "top" shows
-            edge_item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-            edge_item.setAcceptHoverEvents(False)
-            edge_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
-            scene.addItem(edge_item)
-        margin = 60.0
-        scene.setSceneRect(QRectF(-margin, -margin, layout.width + 2 * margin, layout.height + 2 * margin))
-        self.overview = OverviewItem(scene.sceneRect(), self.nodes, self.lit_items)
+        m = SCENE_MARGIN
+        scene.setSceneRect(QRectF(-m, -m, layout.width + 2 * m, layout.height + 2 * m))
+        self.overview = OverviewItem(scene.sceneRect(), self._blocks, self.lit_items)
         scene.addItem(self.overview)
+        self._items_pending = items_later
+        if not items_later:
+            self._build_items(analysis, layout)
         scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._overview_on = False
         scene.tiles_hidden = False
         self._apply_overview()
         self._syncing = False
+
+    def _build_items(self, analysis: Analysis, layout: Layout) -> None:
+        """The node items in their tiles, and the edges (gui/scenefill.py)."""
+        self.image_items, self.layer_items = fill_scene(self.scene(), analysis, layout)
+
+    def _blocks(self) -> Iterable[tuple[QColor, QRectF]]:
+        """The overview's resting blocks: from the items, or from the layout while they are not made yet."""
+        if self._items_pending:
+            return layout_blocks(self.analysis, self.layout)
+        return item_blocks(self.nodes(), self.scene().previewing)
 
     def lit_items(self) -> list[NodeItem]:
         """The node items drawn highlighted: the selected and the lit-up ones."""
@@ -347,7 +348,7 @@ class GraphView(QGraphicsView):
 
     def _apply_overview(self) -> None:
         """Switch between per-item painting and the batched OverviewItem at OVERVIEW_SCALE."""
-        on = self.overview is not None and self.current_scale() < OVERVIEW_SCALE
+        on = self.overview is not None and (self._items_pending or self.current_scale() < OVERVIEW_SCALE)
         if on == self._overview_on:
             return
         self._overview_on = on
@@ -422,6 +423,11 @@ class GraphView(QGraphicsView):
             self._restyle_lit()
             self._flash_timer.start(ms)
         return lit
+
+    def unflash(self) -> None:
+        """End every highlight now."""
+        self._flash_timer.stop()
+        self._on_flash_timeout()
 
     def flashing(self) -> set[str]:
         """Domain IDs currently highlighted (image IDs and chain IDs)."""

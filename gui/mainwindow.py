@@ -20,6 +20,7 @@ if TYPE_CHECKING:          # matplotlib is imported when the chart is first draw
     from matplotlib.figure import Figure
 
 from . import theme
+from .access import Accessibility
 from .banner import Banner
 from .chart import StorageChart
 from .about import About
@@ -32,6 +33,7 @@ from .filesworker import FilesLoader
 from .graphview import GraphView
 from .imagesbox import ImagesBox
 from .languagemenu import LanguageController
+from .lesson import LessonController
 from .legend import Legend
 from .liveupdates import LiveUpdatesController
 from .loading import LoadingController
@@ -41,6 +43,7 @@ from .preview import PreviewPanel
 from .previewing import PreviewController
 from .selection import SelectionController
 from .session import Mode, Session, WindowOptions
+from .statusbar import ElidedLabel, StatusBar
 from .settings import Settings, open_settings
 from .storagemappanel import StorageMapPanel
 from .tasks import TaskRunner
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
         self._build_rooms()
         self.menus = WindowMenus(self)
         self._wire()
+        self.access = Accessibility(self)
         self._restore_settings()
         self.retranslate()
         self.language.apply_saved()
@@ -192,7 +196,8 @@ class MainWindow(QMainWindow):
         self.read_only_badge.hide()
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
-        self.counts_label, self.totals_label, self.zoom_label = QLabel(), QLabel(), QLabel()
+        self.setStatusBar(StatusBar())
+        self.counts_label, self.totals_label, self.zoom_label = ElidedLabel(), ElidedLabel(), QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -224,7 +229,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         K, a = QKeySequence.StandardKey, self._action
         self.act_open, self.act_save = a(K.Open, "open"), a(K.Save, "save")
-        self.act_demo, self.act_lesson = a(), a()
+        self.act_demo, self.act_lesson, self.act_lesson_panel, self.act_handout = a(), a(), a("Ctrl+L"), a()
+        self.act_lesson_live = a()
         self.act_reload, self.act_quit = a("F5", "reload"), a(K.Quit)
         self.act_zoom_in, self.act_zoom_out = a(["Ctrl+=", "Ctrl++"], "zoom-in"), a("Ctrl+-", "zoom-out")
         self.act_fit, self.act_focus = a(["Ctrl+0", "F"], "fit"), a("L", "focus")
@@ -274,6 +280,7 @@ class MainWindow(QMainWindow):
         self.files = FilesLoader(s, self)
         self.details.attach_files(self.files)
         self.comparing = CompareController(self, s, self.files, self.images)
+        self.lesson = LessonController(self, s, self.loading, self.whatif_mode, self.selection, self.graph_view)
 
     def _wire(self) -> None:
         view, sel, load, clean, sandbox, show = (self.graph_view, self.selection, self.loading, self.cleanup,
@@ -288,7 +295,10 @@ class MainWindow(QMainWindow):
                 (self.act_legend, self.views.set_legend), (self.act_intermediates, self.views.set_intermediates),
                 (self.act_filter, self.images.focus_filter), (self.act_preview, self.previewing.preview_current),
                 (self.act_clear, show.escape), (self.act_presentation, show.set_presentation),
-                (self.act_next, lambda: show.step(+1)), (self.act_prev, lambda: show.step(-1)),
+                (self.act_next, lambda: self.lesson.step(+1) if self.lesson.active else show.step(+1)),
+                (self.act_prev, lambda: self.lesson.step(-1) if self.lesson.active else show.step(-1)),
+                (self.act_lesson_panel, self.lesson.start), (self.act_lesson_live, lambda: self.lesson.start_live()),
+                (self.act_handout, lambda: self.lesson.export_handout()),
                 (self.act_remove, clean.remove), (self.act_untag, clean.untag),
                 (self.act_prune, lambda: clean.prune(False)), (self.act_prune_all, lambda: clean.prune(True)),
                 (self.act_whatif, sandbox.toggle), (self.act_undo, sandbox.undo), (self.act_redo, sandbox.redo),
@@ -326,6 +336,7 @@ class MainWindow(QMainWindow):
         clean.finished.connect(self.action_finished)
         sandbox.changed.connect(self.whatif_changed)
         show.changed.connect(self.presentation_changed)
+        show.changed.connect(self.lesson.set_presenting)
 
     # -- settings --------------------------------------------------------------------------
     def _splitters(self) -> dict[str, QSplitter]:
@@ -368,7 +379,8 @@ class MainWindow(QMainWindow):
         """Re-apply every user-visible text (after installing a QTranslator); no reload needed."""
         self.menus.retranslate()
         for part in (self.banner, self.whatif_panel, self.images, self.legend, self.details, self.graph_view,
-                     self.chart, self.previewing, self.exporter, self.language, self.live_updates, self.comparing):
+                     self.chart, self.previewing, self.exporter, self.language, self.live_updates, self.comparing,
+                     self.lesson):
             part.retranslate()
         for widget, title in ((self.details, self.tr("Details")), (self.preview_box, self.tr("rmi preview")),
                               (self.chart, self.tr("Storage")), (self.whatif_panel, self.tr("What-if"))):
@@ -376,6 +388,7 @@ class MainWindow(QMainWindow):
         self.map_tabs.setTabText(0, self.tr("Layer map"))
         self.map_tabs.setTabText(1, self.tr("Storage map"))
         self.storage_map.retranslate()
+        self.access.retranslate()
         self.views.update_status()
         self.loading.update_banner()
         self._refresh()

@@ -20,7 +20,7 @@ class WindowMenus(QObject):
         super().__init__(window)
         self.w = w = window
         layout: dict[str, tuple[QAction | QMenu | None, ...]] = {
-            "File": (w.act_open, w.act_save, None, w.act_demo, w.act_lesson, None, w.act_reload,
+            "File": (w.act_open, w.act_save, None, w.act_demo, w.act_lesson, w.act_handout, None, w.act_reload,
                      w.exporter.export_menu, None, w.act_quit),
             "View": (w.act_zoom_in, w.act_zoom_out, w.act_fit, w.act_storage_map, None, w.act_focus, w.act_clear,
                      None, w.act_filter,
@@ -29,7 +29,7 @@ class WindowMenus(QObject):
                       None, w.act_prune,
                       w.act_prune_all, None, w.act_whatif, w.act_undo, w.act_redo),
             "Settings": (w.act_read_only, w.language.language_menu),
-            "Help": (w.act_delete_history, None, w.act_about),
+            "Help": (w.act_lesson_panel, w.act_lesson_live, None, w.act_delete_history, None, w.act_about),
         }
         self.menus: dict[str, QMenu] = {}
         for name, entries in layout.items():
@@ -63,6 +63,15 @@ class WindowMenus(QObject):
             w.act_lesson: (self.tr("Open the tutorial's r&mi lesson"),
                            self.tr("Only ubuntu:18.04, ubuntu_apache and iscreamedu_apache: use What-if to "
                                    "replay the tutorial's three docker rmi answers")),
+            w.act_lesson_panel: (self.tr("&Lesson…"),
+                                 self.tr("The seed tutorial step by step: each command, what to say, what to look "
+                                         "at; guess each docker rmi, then reveal its exact answer (Ctrl+L)")),
+            w.act_lesson_live: (self.tr("Lesson &live on a practice daemon…"),
+                                self.tr("Perform the lesson's commands for real on a daemon you name (never your "
+                                        "default one); Reset lesson removes what it made")),
+            w.act_handout: (self.tr("&Export lesson handout…"),
+                            self.tr("A PDF for the class: one page per lesson step with its command, explanation "
+                                    "and the map at that step")),
             w.act_reload: (self.tr("&Reload"), self.tr("Read the daemon again (F5)")),
             w.act_quit: (self.tr("&Quit"), self.tr("Quit Layerscope")),
             w.act_zoom_in: (self.tr("Zoom &in"), self.tr("Zoom in (Ctrl+=, wheel)")),
@@ -148,8 +157,8 @@ class WindowMenus(QObject):
         w.act_whatif.setChecked(sandbox is not None)
         w.act_undo.setEnabled(sandbox is not None and sandbox.can_undo)
         w.act_redo.setEnabled(sandbox is not None and sandbox.can_redo)
-        w.act_next.setEnabled(s.presenting)
-        w.act_prev.setEnabled(s.presenting)
+        w.act_next.setEnabled(s.presenting or w.lesson.active)
+        w.act_prev.setEnabled(s.presenting or w.lesson.active)
         w.read_only_badge.setVisible(s.read_only)
         w.act_read_only.setChecked(s.read_only)
         w.act_read_only.setEnabled(not s.read_only_forced())

@@ -10,12 +10,17 @@ from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
+from model.core.analysis import Analysis
+from model.core.layout import IMAGE, NODE_W, Layout
+
 from . import theme
-from .graphitems import MARK_KEPT, NodeItem, changed_color, no_pen
+from .graphitems import LOD_BLOCK, MARK_KEPT, NodeItem, changed_color, layer_color, layer_holders, no_pen
 
 MIN_RENDER_PX = 0.5            # items smaller than this on screen (device pixels) are not painted at all
-OVERVIEW_SCALE = 0.06          # below this zoom the OverviewItem paints every node in a few calls
-OVERVIEW_RENDER_PX = 12.0      # minimum render size then: every node box (≤ 11.4 px) is skipped
+# Below the zoom at which a node item paints itself as a plain block (LOD_BLOCK), the OverviewItem paints every
+# node in a few calls instead, in the same colours; the minimum render size then skips every node box.
+OVERVIEW_SCALE = LOD_BLOCK
+OVERVIEW_RENDER_PX = (NODE_W + 2 * NodeItem.MARGIN) * OVERVIEW_SCALE + 1.0
 
 
 class NodeTile(QGraphicsRectItem):
@@ -46,16 +51,19 @@ class NodeTile(QGraphicsRectItem):
 # or the highlights change: a handful of nodes, however large the host).  The
 # node items stay in the scene, selected or not; the view makes the tiles under
 # the mouse opaque for the moment it looks for the item there (clicks, tooltips).
+# A fresh map shown fitted far out is painted before its items exist: its blocks
+# then come from the layout and the analysis (layout_blocks), in the colours the
+# items will have, and the items are made right after that first paint.
 class OverviewItem(QGraphicsItem):
     """Every node as a block, batched by colour (shown only when zoomed far out)."""
 
     PAD = 4000.0        # keeps this item larger than the minimum render size at any zoom
 
-    def __init__(self, rect: QRectF, nodes: Callable[[], Iterable[NodeItem]],
+    def __init__(self, rect: QRectF, blocks: Callable[[], Iterable[tuple[QColor, QRectF]]],
                  lit: Callable[[], Iterable[NodeItem]] = lambda: ()) -> None:
         super().__init__()
-        self._nodes = nodes                 # every node item
-        self._lit = lit                     # the selected and lit-up ones
+        self._blocks = blocks               # every node's resting block (item_blocks or layout_blocks)
+        self._lit = lit                     # the selected and lit-up items
         self._rect = rect.adjusted(-self.PAD, -self.PAD, self.PAD, self.PAD)
         self._base: list[tuple[QColor, list[QRectF]]] | None = None
         self._over: list[tuple[QColor, list[QRectF]]] | None = None
@@ -86,16 +94,6 @@ class OverviewItem(QGraphicsItem):
             group[1].append(rect)
         return list(groups.values())
 
-    def _build_base(self) -> list[tuple[QColor, list[QRectF]]]:
-        pal = theme.palette()
-        kept = MARK_KEPT if getattr(self.scene(), "previewing", False) else None    # (see NodeItem.mark)
-
-        def colored() -> Iterable[tuple[QColor, QRectF]]:
-            for item in self._nodes():
-                color = item.rest_color(pal, item._mark or kept)        # noqa: SLF001 (the mark, as above)
-                yield (changed_color(color, lighter=170) if item.opacity() < 1.0 else color), item.rect
-        return self._batches(colored())
-
     def _build_over(self) -> list[tuple[QColor, list[QRectF]]]:
         selected = theme.palette().selected
         dimmed = QColor(selected).lighter(170)
@@ -108,13 +106,33 @@ class OverviewItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """All blocks, one drawRects call per colour; the selected and lit-up ones over the rest."""
         if self._base is None:
-            self._base = self._build_base()
+            self._base = self._batches(self._blocks())
         if self._over is None:
             self._over = self._build_over()
         painter.setPen(Qt.PenStyle.NoPen)
         for color, rects in self._base + self._over:
             painter.setBrush(color)
             painter.drawRects(rects)
+
+
+def item_blocks(items: Iterable[NodeItem], previewing: bool) -> Iterator[tuple[QColor, QRectF]]:
+    """Each node item's resting block: its colour (preview mark, sharing, status; paler when dimmed) and box."""
+    pal = theme.palette()
+    kept = MARK_KEPT if previewing else None        # (see NodeItem.mark)
+    for item in items:
+        color = item.rest_color(pal, item._mark or kept)        # noqa: SLF001 (the mark, as above)
+        yield (changed_color(color, lighter=170) if item.opacity() < 1.0 else color), item.rect
+
+
+def layout_blocks(analysis: Analysis, layout: Layout) -> Iterator[tuple[QColor, QRectF]]:
+    """Each node's block before its item exists (unmarked, undimmed, as the item will rest): image badges by
+    status, layer boxes by sharing."""
+    pal = theme.palette()
+    status = analysis.status
+    for node in layout.nodes.values():
+        color = (pal.image_fill(status[node.id].status) if node.kind == IMAGE
+                 else layer_color(pal, layer_holders(analysis, node)))
+        yield color, QRectF(node.x, node.y, node.w, node.h)
 
 
 class GraphScene(QGraphicsScene):

@@ -6,7 +6,6 @@ Once the files of some image are known (read this session, or carried by the sna
 each such image's wasted bytes; the others' cells stay empty until theirs are read."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from model.core.analysis import Analysis
 from model.core.bulk import paused_gc
 from model.core.chain import short_id
 from model.core.classify import DANGLING, INTERMEDIATE
+from model.core.humantime import ZERO_TIME, Since, exact_time, image_created_since, parse_created
 from model.core.sizes import human
 
 from . import theme
@@ -68,7 +68,7 @@ class ImageRow:
     image_id: str
     repository: str
     tag: str
-    created: float
+    created: float                  # Unix seconds (ZERO_TIME: none, shown N/A)
     size: int
     shared: int
     unique: int
@@ -86,41 +86,29 @@ def split_ref(ref: str) -> tuple[str, str]:
     return name, tag
 
 
-def _epoch(created: str) -> float:
-    try:
-        return dt.datetime.fromisoformat(created.replace("Z", "+00:00")[:32]).timestamp()
-    except ValueError:
-        head = created.split(".")[0]
-        try:
-            return dt.datetime.fromisoformat(head.rstrip("Z")).replace(tzinfo=dt.timezone.utc).timestamp()
-        except ValueError:
-            return 0.0
-
-
 def _t(text: str) -> str:
     return QCoreApplication.translate("ImagesModel", text)
 
 
-def ago(seconds: float, now: float | None = None) -> str:
-    """'3 days ago' like the docker CLI."""
-    if not seconds:
-        return "N/A"
-    now = dt.datetime.now(dt.timezone.utc).timestamp() if now is None else now
-    d = max(0.0, now - seconds)
-    units = ((QT_TRANSLATE_NOOP("ImagesModel", "{n} years ago"), 365 * 86400),
-             (QT_TRANSLATE_NOOP("ImagesModel", "{n} months ago"), 30 * 86400),
-             (QT_TRANSLATE_NOOP("ImagesModel", "{n} weeks ago"), 7 * 86400),
-             (QT_TRANSLATE_NOOP("ImagesModel", "{n} days ago"), 86400),
-             (QT_TRANSLATE_NOOP("ImagesModel", "{n} hours ago"), 3600),
-             (QT_TRANSLATE_NOOP("ImagesModel", "{n} minutes ago"), 60))
-    for text, span in units:
-        if d >= 2 * span:
-            return _t(text).format(n=int(d // span))
-    if d >= 3600:
-        return _t("About an hour ago")
-    if d >= 60:
-        return _t("About a minute ago")
-    return _t("Less than a second ago") if d < 1 else _t("{n} seconds ago").format(n=int(d))
+# The humanised times (model.core.humantime.TEMPLATES), registered for translation.
+SINCE_TEXTS = (QT_TRANSLATE_NOOP("ImagesModel", "Less than a second ago"),
+               QT_TRANSLATE_NOOP("ImagesModel", "1 second ago"), QT_TRANSLATE_NOOP("ImagesModel", "{n} seconds ago"),
+               QT_TRANSLATE_NOOP("ImagesModel", "About a minute ago"),
+               QT_TRANSLATE_NOOP("ImagesModel", "{n} minutes ago"),
+               QT_TRANSLATE_NOOP("ImagesModel", "About an hour ago"),
+               QT_TRANSLATE_NOOP("ImagesModel", "{n} hours ago"), QT_TRANSLATE_NOOP("ImagesModel", "{n} days ago"),
+               QT_TRANSLATE_NOOP("ImagesModel", "{n} weeks ago"), QT_TRANSLATE_NOOP("ImagesModel", "{n} months ago"),
+               QT_TRANSLATE_NOOP("ImagesModel", "{n} years ago"), QT_TRANSLATE_NOOP("ImagesModel", "N/A"))
+
+
+def since_text(since: Since) -> str:
+    """A humanised time in the current language."""
+    return _t(since.template).format(n=since.n)
+
+
+def ago(seconds: float | None, now: float | None = None) -> str:
+    """An image's CREATED (or any moment) as the docker CLI prints it, in the current language."""
+    return since_text(image_created_since(seconds, now))
 
 
 def with_wasted(columns: tuple[str, ...]) -> tuple[str, ...]:
@@ -142,7 +130,8 @@ def image_rows(analysis: Analysis, before: Analysis | None = None,
         if old.get(img.id) is img and before.image_sizes[img.id] == sz and before.status[img.id].status == st.status:
             rows += rows_before[img.id]
             continue
-        created = _epoch(img.created)
+        created = parse_created(img.created)
+        created = ZERO_TIME if created is None else created
         refs = [split_ref(t) for t in img.repo_tags] or [("<none>", "<none>")]
         for repo, tag in refs:
             rows.append(ImageRow(img.id, repo, tag, created, sz.size, sz.shared_size, sz.unique_size,
@@ -250,11 +239,22 @@ class ImagesModel(QAbstractTableModel):
             return QCoreApplication.translate("GraphView", row.status)
         return self.cell_value(row, key)
 
+    # The sort indicator is drawn in the header's text: styles disagree on which
+    # way Qt's own arrow points (Fusion draws ▲ for a descending sort), so the
+    # header shows ▲ for ascending (smallest, oldest or A first) and ▼ for
+    # descending, as file managers do, and the view hides Qt's arrow.
+    def sort_mark(self, key: str) -> str:
+        """' ▲' or ' ▼' after the title of the column the rows are sorted by (else '')."""
+        if self.sort_by is None or self.sort_by[0] != key:
+            return ""
+        return " ▲" if self.sort_by[1] == Qt.SortOrder.AscendingOrder else " ▼"
+
     # Qt overrides
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by a column (-1: snapshot order), keeping the selection."""
         self.sort_by = (self.columns[column], order) if 0 <= column < len(self.columns) else None
         self._resort()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self.columns) - 1))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -267,7 +267,9 @@ class ImagesModel(QAbstractTableModel):
             return None
         key = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(TITLES[key])
+            return self.tr(TITLES[key]) + self.sort_mark(key)
+        if role == Qt.ItemDataRole.InitialSortOrderRole:       # a first click on a time or a size: largest first
+            return Qt.SortOrder.DescendingOrder if key in NUMERIC or key == CREATED else Qt.SortOrder.AscendingOrder
         if role == Qt.ItemDataRole.ToolTipRole and key in HEADER_TIPS:
             return self.tr(HEADER_TIPS[key])
         return None
@@ -299,6 +301,8 @@ class ImagesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == ID:
                 return row.image_id
+            if key == CREATED:
+                return exact_time(row.created)
             if key == PLATFORMS and self.analysis is not None:
                 img = self.analysis.snapshot.by_id[row.image_id]
                 return "\n".join(manifest_line(img, m) for m in img.manifests) or None
@@ -327,6 +331,16 @@ class ImagesProxy(QSortFilterProxyModel):
         else:
             self.show_intermediates = show
             self.invalidateFilter()
+
+    # The sort indicator is drawn in the header's text: styles disagree on which
+    # way Qt's own arrow points (Fusion draws ▲ for a descending sort), so the
+    # header shows ▲ for ascending (smallest, oldest or A first) and ▼ for
+    # descending, as file managers do, and the view hides Qt's arrow.
+    def sort_mark(self, key: str) -> str:
+        """' ▲' or ' ▼' after the title of the column the rows are sorted by (else '')."""
+        if self.sort_by is None or self.sort_by[0] != key:
+            return ""
+        return " ▲" if self.sort_by[1] == Qt.SortOrder.AscendingOrder else " ▼"
 
     # Qt overrides
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -6,12 +6,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
-from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
+from model.core.hostsummary import host_summary
 from model.core.sizes import human
 
 from .chart import StorageChart
 from .details import DetailsPanel
 from .graphview import MIN_SCALE, GraphView
+from .idlegc import IdleCollector
 from .imagesbox import ImagesBox
 from .legend import Legend
 from .previewing import PreviewController
@@ -38,12 +39,14 @@ class ViewsController(QObject):
         self.counts_label, self.totals_label = labels["counts"], labels["totals"]
         self.mode_label, self.zoom_label = labels["mode"], labels["zoom"]
         self.storage_map, self.map_tabs = storage_map, map_tabs
+        self.idle_gc = IdleCollector(self)
 
     # Swap the shown state.  keep_view keeps zoom, scroll position and the
     # selected image (when it still exists); changed IDs light up briefly.
     # paint_first (a fresh snapshot in a shown window) fits the map and paints
     # it before the table, the details and the charts are filled: on a big host
-    # they take longer than the map, which is what people wait for.
+    # they take longer than the map, which is what people wait for.  A map that
+    # fits only far out is painted by its overview before its items are made.
     def show(self, loaded: Loaded, keep_view: bool, changed: set[str] | None = None,
              paint_first: bool = False) -> None:
         """Show ``loaded`` in every view (see the comment above)."""
@@ -55,13 +58,16 @@ class ViewsController(QObject):
         self.preview.forget()
         self.selection.reset()
         a = loaded.analysis
-        view.set_data(a, loaded.layout)
+        paint_first = paint_first and not keep_view and view.isVisible()
+        view.set_data(a, loaded.layout, items_later=paint_first and view.fits_far_out(loaded.layout))
         if keep_view:
             view.setTransform(transform)
             view.centerOn(center)
-        elif paint_first and view.isVisible():
+        elif paint_first:
             view.show_readable()
             view.viewport().repaint()
+            view.build_items()
+            view.warm()
         self.images.model.set_analysis(a)
         if not keep_view:
             self.images.table.resizeColumnsToContents()
@@ -77,6 +83,7 @@ class ViewsController(QObject):
             view.flash(changed)
         self.update_status()
         s.notify()
+        self.idle_gc.poke()
 
     def show_fresh(self, loaded: Loaded) -> None:
         """A fresh snapshot on screen: fitted view, selection cleared."""
@@ -165,16 +172,13 @@ class ViewsController(QObject):
         if self.session.current is None:
             self.counts_label.setText(self.tr("no snapshot"))
             return
-        a = self.session.current.analysis
-        statuses = [s.status for s in a.status.values()]
+        h = host_summary(self.session.current.analysis, top=0)
         self.counts_label.setText(
             self.tr("{n} images · {t} tagged · {d} dangling · {i} intermediate · {l} layers").format(
-                n=len(statuses), t=statuses.count(TAGGED), d=statuses.count(DANGLING),
-                i=statuses.count(INTERMEDIATE), l=len(a.layer_use)))
-        t = a.totals
+                n=h.images, t=h.tagged, d=h.dangling, i=h.intermediate, l=h.layers))
         self.totals_label.setText(self.tr("Σ image sizes {naive} · on disk {actual}").format(
-            naive=human(t.naive_bytes), actual=human(t.actual_bytes)))
-        if t.counts_content:        # the containerd store counts compressed content and unpacked layers
+            naive=human(h.naive_bytes), actual=human(h.actual_bytes)))
+        if h.counts_content:        # the containerd store counts compressed content and unpacked layers
             self.totals_label.setToolTip(self.tr("The naive sum of `docker images` DISK USAGE against the disk "
                                                  "usage of the compressed content and unpacked layers, each "
                                                  "counted once"))

@@ -48,10 +48,13 @@ def layout_for(analysis: Analysis, show_intermediates: bool, aspect: float = ASP
 
 
 def analyse(snapshot: Snapshot, previous: Analysis | None = None) -> Analysis:
-    """The snapshot's analysis with the caches the views read already filled (off the UI thread); built from
-    ``previous`` (an earlier state of the same daemon) where the change allows (Analysis.following)."""
+    """The snapshot's analysis with the caches the layer map reads already filled (off the UI thread); built
+    from ``previous`` (an earlier state of the same daemon) where the change allows (Analysis.following).
+
+    The table's and the chart's figures (image_sizes, totals) are left to be made when first read: the map is
+    painted before the table is filled (ViewsController.show), so on a large host it shows that much sooner."""
     analysis = Analysis(snapshot) if previous is None else previous.following(snapshot)
-    analysis.status, analysis.image_sizes, analysis.totals  # noqa: B018 (warm the caches here, not in the UI)
+    analysis.status, analysis.layer_use  # noqa: B018 (warm the caches here, not in the UI)
     return analysis
 
 

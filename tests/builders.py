@@ -230,3 +230,22 @@ def tutorial(client: docker.DockerClient, base_bytes: int = 300_000, apache_byte
     commit(client, "ubuntu_apache:latest", page_cmd, "iscreamedu_apache:latest",
            author="voyagerwoo", message="add iscream-edu webpage")
     return {t: client.images.get(t).id for t in ("ubuntu:18.04", "ubuntu_apache:latest", "iscreamedu_apache:latest")}
+
+
+def stamped_image_tar(ref: str, created: str, seed: int) -> bytes:
+    """A `docker save` archive of a one-layer image whose config (and history) says ``created`` (the zero time,
+    the Unix epoch: what reproducible builds write); load it with ``client.images.load``."""
+    layer = rootfs_tar({"seed": str(seed).encode()}, busybox=False)
+    diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
+    config = json.dumps({"architecture": "amd64", "os": "linux", "created": created, "config": {},
+                         "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+                         "history": [{"created": created, "created_by": f"made {seed}"}]}).encode()
+    name = hashlib.sha256(config).hexdigest() + ".json"
+    manifest = json.dumps([{"Config": name, "RepoTags": [ref], "Layers": [f"{seed}/layer.tar"]}]).encode()
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        for path, data in ((name, config), (f"{seed}/layer.tar", layer), ("manifest.json", manifest)):
+            info = tarfile.TarInfo(path)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()

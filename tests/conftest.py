@@ -1,6 +1,7 @@
 """Shared fixtures: the private test daemon, started once per session."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -40,6 +41,16 @@ def private_state(tmp_path, monkeypatch):
     """Each test keeps its delete log (the user's state directory) in its own temp folder."""
     monkeypatch.setenv("LAYERSCOPE_STATE", str(tmp_path / "state"))
     return tmp_path / "state"
+
+
+@pytest.fixture(autouse=True)
+def collectable():
+    """After each test, what bulk builds froze (model/core/bulk.py) is given back to the cyclic collector, which
+    runs as in the window (a headless command run in-process turns it off): a test's window is cyclic garbage
+    once closed, and a long run would otherwise keep every one it made."""
+    yield
+    gc.unfreeze()
+    gc.enable()
 
 
 @pytest.fixture(scope="session")

@@ -96,8 +96,10 @@ class PrivateDaemon(PrivateService):
 
     NAME = "daemon"
 
-    def __init__(self, root: str | None = None, tls: bool = False, storage_driver: str | None = None) -> None:
+    def __init__(self, root: str | None = None, tls: bool = False, storage_driver: str | None = None,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.root = Path(root or tempfile.mkdtemp(prefix="ls-dd-"))
+        self.extra_args = extra_args             # more dockerd flags (e.g. --registry-mirror)
         self.storage_driver = storage_driver     # None: dockerd's choice (overlay2 here)
         self.socket = self.root / "docker.sock"
         self.url = f"unix://{self.socket}"
@@ -158,6 +160,7 @@ class PrivateDaemon(PrivateService):
         ]
         if self.storage_driver:
             cmd += ["--storage-driver", self.storage_driver]
+        cmd += list(self.extra_args)
         if self.tls and shutil.which("openssl"):
             self._make_certs()
             if self.tls_url is None:

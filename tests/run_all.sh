@@ -13,7 +13,7 @@ apt-get update -qq
 # the window's packages (resources/debian-packages.txt, the list README's first command installs) plus the suite's
 sh resources/debian-packages.sh \
   python3 python3-pip docker.io containerd runc podman docker-registry busybox-static openssl xz-utils curl \
-  xvfb xauth desktop-file-utils debootstrap >/dev/null
+  xvfb xauth poppler-utils desktop-file-utils debootstrap >/dev/null
 # a virtual environment of the project's own (Debian's system Python refuses pip installs)
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 'pytest>=7' 'pytest-qt>=4' 'import-linter>=2'

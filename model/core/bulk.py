@@ -17,8 +17,14 @@ R = TypeVar("R")
 # hundreds of thousands more, and CPython answers with full collections over the
 # whole heap (0.3 s each on that host) that find nothing to free: what is built is
 # kept, and makes no cycles.  While one such structure is built the collector is
-# paused; afterwards it runs as before.  Threads: whoever paused it (found it
-# enabled) enables it again; one that found it paused leaves it so.
+# paused.  When the outermost pause ends, everything alive is frozen (gc.freeze):
+# moved out of the collector's generations, so neither the young collections
+# that would otherwise walk every object just made nor the full ones that follow
+# walk it again.  Frozen objects are still freed by reference counting when
+# dropped; a cycle among them would never be, which is why what bulk builds makes
+# none (graph.LayerForest; tests/core/test_bulk.py drops each structure and checks
+# it is gone without a collection).  Threads: whoever paused it (found it enabled)
+# freezes and enables it again; one that found it paused leaves it so.
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Run the body without cyclic garbage collection (reference counting still frees everything)."""
@@ -28,6 +34,7 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was:
+            gc.freeze()
             gc.enable()
 
 
@@ -38,3 +45,10 @@ def bulk(fn: Callable[P, R]) -> Callable[P, R]:
         with paused_gc():
             return fn(*args, **kwargs)
     return run
+
+
+def collect_frozen() -> int:
+    """Give every frozen object back to the cyclic collector and run a full collection (when the program is
+    idle: it walks the whole heap); how many objects it found unreachable."""
+    gc.unfreeze()
+    return gc.collect()

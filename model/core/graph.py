@@ -11,6 +11,22 @@ LAYER, IMAGE = "layer", "image"
 EDGE_LAYER, EDGE_TOP, EDGE_PARENT = "layer", "top", "parent"
 
 
+# Why a DiGraph of our own.  networkx caches each view of a graph (nodes, succ,
+# pred, edges, degree ...) on the graph itself, and each view refers back to the
+# graph: a cycle, so a dropped graph and its hundreds of thousands of node and
+# edge dicts wait for the cyclic collector.  The collector is kept out of what
+# bulk builds make (bulk.paused_gc freezes it), so a forest must be freed by
+# reference counting alone: its views are made on each use and never kept.
+class LayerForest(nx.DiGraph):
+    """The layer forest's DiGraph: networkx's, with views that are not cached on the graph."""
+
+
+for _view in ("nodes", "adj", "succ", "pred", "edges", "out_edges", "in_edges", "degree", "in_degree",
+              "out_degree"):
+    setattr(LayerForest, _view, property(getattr(nx.DiGraph, _view).func, doc=f"networkx's {_view} view, uncached"))
+del _view
+
+
 # Graph construction.  Layers are a trie of chain IDs: walking each image's
 # RootFS.Layers bottom-up, chain(Ln) is a child of chain(Ln-1); images that
 # share a prefix share those nodes.  Each image is a node attached to the chain
@@ -99,7 +115,7 @@ def _digraph(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]]) 
             succ[u][v].update(data)
         else:
             succ[u][v] = pred[v][u] = data
-    graph = nx.DiGraph()
+    graph = LayerForest()
     graph._node = node                          # noqa: SLF001 (networkx's own tables, as graph_after)
     graph._adj = succ                           # noqa: SLF001 (also its _succ)
     graph._pred = pred                          # noqa: SLF001
@@ -115,7 +131,7 @@ def _digraph(nodes: list[tuple[str, dict]], edges: list[tuple[str, str, dict]]) 
 def graph_after(before: nx.DiGraph, snapshot: Snapshot, changed: list[tuple[Image, Image]]) -> nx.DiGraph:
     """build_graph(snapshot), from ``before`` = build_graph of a snapshot with the same images, where
     ``changed`` are the retagged ones (classify.retagged)."""
-    graph = nx.DiGraph()
+    graph = LayerForest()
     graph.graph.update(before.graph)
     node = dict(before._node)                   # noqa: SLF001 (networkx's node table; see the comment above)
     for _, img in changed:

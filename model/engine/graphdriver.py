@@ -48,21 +48,24 @@ class GraphdriverStore(Store):
         self.digest_total: Counter = Counter()                 # image ID → how many of its refs have a digest
         self._sorted: dict[str, list[Reference]] = {}          # references(), until the image's refs change
         self._touched: set[str] = set()                        # images whose references changed here
+        # An image's three tables are those _ref_tables keeps for its list of references,
+        # shared (with the cache and with images of the same list) until a step changes
+        # them: _own copies them first, so a prediction copies only what it changes.
+        self._owned: set[str] = set()
         refstore = self.refstore
         for img in snap.images:
             texts = img.repo_tags + img.repo_digests
             if not texts:
                 continue
-            keyed = _keyed_refs(texts)            # (one _add_ref per reference, made once per list of them)
-            for key, _ in keyed:
+            refs, names, digests, digest_total = _ref_tables(texts)   # (one _add_ref per reference, at once)
+            for key in refs:
                 refstore[key] = img.id
-            refs, names, digests = _ref_tables(keyed)
-            self.refs[img.id] = dict(refs)
+            self.refs[img.id] = refs
             if names:
-                self.tag_names[img.id] = dict(names)
+                self.tag_names[img.id] = names
             if digests:
-                self.digest_refs[img.id] = {name: dict(keys) for name, keys in digests.items()}
-                self.digest_total[img.id] = sum(len(keys) for keys in digests.values())
+                self.digest_refs[img.id] = digests
+                self.digest_total[img.id] = digest_total
         self.parent = {i.id: i.parent for i in snap.images if i.parent}
         self.missing_parents = {p for p in self.parent.values() if p not in self.images}
         self.children: dict[str, set[str]] = {}
@@ -131,7 +134,20 @@ class GraphdriverStore(Store):
             self._ids = DigestSet(list(self.images))
         return self._ids
 
+    def _own(self, image_id: str) -> None:
+        """Make this image's reference tables its own before a step changes them (see __init__)."""
+        if image_id in self._owned:
+            return
+        self._owned.add(image_id)
+        if image_id in self.refs:
+            self.refs[image_id] = dict(self.refs[image_id])
+        if image_id in self.tag_names:
+            self.tag_names[image_id] = dict(self.tag_names[image_id])
+        if image_id in self.digest_refs:
+            self.digest_refs[image_id] = {name: dict(keys) for name, keys in self.digest_refs[image_id].items()}
+
     def _add_ref(self, image_id: str, key: str, ref: Reference) -> None:
+        self._own(image_id)
         refs = self.refs.get(image_id)
         if refs is None:
             refs = self.refs[image_id] = {}
@@ -151,6 +167,7 @@ class GraphdriverStore(Store):
         self._sorted.pop(image_id, None)
 
     def _drop_ref(self, image_id: str, key: str) -> None:
+        self._own(image_id)
         ref = self.refs[image_id].pop(key, None)
         if ref is None:
             return
@@ -326,11 +343,12 @@ def _keyed_refs(texts: tuple[str, ...]) -> tuple[tuple[str, Reference], ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _ref_tables(keyed: tuple[tuple[str, Reference], ...]
-                ) -> tuple[dict[str, Reference], dict[str, int], dict[str, dict[str, Reference]]]:
+def _ref_tables(texts: tuple[str, ...]
+                ) -> tuple[dict[str, Reference], dict[str, int], dict[str, dict[str, Reference]], int]:
     """What _add_ref makes of an image's references one by one (a reference met twice counts once): by full
-    string, the tag count per repository, the digest references per repository (copied before use)."""
-    refs = dict(keyed)
+    string, the tag count per repository, the digest references per repository and how many there are
+    (shared: GraphdriverStore._own copies them before a change)."""
+    refs = dict(_keyed_refs(texts))
     names: dict[str, int] = {}
     digests: dict[str, dict[str, Reference]] = {}
     for key, ref in refs.items():
@@ -338,7 +356,7 @@ def _ref_tables(keyed: tuple[tuple[str, Reference], ...]
             digests.setdefault(ref.name, {})[key] = ref
         else:
             names[ref.name] = names.get(ref.name, 0) + 1
-    return refs, names, digests
+    return refs, names, digests, sum(len(keys) for keys in digests.values())
 
 
 @lru_cache(maxsize=1 << 16)

@@ -195,6 +195,58 @@
         <source>not available locally</source>
         <translation>로컬에 없음</translation>
     </message>
+    <message>
+        <source>containerd image store</source>
+        <translation>containerd 이미지 저장소</translation>
+    </message>
+    <message>
+        <source>Podman storage</source>
+        <translation>Podman 저장소</translation>
+    </message>
+    <message>
+        <source>classic image store</source>
+        <translation>기존 이미지 저장소</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;font-size:12pt&apos;&gt;{engine} {version}&lt;/b&gt; · {store}</source>
+        <translation>&lt;b style=&apos;font-size:12pt&apos;&gt;{engine} {version}&lt;/b&gt; · {store}</translation>
+    </message>
+    <message>
+        <source>{n} images · {t} tagged · {i} intermediate · {d} dangling · {u} in use · {l} layers</source>
+        <translation>이미지 {n}개 · 태그 있음 {t} · 중간 {i} · 댕글링 {d} · 사용 중 {u} · 레이어 {l}개</translation>
+    </message>
+    <message>
+        <source>Σ image sizes &lt;b&gt;{naive}&lt;/b&gt; · on disk &lt;b&gt;{actual}&lt;/b&gt; (sharing saves {saved})</source>
+        <translation>이미지 크기 합 &lt;b&gt;{naive}&lt;/b&gt; · 디스크 실사용 &lt;b&gt;{actual}&lt;/b&gt; (공유로 {saved} 절약)</translation>
+    </message>
+    <message>
+        <source>Removing these frees the most (UNIQUE SIZE):</source>
+        <translation>지우면 가장 많이 확보되는 이미지 (고유 크기):</translation>
+    </message>
+    <message>
+        <source>Select an image (in the table, the map or above) to see its history.</source>
+        <translation>이미지를 선택하면(표, 지도 또는 위 목록에서) 히스토리를 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Layerscope lesson handout</source>
+        <translation>Layerscope 수업 유인물</translation>
+    </message>
+    <message>
+        <source>The handout could not be written: {error}</source>
+        <translation>유인물을 저장하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Step {n} / {total} · {title}</source>
+        <translation>{n} / {total} 단계 · {title}</translation>
+    </message>
+    <message>
+        <source>The daemon&apos;s answer (predicted exactly on the lesson snapshot):</source>
+        <translation>데몬의 답 (수업 스냅숏에서 정확히 예측):</translation>
+    </message>
+    <message>
+        <source>Freed: {freed}</source>
+        <translation>확보: {freed}</translation>
+    </message>
 </context>
 <context>
     <name>About</name>
@@ -233,6 +285,65 @@
     <message>
         <source>About Layerscope</source>
         <translation>Layerscope 정보</translation>
+    </message>
+</context>
+<context>
+    <name>Accessibility</name>
+    <message>
+        <source>Filter images by tag or image ID</source>
+        <translation>태그나 이미지 ID로 이미지 거르기</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Layer map</source>
+        <translation>레이어 지도</translation>
+    </message>
+    <message>
+        <source>Maps</source>
+        <translation>지도</translation>
+    </message>
+    <message>
+        <source>Panels</source>
+        <translation>패널</translation>
+    </message>
+    <message>
+        <source>Images holding the layer</source>
+        <translation>이 레이어를 가진 이미지</translation>
+    </message>
+    <message>
+        <source>Host summary</source>
+        <translation>호스트 요약</translation>
+    </message>
+    <message>
+        <source>What docker rmi would do</source>
+        <translation>docker rmi가 할 일</translation>
+    </message>
+    <message>
+        <source>What-if steps</source>
+        <translation>What-if 단계</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>주 도구 모음</translation>
+    </message>
+    <message>
+        <source>docker images, one row per tag; the header says the order</source>
+        <translation>docker images, 태그마다 한 행; 머리글에 정렬 순서가 표시됩니다</translation>
+    </message>
+    <message>
+        <source>Image {name} selected: {status}, SIZE {size}, UNIQUE SIZE {unique}, {n} layers</source>
+        <translation>이미지 {name} 선택됨: {status}, 크기 {size}, 고유 크기 {unique}, 레이어 {n}개</translation>
+    </message>
+    <message>
+        <source>Layer {id} selected: {size}, held by {n} images</source>
+        <translation>레이어 {id} 선택됨: {size}, 이미지 {n}개가 가짐</translation>
+    </message>
+    <message>
+        <source>Nothing selected: select an image in the images table (Tab from the filter), the map follows</source>
+        <translation>선택된 것이 없습니다: 이미지 표에서 이미지를 선택하세요(필터에서 Tab). 지도가 따라갑니다</translation>
     </message>
 </context>
 <context>
@@ -1209,8 +1320,32 @@ B: {b}</translation>
         <translation>위 레이어가 수정하거나 삭제해서 이미지에 결코 보이지 않는 파일 버전의 바이트. 이미지의 파일을 읽기 전에는 비어 있습니다 (이미지 → 파일 보기)</translation>
     </message>
     <message>
+        <source>Less than a second ago</source>
+        <translation>1초 이내</translation>
+    </message>
+    <message>
+        <source>1 second ago</source>
+        <translation>1초 전</translation>
+    </message>
+    <message>
+        <source>{n} seconds ago</source>
+        <translation>{n}초 전</translation>
+    </message>
+    <message>
+        <source>About a minute ago</source>
+        <translation>약 1분 전</translation>
+    </message>
+    <message>
+        <source>About an hour ago</source>
+        <translation>약 1시간 전</translation>
+    </message>
+    <message>
         <source>{n} years ago</source>
         <translation>{n}년 전</translation>
+    </message>
+    <message>
+        <source>N/A</source>
+        <translation>N/A</translation>
     </message>
     <message>
         <source>{n} months ago</source>
@@ -1292,6 +1427,132 @@ B: {b}</translation>
     <message>
         <source>Legend (View → Legend hides it)</source>
         <translation>범례 (보기 → 범례로 숨김)</translation>
+    </message>
+</context>
+<context>
+    <name>LessonController</name>
+    <message>
+        <source>Read-only: a live lesson would change the daemon</source>
+        <translation>읽기 전용: 실시간 수업은 데몬을 바꾸게 됩니다</translation>
+    </message>
+    <message>
+        <source>Live lesson</source>
+        <translation>실시간 수업</translation>
+    </message>
+    <message>
+        <source>The practice daemon&apos;s URL (e.g. unix:///run/practice/docker.sock or tcp://HOST:2376); your default daemon is never used. It must hold ubuntu:18.04.</source>
+        <translation>연습용 데몬의 URL (예: unix:///run/practice/docker.sock 또는 tcp://HOST:2376). 기본 데몬은 절대 쓰지 않습니다. 그 데몬에 ubuntu:18.04가 있어야 합니다.</translation>
+    </message>
+    <message>
+        <source>Connecting to {host}…</source>
+        <translation>{host}에 연결하는 중…</translation>
+    </message>
+    <message>
+        <source>Export lesson handout</source>
+        <translation>수업 유인물 내보내기</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 문서 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Lesson handout written: {path}</source>
+        <translation>수업 유인물을 저장했습니다: {path}</translation>
+    </message>
+    <message>
+        <source>The handout could not be written: {error}</source>
+        <translation>유인물을 저장하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Lesson: build a Docker image</source>
+        <translation>수업: 도커 이미지 만들기</translation>
+    </message>
+    <message>
+        <source>Running {command}…</source>
+        <translation>{command} 실행 중…</translation>
+    </message>
+    <message>
+        <source>Back shows the step again; the daemon is not undone (Reset lesson removes what it made)</source>
+        <translation>이전은 단계를 다시 보여 줄 뿐 데몬의 변경을 되돌리지 않습니다 (수업 초기화가 수업에서 만든 것을 지웁니다)</translation>
+    </message>
+    <message>
+        <source>Reset lesson: nothing to remove</source>
+        <translation>수업 초기화: 지울 것이 없습니다</translation>
+    </message>
+    <message>
+        <source>Reset lesson will, on {host}:</source>
+        <translation>수업 초기화는 {host}에서 다음을 합니다:</translation>
+    </message>
+    <message>
+        <source>Reset lesson</source>
+        <translation>수업 초기화</translation>
+    </message>
+    <message>
+        <source>Lesson reset: the daemon&apos;s images are as before the lesson</source>
+        <translation>수업을 초기화했습니다: 데몬의 이미지가 수업 전과 같습니다</translation>
+    </message>
+    <message>
+        <source>Lesson reset, but the daemon&apos;s images differ from before the lesson</source>
+        <translation>수업을 초기화했지만 데몬의 이미지가 수업 전과 다릅니다</translation>
+    </message>
+    <message>
+        <source>Live lesson: {error}</source>
+        <translation>실시간 수업: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>LessonPanel</name>
+    <message>
+        <source>&lt;b&gt;Guess first:&lt;/b&gt; what will the daemon answer?</source>
+        <translation>&lt;b&gt;먼저 맞혀 보세요:&lt;/b&gt; 데몬은 무엇이라고 답할까요?</translation>
+    </message>
+    <message>
+        <source>Only untags (nothing deleted)</source>
+        <translation>Untag만 됨 (아무것도 지워지지 않음)</translation>
+    </message>
+    <message>
+        <source>Images deleted</source>
+        <translation>지워지는 이미지 수</translation>
+    </message>
+    <message>
+        <source>Layers deleted</source>
+        <translation>지워지는 레이어 수</translation>
+    </message>
+    <message>
+        <source>MB freed</source>
+        <translation>확보되는 MB</translation>
+    </message>
+    <message>
+        <source>Reveal the answer</source>
+        <translation>정답 보기</translation>
+    </message>
+    <message>
+        <source>◀ Back</source>
+        <translation>◀ 이전</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>다음 ▶</translation>
+    </message>
+    <message>
+        <source>Restart lesson</source>
+        <translation>수업 처음부터</translation>
+    </message>
+    <message>
+        <source>Back to step 1 on the lesson snapshot (nothing on a daemon is touched)</source>
+        <translation>수업 스냅숏의 1단계로 돌아갑니다 (데몬은 건드리지 않습니다)</translation>
+    </message>
+    <message>
+        <source>Step {n} / {total}</source>
+        <translation>{n} / {total} 단계</translation>
+    </message>
+    <message>
+        <source>Discuss with the class, enter the guess, then Reveal (or Next).</source>
+        <translation>함께 이야기해 보고 예상을 입력한 뒤 정답 보기(또는 다음)를 누르세요.</translation>
+    </message>
+    <message>
+        <source>Freed: {freed} · untag only {a} · {i} image(s) {b} · {l} layer(s) {c} · bytes {d}</source>
+        <translation>확보: {freed} · Untag만 {a} · 이미지 {i}개 {b} · 레이어 {l}개 {c} · 바이트 {d}</translation>
     </message>
 </context>
 <context>
@@ -1813,6 +2074,30 @@ B: {b}</translation>
     <message>
         <source>Only ubuntu:18.04, ubuntu_apache and iscreamedu_apache: use What-if to replay the tutorial&apos;s three docker rmi answers</source>
         <translation>ubuntu:18.04, ubuntu_apache, iscreamedu_apache만 있습니다: What-if로 튜토리얼의 docker rmi 응답 세 가지를 재현해 보세요</translation>
+    </message>
+    <message>
+        <source>&amp;Lesson…</source>
+        <translation>수업(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>The seed tutorial step by step: each command, what to say, what to look at; guess each docker rmi, then reveal its exact answer (Ctrl+L)</source>
+        <translation>원본 튜토리얼을 한 단계씩: 각 명령어, 설명, 볼 곳. docker rmi마다 먼저 맞혀 보고 정확한 답을 확인합니다 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Lesson &amp;live on a practice daemon…</source>
+        <translation>연습용 데몬에서 실시간 수업(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Perform the lesson&apos;s commands for real on a daemon you name (never your default one); Reset lesson removes what it made</source>
+        <translation>지정한 데몬에서 수업의 명령을 실제로 실행합니다 (기본 데몬은 절대 쓰지 않음). 수업 초기화가 수업에서 만든 것을 지웁니다</translation>
+    </message>
+    <message>
+        <source>&amp;Export lesson handout…</source>
+        <translation>수업 유인물 내보내기(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>A PDF for the class: one page per lesson step with its command, explanation and the map at that step</source>
+        <translation>수업용 PDF: 수업 단계마다 한 쪽, 명령어와 설명과 그 단계의 레이어 맵</translation>
     </message>
     <message>
         <source>&amp;Reload</source>

@@ -66,6 +66,8 @@ OFFLINE = {
     "files": (["files", "--demo", "ubuntu:18.04"], CORE | ANALYSIS | FILES, set()),
     "diff": (["diff", "--demo", "ubuntu:18.04", "ubuntu_apache"], CORE | ANALYSIS | FILES | {"model.files.compare"},
              set()),
+    "lesson": (["lesson", "--json", "--lang", "ko"],
+               CORE | ENGINE | PREDICT | {"cli.lesson", "model.lesson.play", "model.lesson.script"}, set()),
     "export json": (["export", "--demo", "{tmp}/snap.json"], CORE - {"model.core.bulk"} | {"cli.export"}, set()),
     "export svg": (["export", "--demo", "{tmp}/graph.svg"], CORE | ANALYSIS | DRAW, DRAWING),
     # the icon's PNG sizes are committed (python -m gui.appicon renders them): installing an entry loads no Qt

@@ -197,7 +197,9 @@ def test_commit_lesson_demo_replays_the_tutorials_three_rmi_answers():
     base, apache, edu = by_tag["ubuntu:18.04"], by_tag["ubuntu_apache:latest"], by_tag["iscreamedu_apache:latest"]
     outcomes, after = rmi(snap, ["ubuntu:18.04", "iscreamedu_apache", "ubuntu_apache"])
     first, second, third = (o.response for o in outcomes)
-    assert first == ({"Untagged": "ubuntu:18.04"},)                  # only untags: children still use it
+    # only untags, children still use it: its tag, then the digest reference of the pull (as Docker Hub leaves it)
+    assert base.repo_digests[0].startswith("ubuntu@sha256:")
+    assert first == ({"Untagged": "ubuntu:18.04"}, {"Untagged": base.repo_digests[0]})
     assert second == ({"Untagged": "iscreamedu_apache:latest"}, {"Deleted": edu.id},
                       {"Deleted": edu.chain_ids[-1]})                # its image and its one layer
     assert third == ({"Untagged": "ubuntu_apache:latest"}, {"Deleted": apache.id},

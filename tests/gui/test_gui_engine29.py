@@ -54,7 +54,7 @@ def with_attestation(snap: Snapshot):
 
 
 def header_titles(model: ImagesModel) -> list[str]:
-    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return [model.headerData(c, Qt.Orientation.Horizontal).rstrip(" ▲▼") for c in range(model.columnCount())]
 
 
 def test_recorded_snapshot_holds_each_kind_of_image(snap):

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from gui.graphitems import MARK_DELETED, MARK_KEPT, ImageItem
 from gui.overview import OVERVIEW_SCALE
 from gui.workers import prepare_incremental
-from resources import DEMO_SNAPSHOT
+from resources import DEMO_SNAPSHOT, ENGINE29_SNAPSHOT
 from windows import open_window
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -110,3 +110,15 @@ def test_a_retag_relabels_in_place(qtbot):
         assert isinstance(item, ImageItem)
         assert (item.tags, item.status, item.detail) == (items[image_id].tags, items[image_id].status,
                                                          items[image_id].detail)
+
+
+@pytest.mark.parametrize("snapshot", [DEMO_SNAPSHOT, ENGINE29_SNAPSHOT], ids=["demo", "engine29"])
+def test_each_tile_is_as_large_as_its_items(qtbot, snapshot):
+    """A tile's rect, computed from the layout while the scene is built, is the union of its items' bounding
+    rects (the rings' margin, and a multi-platform badge's chip, included): the view looks items up by tile."""
+    view = open_window(qtbot, snapshot=str(snapshot)).graph_view
+    tiles = view.scene().tiles
+    assert tiles and sum(len(tile.childItems()) for tile in tiles) == len(view.image_items) + len(view.layer_items)
+    assert any(item.platform_chip for item in view.image_items.values()) == (snapshot == ENGINE29_SNAPSHOT)
+    for tile in tiles:
+        assert tile.rect() == tile.childrenBoundingRect()

@@ -52,7 +52,7 @@ def test_version_help_and_modules_come_from_the_venv(installed, tmp_path):
     assert (res.returncode, res.stdout) == (0, f"layerscope {version}\n"), res.stderr
     res = run(installed, "--help", cwd=tmp_path)
     assert res.returncode == 0
-    for command in ("snapshot", "rmi", "prune", "log", "export", "files", "diff", "install-desktop-entry"):
+    for command in ("snapshot", "rmi", "prune", "log", "export", "files", "diff", "lesson", "install-desktop-entry"):
         assert f"\n    {command}" in res.stdout, command
     probe = ("import json, main, model, cli, gui, resources; from resources import DEMO_SNAPSHOT, STYLE, I18N; "
              "print(json.dumps([m.__file__ for m in (main, model, cli, gui, resources)] + "
@@ -60,6 +60,16 @@ def test_version_help_and_modules_come_from_the_venv(installed, tmp_path):
     files = json.loads(subprocess.run([str(installed / "python"), "-c", probe], capture_output=True, text=True,
                                       cwd=tmp_path, check=True).stdout)
     assert len(files) == 8 and all(f.startswith(str(installed.parent / "lib")) for f in files), files
+
+
+def test_every_bundled_file_is_installed(installed):
+    """resources/ ships whole (the README's screenshots excepted): demo snapshots, icons, translations, style, the
+    lesson's build contexts (dotfiles too), the Debian package list."""
+    def files(base: Path) -> set[str]:
+        return {str(p.relative_to(base)) for p in base.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts and p.parts[len(base.parts)] != "screenshots"}
+    site = next((installed.parent / "lib").glob("python3*/site-packages"))
+    assert files(site / "resources") == files(ROOT / "resources")
 
 
 def test_headless_commands_from_the_installed_package(installed, tmp_path):

@@ -1,0 +1,187 @@
+"""The lesson in the real window, offline: Help → Lesson from step 1 to the end, each rmi guessed then revealed in
+the What-if sandbox with the tutorial's answer shapes, Back as undo, the keys of a presenter remote, large text
+when presenting, and the steps' words in Korean when the UI is Korean."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+import builders
+from commands import image_state
+
+from gui import i18n
+from model.core.snapshot import Snapshot
+from model.lesson.script import STEPS
+from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
+from windows import LOAD_TIMEOUT, open_window
+
+HANGUL = "\uac00", "\ud7a3"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(temp_settings):
+    yield temp_settings
+    if QApplication.instance() is not None:
+        i18n.Translations.of(QApplication.instance()).apply(i18n.ENGLISH)
+
+
+def start_lesson(qtbot, **options):
+    window = open_window(qtbot, start=False, **options)
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        window.act_lesson_panel.trigger()
+    return window
+
+
+def press(qtbot, window, key) -> None:
+    """A presenter remote's key, on whatever has focus; waits for a scene load when the step needs one."""
+    target = QApplication.focusWidget() or window.graph_view
+    qtbot.keyClick(target, key)
+    if window.lesson._waiting:
+        qtbot.waitUntil(lambda: not window.lesson._waiting, timeout=LOAD_TIMEOUT)
+
+
+def test_lesson_offline_start_to_end(qtbot):
+    """Every step in order; each rmi: guess, then Next reveals the exact answer (what-if step), Back undoes it."""
+    window = start_lesson(qtbot)
+    lesson, panel = window.lesson, window.lesson.panel
+    lesson_snap = Snapshot.load(LESSON_SNAPSHOT)
+    ids = {t: i.id for i in lesson_snap.images for t in i.repo_tags}
+    ubuntu, apache, web = (lesson_snap.by_id[ids[t]] for t in
+                           ("ubuntu:18.04", "ubuntu_apache:latest", "iscreamedu_apache:latest"))
+    assert lesson.active and window.lesson.dock.isVisible() and window.demo_path == LESSON_SNAPSHOT
+    assert panel.counter.text() == f"Step 1 / {len(STEPS)}"
+    assert window.current_image == apache.id                          # the step's row is selected everywhere
+    assert window.storage_map.view.selected_image == apache.id
+    assert apache.top_layer in window.graph_view.flashing()            # and its new layer lit on the map
+    answers = []
+    seen = [lesson.current.command]
+    while lesson.index < len(STEPS) - 1 or (lesson.current.answer and lesson.index not in lesson.revealed):
+        step = lesson.current
+        if step.answer is not None and lesson.index not in lesson.revealed:
+            assert panel.guess_box.isVisible() and panel.reveal.isEnabled() and not panel.answer.isVisible()
+            done = list(window.whatif.labels)
+            panel.guess_untag.setChecked(step.script.rmi == "ubuntu:18.04")
+            press(qtbot, window, Qt.Key.Key_PageDown)                 # Next on a guess: reveal
+            assert panel.answer.isVisible() and window.whatif.labels == done + [step.command]
+            answers.append(panel.answer.toPlainText().splitlines())
+            assert window.preview is not None and [f"{k}: {v}" for k, v in window.preview.lines] == answers[-1]
+            press(qtbot, window, Qt.Key.Key_Left)                      # Back: an undo
+            assert window.whatif.labels == done and not panel.answer.isVisible()
+            press(qtbot, window, Qt.Key.Key_Right)
+            assert window.whatif.labels == done + [step.command]
+            assert "✔" in panel.verdict.text()
+        press(qtbot, window, Qt.Key.Key_Right)
+        seen.append(lesson.current.command)
+    assert list(dict.fromkeys(seen)) == [s.command for s in STEPS]
+    first, second, third = answers
+    assert first == [f"Untagged: {r}" for r in ubuntu.repo_tags + ubuntu.repo_digests]
+    assert second == ["Untagged: iscreamedu_apache:latest", f"Deleted: {web.id}", f"Deleted: {web.top_layer}"]
+    assert third[0] == "Untagged: ubuntu_apache:latest"
+    assert {x.removeprefix("Deleted: ") for x in third[1:]} == {apache.id, ubuntu.id} | set(apache.chain_ids)
+    # the Dockerfile part plays on the whole tutorial's snapshot, outside the sandbox
+    assert window.demo_path == DEMO_SNAPSHOT and window.whatif is None
+    tagged = {t: i.id for i in window.current_snapshot().images for t in i.repo_tags}
+    assert window.current_image == tagged["simple-express:alpine"]
+    # back into the commit part from the step list: the lesson snapshot again, the sandbox holding the three
+    # revealed rmi steps; Back takes the last one back
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        panel.steps.setCurrentRow(6)
+    assert window.demo_path == LESSON_SNAPSHOT and len(window.whatif.labels) == 3
+    assert window.whatif.current.images == () and panel.answer.isVisible()
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    assert len(window.whatif.labels) == 2 and {i.id for i in window.whatif.current.images} == {apache.id, ubuntu.id}
+
+
+def test_lesson_presenting_is_large_and_korean(qtbot):
+    """F11 with the lesson open: the panel's text is at least 24 px; in Korean the steps' words are Korean."""
+    window = start_lesson(qtbot)
+    window.language.set_language("ko")
+    panel = window.lesson.panel
+    assert any(HANGUL[0] <= ch <= HANGUL[1] for ch in panel.explanation.text())
+    assert any(HANGUL[0] <= ch <= HANGUL[1] for ch in panel.counter.text() + panel.next.text())
+    window.act_presentation.trigger()
+    assert window.presenting and window.lesson.dock.isVisible()
+    for label in (panel.explanation, panel.command, panel.counter):
+        assert label.fontInfo().pixelSize() >= 24
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.lesson.index == 1
+    window.act_presentation.trigger()
+    assert panel.explanation.fontInfo().pixelSize() < 24
+
+
+def pdf_pages(path) -> list[str]:
+    """The text of each page of a PDF, read back with poppler's pdftotext (tests/run_all.sh installs it)."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_handout_one_page_per_step_in_the_ui_language(qtbot, tmp_path, lang):
+    """File → Export lesson handout: one page per step with its command; in Korean the words are Korean."""
+    window = open_window(qtbot, start=False)
+    window.language.set_language(lang)
+    out = tmp_path / "handout.pdf"
+    with qtbot.waitSignal(window.lesson.handout_done, timeout=LOAD_TIMEOUT) as done:
+        window.lesson.export_handout(str(out))
+    assert done.args == [str(out)]
+    pages = pdf_pages(out)
+    assert len(pages) == len(STEPS)
+    for page, step in zip(pages, STEPS):
+        squeezed = page.replace(" ", "")
+        assert step.command.replace(" ", "") in squeezed
+        hangul = any(HANGUL[0] <= ch <= HANGUL[1] for ch in page)
+        assert hangul == (lang == "ko")
+    assert "Untagged:ubuntu:18.04" in pages[4].replace(" ", "")
+
+
+def test_handout_failure_is_said(qtbot, tmp_path):
+    """A handout that cannot be written says so in the banner, no traceback."""
+    window = open_window(qtbot, start=False)
+    with qtbot.waitSignal(window.lesson.handout_done, timeout=LOAD_TIMEOUT) as done:
+        window.lesson.export_handout(str(tmp_path / "missing-dir" / "handout.pdf"))
+    assert done.args == [""] and window.banner.isVisible()
+    assert "handout could not be written" in window.banner.findChild(QLabel).text()
+
+
+def test_live_lesson_in_the_window_then_reset(qtbot, daemon):
+    """Help → Lesson live on the private dockerd: Next performs each step's command (the rmi ones through
+    DeleteCommand, with the tutorial's answer shapes shown), then Reset — after saying what it will remove, in a
+    real message box clicked Yes — leaves the daemon's image set exactly as before."""
+    client = daemon.client()
+    builders.import_image(client, "ubuntu:18.04")
+    builders.import_image(client, "other:1", {"etc/other": b"x"})
+    before = image_state(client)
+    window = open_window(qtbot, start=False)
+    lesson, panel = window.lesson, window.lesson.panel
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        lesson.start_live(daemon.url)
+    assert lesson.live.active and window.options.host == daemon.url and panel.counter.text().startswith("Step 1")
+    answers = []
+    for n in range(8):                       # two commits, two reads, three rmi, the apache-ubuntu build
+        with qtbot.waitSignal(lesson.live.performed, timeout=LOAD_TIMEOUT):
+            press(qtbot, window, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda: window.loading.job is None, timeout=LOAD_TIMEOUT)
+        if lesson.current.answer is not None:
+            answers.append(panel.answer.toPlainText().splitlines())
+        press(qtbot, window, Qt.Key.Key_Right)
+    assert answers[0] == ["Untagged: ubuntu:18.04"]
+    assert answers[1][0] == "Untagged: iscreamedu_apache:latest" and len(answers[1]) == 3
+    assert answers[2][0] == "Untagged: ubuntu_apache:latest" and all(x.startswith("Deleted: ") for x in answers[2][1:])
+    tags = {t for _, ts in image_state(client) for t in ts} - {"<none>:<none>"}     # the build's intermediates
+    assert tags == {"other:1", "ubuntu:18.04", "apache-ubuntu:1"}        # the build's FROM brought ubuntu back
+    assert "Successfully tagged apache-ubuntu:1" in panel.answer.toPlainText()
+    assert window.current_image == next(i.id for i in window.current_snapshot().images
+                                        if "apache-ubuntu:1" in i.repo_tags)
+
+    def click_yes() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and "docker rmi apache-ubuntu:1" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+    QTimer.singleShot(300, click_yes)
+    with qtbot.waitSignal(lesson.live.reset_done, timeout=LOAD_TIMEOUT) as done:
+        panel.reset.click()
+    assert done.args == [True] and image_state(client) == before
