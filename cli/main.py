@@ -11,10 +11,23 @@ from model.core.snapshot import SnapshotError
 from model.daemon.answers import DaemonError
 
 from .common import EXIT_FAIL, fail
-from .parsers import delete_parsers, export_parser, files_parsers, lesson_parser, snapshot_parser
+from .parsers import delete_parsers, desktop_parser, export_parser, files_parsers, lesson_parser, snapshot_parser
 
-HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff", "lesson")
+HEADLESS = ("snapshot", "rmi", "prune", "log", "export", "files", "diff", "lesson", "install-desktop-entry")
 EXIT_INTERNAL = 70          # EX_SOFTWARE: a fault of Layerscope's own, not of the input
+
+
+class VersionAction(argparse.Action):
+    """--version: print ``layerscope VERSION`` and exit; the version is read only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=str(kwargs.get("help")))
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from resources.version import version
+        print(f"layerscope {version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,12 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the window on the lesson: the seed tutorial step by step, offline")
     parser.add_argument("--exit-after-first-paint", action="store_true",
                         help="benchmark: print the milliseconds from process start to the first painted map, then exit")
-    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--version", action=VersionAction, help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", title="headless commands (no window)", metavar="COMMAND")
     snapshot_parser(sub)
     delete_parsers(sub)
     export_parser(sub)
     files_parsers(sub)
     lesson_parser(sub)
+    desktop_parser(sub)
     return parser
 
 

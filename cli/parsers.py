@@ -126,3 +126,13 @@ def lesson_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--yes", action="store_true", help="with --live: do not wait at each step or ask before a delete")
     p.add_argument("--host", default=argparse.SUPPRESS, help="with --live: the practice daemon's URL")
     p.set_defaults(func=handler("cli.lesson", "run_lesson"))
+
+
+def desktop_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``install-desktop-entry`` on main.py's sub-parsers."""
+    p = sub.add_parser("install-desktop-entry", help="add Layerscope to the desktop's menu (for this user)",
+                       description="Write a freedesktop .desktop file and the app's icon (hicolor: SVG and PNG "
+                                   "sizes) under $XDG_DATA_HOME (default ~/.local/share), so Layerscope appears in "
+                                   "the desktop's menu; --uninstall removes exactly those files.")
+    p.add_argument("--uninstall", action="store_true", help="remove the files install-desktop-entry wrote")
+    p.set_defaults(func=handler("cli.desktop", "run_desktop_entry"))

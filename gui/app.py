@@ -113,6 +113,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Layerscope")
     app.setApplicationName("Layerscope")
+    app.setDesktopFileName("layerscope")                # the menu entry `layerscope install-desktop-entry` writes
     window = make_window(args)
     install_excepthook(window)
     if getattr(args, "exit_after_first_paint", False):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QGraphicsScene, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QSplitter,
+from PySide6.QtWidgets import (QGraphicsScene, QLabel, QMainWindow, QMenu, QProgressBar, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
@@ -23,6 +23,7 @@ from . import theme
 from .access import Accessibility
 from .banner import Banner
 from .chart import StorageChart
+from .about import About
 from .cleanup import CleanupController
 from .compare import CompareController
 from .contextmenu import ContextMenus
@@ -397,10 +398,7 @@ class MainWindow(QMainWindow):
         self.views.update_title()
 
     def _about(self) -> None:
-        QMessageBox.about(self, self.tr("About Layerscope"), self.tr(
-            "<b>Layerscope</b> shows what Docker stores on disk: every local image, the layers they share, "
-            "and exactly what <code>docker rmi</code> / <code>docker image prune</code> would do before "
-            "anything is deleted."))
+        About(self).show(self, self.session, self.cleanup.delete_log.path)
 
     # Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -10,3 +10,5 @@ ICONS = ROOT / "icons"
 I18N = ROOT / "i18n"
 STYLE = ROOT / "style.qss"
 SCREENSHOTS = ROOT / "screenshots"
+HICOLOR = ICONS / "hicolor"                                   # the app's icon at the freedesktop sizes (PNG)
+DEBIAN_PACKAGES = ROOT / "debian-packages.txt"              # what the window needs from Debian/Ubuntu

@@ -21,7 +21,8 @@ from podman_service import PodmanService, PodmanUnavailable  # noqa: E402
 from registry import PrivateRegistry, RegistryUnavailable  # noqa: E402
 
 # Tests are marked by what they need, from the fixtures they use (markers: pyproject.toml), so
-# `pytest -m "not daemon and not podman and not engine29"` runs everything else on any machine, without root.
+# `pytest -m "not daemon and not podman and not engine29 and not install"` runs everything else on any machine,
+# without root (`install` tests are marked in tests/install/).
 NEEDS = {"daemon": {"daemon", "private_daemon", "vfs_daemon"}, "podman": {"podman", "podman_service"},
          "engine29": {"engine29", "private_engine29"}}
 

@@ -10,11 +10,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
-  python3 python3-venv python3-pip docker.io containerd runc podman docker-registry busybox-static openssl xz-utils curl \
-  xvfb xauth fonts-nanum poppler-utils \
-  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
-  libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3 >/dev/null
+# the window's packages (resources/debian-packages.txt, the list README's first command installs) plus the suite's
+sh resources/debian-packages.sh \
+  python3 python3-pip docker.io containerd runc podman docker-registry busybox-static openssl xz-utils curl \
+  xvfb xauth poppler-utils desktop-file-utils debootstrap >/dev/null
 # a virtual environment of the project's own (Debian's system Python refuses pip installs)
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt 'pytest>=7' 'pytest-qt>=4' 'import-linter>=2'

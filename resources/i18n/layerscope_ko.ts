@@ -249,6 +249,45 @@
     </message>
 </context>
 <context>
+    <name>About</name>
+    <message>
+        <source>not connected yet (loading)</source>
+        <translation>아직 연결되지 않음 (불러오는 중)</translation>
+    </message>
+    <message>
+        <source>not connected: the bundled demo snapshot is shown</source>
+        <translation>연결되지 않음: 내장 데모 스냅샷을 보여 주는 중</translation>
+    </message>
+    <message>
+        <source>not connected: a snapshot file is shown (taken from {engine} {version}, API {api})</source>
+        <translation>연결되지 않음: 스냅샷 파일을 보여 주는 중 ({engine} {version}에서 찍음, API {api})</translation>
+    </message>
+    <message>
+        <source>{engine} {version} at {host}, API version {api}</source>
+        <translation>{host}의 {engine} {version}, API 버전 {api}</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>엔진</translation>
+    </message>
+    <message>
+        <source>Delete log</source>
+        <translation>삭제 기록</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Layerscope&lt;/b&gt; shows what Docker stores on disk: every local image, the layers they share, and exactly what &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt; would do before anything is deleted.</source>
+        <translation>&lt;b&gt;Layerscope&lt;/b&gt;는 Docker가 디스크에 저장하는 것을 보여 줍니다: 모든 로컬 이미지, 이미지들이 공유하는 레이어, 그리고 무엇이든 삭제하기 전에 &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt;이 정확히 무엇을 할지.</translation>
+    </message>
+    <message>
+        <source>About Layerscope</source>
+        <translation>Layerscope 정보</translation>
+    </message>
+</context>
+<context>
     <name>Accessibility</name>
     <message>
         <source>Filter images by tag or image ID</source>
@@ -1726,14 +1765,6 @@ B: {b}</translation>
     <message>
         <source>Storage map</source>
         <translation>저장소 지도</translation>
-    </message>
-    <message>
-        <source>About Layerscope</source>
-        <translation>Layerscope 정보</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Layerscope&lt;/b&gt; shows what Docker stores on disk: every local image, the layers they share, and exactly what &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt; would do before anything is deleted.</source>
-        <translation>&lt;b&gt;Layerscope&lt;/b&gt;는 Docker가 디스크에 저장하는 것을 보여 줍니다: 모든 로컬 이미지, 이미지들이 공유하는 레이어, 그리고 무엇이든 삭제하기 전에 &lt;code&gt;docker rmi&lt;/code&gt; / &lt;code&gt;docker image prune&lt;/code&gt;이 정확히 무엇을 할지.</translation>
     </message>
 </context>
 <context>

@@ -44,6 +44,8 @@ FILES = {"cli.files", "model.daemon.imagesave", "model.daemon.transport", "model
          "model.files.cache", "model.files.stack", "model.files.tarstream"}
 DRAW = {"cli.export", "model.core.graph", "model.core.layout", "model.render.chart", "model.render.export",
         "model.render.palette", "model.render.storagemap"}
+# install-desktop-entry reads no snapshot
+DESKTOP = CORE - {"model.core.bulk", "model.core.paths", "model.core.snapshotfile"} | {"cli.desktop"}
 
 
 def loaded(home: Path, *args: str) -> tuple[set[str], set[str]]:
@@ -68,6 +70,9 @@ OFFLINE = {
                CORE | ENGINE | PREDICT | {"cli.lesson", "model.lesson.play", "model.lesson.script"}, set()),
     "export json": (["export", "--demo", "{tmp}/snap.json"], CORE - {"model.core.bulk"} | {"cli.export"}, set()),
     "export svg": (["export", "--demo", "{tmp}/graph.svg"], CORE | ANALYSIS | DRAW, DRAWING),
+    # the icon's PNG sizes are committed (python -m gui.appicon renders them): installing an entry loads no Qt
+    "install-desktop-entry": (["install-desktop-entry"], DESKTOP, set()),
+    "install-desktop-entry --uninstall": (["install-desktop-entry", "--uninstall"], DESKTOP, set()),
 }
 
 
