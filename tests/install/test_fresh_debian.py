@@ -17,6 +17,7 @@ from machine import require_root, require_tool
 ROOT = Path(__file__).resolve().parents[2]
 MIRROR = os.environ.get("LAYERSCOPE_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 SUITE = "bookworm"
+HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache",
                                   ".import_linter_cache", "out", "screenshots")
 
@@ -65,8 +66,11 @@ def check_readme_command(rootfs: Path, display: str) -> None:
     shutil.copytree(ROOT, rootfs / "root" / "layerscope", ignore=LEFT_OUT)
     shutil.copyfile("/etc/resolv.conf", rootfs / "etc" / "resolv.conf")
     env = {"HOME": "/root", "DISPLAY": display, "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
-    if os.environ.get("PIP_CERT"):          # a network whose TLS proxy this machine trusts: the chroot trusts it too
-        shutil.copyfile(os.environ["PIP_CERT"], rootfs / "root" / "pip-cert.pem")
+    # the chroot trusts the certificate authorities this machine trusts (a network whose TLS proxy re-signs
+    # PyPI's answers needs them; a fresh machine on that network would be given them the same way)
+    trusted = os.environ.get("PIP_CERT") or os.environ.get("SSL_CERT_FILE") or HOST_CA_BUNDLE
+    if Path(trusted).is_file():
+        shutil.copyfile(trusted, rootfs / "root" / "pip-cert.pem")
         env["PIP_CERT"] = "/root/pip-cert.pem"
     command = readme_first_command() + " --demo --exit-after-first-paint"
     inside = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
