@@ -157,10 +157,12 @@ def window_costs(images: int, runs: int) -> dict[str, float]:
         a = analyse(snap)
         analysis.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        layout_for(a, False)
+        drawn = layout_for(a, False)
         layout.append((time.perf_counter() - t) * 1000)
     out["analysis_ms"], out["layout_ms"] = med(analysis), med(layout)
     out["layers"] = len(a.layer_use)
+    out["history_rows"] = sum(len(img.history) for img in snap.images)
+    out["boxes"] = len(drawn.nodes)
 
     window = make_window(None)
     window.resize(1600, 1000)
@@ -367,6 +369,12 @@ def report(results: dict[int, dict[str, float]]) -> bool:
         print(line)
     hosts = {n: f"{results[n].get('layers', 0):,.0f} layers" for n in sizes}
     print("hosts: " + ", ".join(f"{n:,} images / {hosts[n]}" for n in sizes))
+    # what the host holds grows a little faster than its images (deeper chains): the same growth per 10×
+    if large > small:
+        data = [(what, results[small].get(key), results[large].get(key))
+                for what, key in (("layers", "layers"), ("history rows", "history_rows"), ("boxes drawn", "boxes"))]
+        print("the hosts' data, per 10× images: " + ", ".join(
+            f"{what} ×{(b / a) ** (1 / math.log10(large / small)):.1f}" for what, a, b in data if a and b))
     return ok
 
 
@@ -387,6 +395,13 @@ def plot(results: dict[int, dict[str, float]], path: Path) -> None:
     fig, axes = plt.subplots(2, 3, figsize=(15, 8.4))
     by_key = {c.key: c for c in COSTS}
     for ax, (title, keys, unit) in zip(axes.flat, groups):
+        if not any(results[n].get(key) is not None for n in sizes for key in keys):
+            ax.text(0.5, 0.5, "not measured in this run\n(--no-daemon)", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=9, color="0.4")
+            ax.set_title(title, fontsize=10)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            continue
         limits: dict[float, str] = {}
         for key in keys:
             points = [(n, results[n][key]) for n in sizes if results[n].get(key) is not None]
