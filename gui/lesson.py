@@ -57,7 +57,7 @@ class LessonController(QObject):
         self._scenes: dict[str, Snapshot] = {}
         self.runner = TaskRunner(self)       # the handout is drawn off the UI thread, beside any load
         self.live = LiveRunner(session, loading, self)
-        self.live.started.connect(lambda: self.go(0))
+        self.live.started.connect(self._on_live_started)
         self.live.performed.connect(self._on_performed)
         self.live.reset_planned.connect(self._ask_reset)
         self.live.reset_done.connect(self._on_reset_done)
@@ -91,7 +91,7 @@ class LessonController(QObject):
         if host is None:
             host, ok = QInputDialog.getText(self.window, self.tr("Live lesson"), self.tr(
                 "The practice daemon's URL (e.g. unix:///run/practice/docker.sock or tcp://HOST:2376); your "
-                "default daemon is never used. It must hold ubuntu:18.04."))
+                "default daemon is never used. It must hold ubuntu:18.04, and node:lts-alpine for the Express steps."))
             if not ok:
                 return
         host = host.strip()
@@ -277,6 +277,17 @@ class LessonController(QObject):
             self.window.statusBar().showMessage(self.tr(
                 "Back shows the step again; the daemon is not undone (Reset lesson removes what it made)"), 6000)
         self.go(self.index + delta)
+
+    def _on_live_started(self) -> None:
+        """Step 1; first, what the daemon lacks (those steps then play on the demo snapshot; nothing is pulled)."""
+        missing = self.live.live.missing if self.live.live is not None else []
+        if missing:
+            text = self.tr("{images} is not on {host}: the Express app's builds and its docker tag are shown on the "
+                           "demo snapshot instead. To perform them live, pull it there first (docker pull {images})."
+                           ).format(images=", ".join(missing), host=self.live.host)
+            self.window.banner.show_message("info", html.escape(text), retry=False)
+            self.window.statusBar().showMessage(text, 10000)
+        self.go(0)
 
     def _on_performed(self, index: int) -> None:
         done = self.live.results[index]

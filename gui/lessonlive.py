@@ -1,6 +1,6 @@
 """The lesson live in the window: on a practice daemon the teacher names (never the default one), each step's real
-command is performed off the UI thread — the commits, and each rmi through DeleteCommand with the Reveal click as
-its confirmation — and Reset removes what the lesson made, after saying what it will remove."""
+command is performed off the UI thread — the commits, the builds, the tag, and each rmi through DeleteCommand with
+the Reveal click as its confirmation — and Reset removes what the lesson made, after saying what it will remove."""
 from __future__ import annotations
 
 import dataclasses
@@ -17,7 +17,7 @@ from model.commands.perform import WINDOW
 from model.core.errors import fault
 from model.lesson.play import LessonStep
 
-from resources import LESSON_BUILD
+from resources import LESSON_BUILD, LESSON_EXPRESS
 
 from .loading import LoadingController
 from .session import Session
@@ -65,7 +65,8 @@ class LiveRunner(QObject):
 
         def work(job: Any) -> LiveLesson:
             link = open_link(host)
-            return LiveLesson(link.sdk, lambda: read_snapshot(link), DeleteLog(), WINDOW, workdir, LESSON_BUILD)
+            return LiveLesson(link.sdk, lambda: read_snapshot(link), DeleteLog(), WINDOW, workdir, LESSON_BUILD,
+                              LESSON_EXPRESS)
         self.runner.run(work, self._on_started, self._on_failed)
 
     def perform(self, index: int, step: LessonStep) -> None:
