@@ -54,6 +54,7 @@ class LessonController(QObject):
         self.revealed: set[int] = set()      # indexes of the rmi steps whose answer is shown
         self.active = False
         self._waiting = False                # a scene is loading; the step is applied when it is on screen
+        self._notice = ""                    # live: what the daemon lacks, said once it is shown
         self._scenes: dict[str, Snapshot] = {}
         self.runner = TaskRunner(self)       # the handout is drawn off the UI thread, beside any load
         self.live = LiveRunner(session, loading, self)
@@ -211,6 +212,9 @@ class LessonController(QObject):
 
     def _on_loaded(self) -> None:
         if self.live.active and self.active and self.steps:
+            if self._notice:
+                self.window.banner.show_message("info", html.escape(self._notice), retry=False)
+                self._notice = ""
             self._light(self.steps[self.index])
         elif self._waiting and self.active:
             self._waiting = False
@@ -285,7 +289,7 @@ class LessonController(QObject):
             text = self.tr("{images} is not on {host}: the Express app's builds and its docker tag are shown on the "
                            "demo snapshot instead. To perform them live, pull it there first (docker pull {images})."
                            ).format(images=", ".join(missing), host=self.live.host)
-            self.window.banner.show_message("info", html.escape(text), retry=False)
+            self._notice = text                 # in the banner once the daemon is shown (its load clears the banner)
             self.window.statusBar().showMessage(text, 10000)
         self.go(0)
 
