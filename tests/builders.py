@@ -253,10 +253,13 @@ def stamped_image_tar(ref: str, created: str, seed: int) -> bytes:
 
 # node:lts-alpine with a stand-in `npm` (no network here): `npm install` writes node_modules (48 packages,
 # 1.9 MB) and package-lock.json as the real one would, so the tutorial's Dockerfile runs verbatim.
+NODE_STANDIN_NPM = ('if [ "$1" = install ]; then for i in $(busybox seq 1 48); do mkdir -p node_modules/pkg$i; '
+                    'dd if=/dev/urandom of=node_modules/pkg$i/index.js bs=1000 count=40 2>/dev/null; done; '
+                    'echo "{{}}" > package-lock.json; echo "added 48 packages"; fi')
 NODE_DOCKERFILE = """FROM alpine-rootfs:import
 RUN mkdir -p /usr/local/bin && dd if=/dev/urandom of=/usr/local/bin/node bs=1000 count={node_kb} 2>/dev/null
 RUN echo '#!/bin/sh' > /usr/local/bin/npm \\
- && echo 'if [ "$1" = install ]; then for i in $(busybox seq 1 48); do mkdir -p node_modules/pkg$i; dd if=/dev/urandom of=node_modules/pkg$i/index.js bs=1000 count=40 2>/dev/null; done; echo "{{}}" > package-lock.json; echo "added 48 packages"; fi' >> /usr/local/bin/npm \\
+ && echo '""" + NODE_STANDIN_NPM + """' >> /usr/local/bin/npm \\
  && busybox chmod 755 /usr/local/bin/npm
 ENV NODE_VERSION=18.17.1
 CMD ["node"]

@@ -120,3 +120,20 @@ def test_express_steps_live_then_reset(daemon, tmp_path):
     ends = live.reset(Yes())
     assert all(e.matched for e in ends)
     assert image_state(client) == before and live.reset_plan() == []
+
+
+def test_live_lesson_without_node_says_so_first(daemon, tmp_path):
+    """A practice daemon without node:lts-alpine: the lesson's first line says what is missing and that the Express
+    steps are shown on the demo snapshot; they are not performed, nothing is pulled, and Reset still ends with the
+    image set the daemon began with."""
+    client = daemon.client()
+    builders.import_image(client, "ubuntu:18.04")
+    before = image_state(client)
+    res = cli("lesson", "--live", "--yes", "--host", daemon.url, env={"LAYERSCOPE_STATE": str(tmp_path)})
+    assert res.returncode == 0, res.stdout + res.stderr
+    first = res.stdout.splitlines()[0]
+    assert first.startswith(f"node:lts-alpine is not on {daemon.url}") and "shown on the demo snapshot" in first
+    assert res.stdout.count("(not performed: node:lts-alpine is not on this daemon") == 3     # 2 builds, the tag
+    assert "Reset lesson: docker rmi apache-ubuntu:1" in res.stdout and "simple-express" not in \
+        res.stdout.split("Reset lesson:")[1]
+    assert image_state(client) == before
