@@ -24,6 +24,7 @@ from .lessonpanel import LessonPanel
 from .loading import LoadingController
 from .selection import SelectionController
 from .session import Origin, Session
+from .storagemap import StorageMapView
 from .tasks import TaskRunner
 from .whatifmode import WhatIfController
 
@@ -38,10 +39,11 @@ class LessonController(QObject):
     handout_done = Signal(str)      # the handout's path, or "" when it could not be written
 
     def __init__(self, window: QMainWindow, session: Session, loading: LoadingController,
-                 whatif: WhatIfController, selection: SelectionController, graph_view: GraphView) -> None:
+                 whatif: WhatIfController, selection: SelectionController, graph_view: GraphView,
+                 storage_map: StorageMapView) -> None:
         super().__init__(window)
         self.window, self.session, self.loading, self.whatif = window, session, loading, whatif
-        self.selection, self.graph_view = selection, graph_view
+        self.selection, self.graph_view, self.storage_map = selection, graph_view, storage_map
         self.panel = LessonPanel()
         self.dock = QDockWidget(window)
         self.dock.setObjectName("lessonDock")
@@ -119,6 +121,7 @@ class LessonController(QObject):
         self.active = False
         self.dock.hide()
         self.graph_view.unflash()
+        self.storage_map.light(frozenset())
         self.changed.emit()
         self.session.notify()
 
@@ -263,8 +266,10 @@ class LessonController(QObject):
             select = chosen.id if chosen else ""
         if select in snap.by_id:
             self.selection.select_image(select, "lesson")
+        lit = {i for i in images if i in snap.by_id} | set(layers)
         self.graph_view.unflash()
-        self.graph_view.flash({i for i in images if i in snap.by_id} | set(layers), HOLD_MS)
+        self.graph_view.flash(lit, HOLD_MS)
+        self.storage_map.light(lit)                 # the same on the storage map
 
     # -- live -------------------------------------------------------------------------------
     def _step_live(self, delta: int, current: LessonStep) -> None:
@@ -344,5 +349,6 @@ class LessonController(QObject):
             return
         if not closing and not self.dock.isVisible():
             self.active = False
+            self.storage_map.light(frozenset())
             self.changed.emit()
             self.session.notify()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 import builders
 from commands import image_state
 
-from gui import i18n
+from gui import i18n, theme
 from model.core.sizes import human
 from model.core.snapshot import Snapshot
 from model.lesson.script import STEPS
@@ -216,3 +216,34 @@ def test_live_lesson_says_first_what_the_daemon_lacks(qtbot, daemon):
     text = window.banner.findChild(QLabel).text()
     assert window.banner.isVisible() and "node:lts-alpine is not on" in text and "demo snapshot" in text
     assert image_state(client) == before
+
+
+def flash_pixels(view) -> int:
+    """How many pixels of the storage map's picture are the highlight colour (every pixel read)."""
+    image = view.grab().toImage()
+    flash = theme.palette().flash.rgb()
+    return sum(1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == flash)
+
+
+def test_lesson_lights_the_steps_layers_on_the_storage_map(qtbot):
+    """Each step's "what to look at" is lit on the storage map as on the layer map: step 1 rings
+    ubuntu_apache's new layer's slice, the history step every layer of iscreamedu_apache; the picture really shows
+    the highlight colour, and closing the lesson puts it out."""
+    window = start_lesson(qtbot)
+    lesson, view = window.lesson, window.storage_map.view
+    snap = Snapshot.load(LESSON_SNAPSHOT)
+    ids = {t: i for i in snap.images for t in i.repo_tags}
+    apache, web = ids["ubuntu_apache:latest"], ids["iscreamedu_apache:latest"]
+    window.act_storage_map.trigger()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(view.settled, timeout=LOAD_TIMEOUT)
+    assert view.lit_layers() == {apache.top_layer} and apache.top_layer in window.graph_view.flashing()
+    lit_pixels = flash_pixels(view)
+    assert lit_pixels > 0
+    while lesson.current.script.key != "history":
+        press(qtbot, window, Qt.Key.Key_Right)
+    assert view.lit_layers() == set(web.chain_ids) and view.selected_image == web.id
+    qtbot.waitUntil(view.settled, timeout=LOAD_TIMEOUT)
+    assert flash_pixels(view) > lit_pixels                 # four slices rung instead of one
+    lesson.stop()
+    assert view.lit_layers() == set() and flash_pixels(view) == 0
