@@ -154,7 +154,8 @@ class LessonController(QObject):
             return
         self.index = index
         if self.live.active:
-            self._light(self.steps[index])
+            if self._live_scene(self.steps[index]):
+                self._light(self.steps[index])
             self._show_panel()
             return
         path = SCENE_FILES[self.steps[index].scene]
@@ -259,7 +260,7 @@ class LessonController(QObject):
             return
         snap = self.session.current.snapshot
         images, layers, select = step.images, step.layers, step.select
-        if self.live.active:        # the practice daemon's own IDs for the same references
+        if self.live.active and self.session.origin != Origin.DEMO:     # the practice daemon's own IDs
             images = tuple(img.id for ref in step.script.look_at if (img := find(snap, ref)) is not None)
             layers = highlighted_layers(snap, images, step.script.layers)
             chosen = find(snap, step.script.select) if step.script.select else None
@@ -277,7 +278,8 @@ class LessonController(QObject):
         daemon is not undone: Reset removes what the lesson made)."""
         if self.live.busy:
             return
-        runs = self.index not in self.live.results and performable(current.script)
+        offline = self.live.live is not None and self.live.live.plays_offline(current.script)
+        runs = self.index not in self.live.results and performable(current.script) and not offline
         if delta > 0 and runs:
             self.live.perform(self.index, current)
             self.window.statusBar().showMessage(self.tr("Running {command}…").format(command=current.command))
@@ -297,6 +299,20 @@ class LessonController(QObject):
             self._notice = text                 # in the banner once the daemon is shown (its load clears the banner)
             self.window.statusBar().showMessage(text, 10000)
         self.go(0)
+
+    def _live_scene(self, step: LessonStep) -> bool:
+        """Live: the daemon shown, or the demo snapshot for a step that needs what the daemon lacks; True when it is
+        on screen already (else its load is started and the step is lit when it ends)."""
+        offline = self.live.live is not None and self.live.live.plays_offline(step.script)
+        s = self.session
+        if s.current is not None and (s.origin == Origin.DEMO) == offline and \
+                (not offline or Path(s.demo_path) == DEMO_SNAPSHOT):
+            return True
+        if offline:
+            self.loading.load_demo(path=DEMO_SNAPSHOT)
+        else:
+            self.live.show_daemon()
+        return False
 
     def _on_performed(self, index: int) -> None:
         done = self.live.results[index]

@@ -20,7 +20,7 @@ from model.lesson.play import LessonStep
 from resources import LESSON_BUILD, LESSON_EXPRESS
 
 from .loading import LoadingController
-from .session import Session
+from .session import Origin, Session
 from .tasks import TaskRunner
 
 
@@ -104,25 +104,27 @@ class LiveRunner(QObject):
             self._tmp.cleanup()
             self._tmp = None
 
-    def _show_daemon(self) -> None:
+    def show_daemon(self) -> None:
+        """Show the practice daemon in the window (read it again)."""
         s = self.session
         s.options = dataclasses.replace(s.options, host=self.host, demo=False, snapshot=None)
-        self.loading.load_daemon(after_action=True)
+        # the same daemon again keeps zoom and place; coming from another origin (the demo) is a fresh show
+        self.loading.load_daemon(after_action=s.origin == Origin.DAEMON)
 
     def _on_started(self, live: LiveLesson) -> None:
         self.live, self.busy = live, False
-        self._show_daemon()
+        self.show_daemon()
         self.started.emit()
 
     def _on_performed(self, index: int, result: LiveStep) -> None:
         self.results[index], self.busy = result, False
-        self._show_daemon()
+        self.show_daemon()
         self.performed.emit(index)
 
     def _on_reset(self, same: bool) -> None:
         self.busy = False
         self.results = {}
-        self._show_daemon()
+        self.show_daemon()
         self.reset_done.emit(same)
 
     def _on_failed(self, exc: BaseException) -> None:

@@ -93,6 +93,10 @@ class LiveLesson:
         save_image(client, BASE, self.archive)
         self.created: list[str] = []              # references the lesson committed, in order
 
+    def plays_offline(self, step: ScriptStep) -> bool:
+        """True when the step needs an image the daemon lacks: it is shown on the demo snapshot instead."""
+        return bool(self.missing) and (step.key in EXPRESS_BUILDS or step.key in TAGS)
+
     def run(self, step: ScriptStep, interaction: Interaction) -> LiveStep:
         """Perform ``step`` on the daemon (an rmi through DeleteCommand, confirmed by ``interaction``)."""
         if not performable(step):

@@ -13,6 +13,7 @@ import builders
 from commands import image_state
 
 from gui import i18n, theme
+from gui.session import Origin
 from model.core.sizes import human
 from model.core.snapshot import Snapshot
 from model.lesson.script import STEPS
@@ -200,6 +201,7 @@ def test_live_lesson_in_the_window_then_reset(qtbot, daemon):
     with qtbot.waitSignal(lesson.live.reset_done, timeout=LOAD_TIMEOUT) as done:
         panel.reset.click()
     assert done.args == [True] and image_state(client) == before
+    window.close()                  # its live updates follow the practice daemon: stopped before the daemon is
 
 
 def test_live_lesson_says_first_what_the_daemon_lacks(qtbot, daemon):
@@ -215,7 +217,21 @@ def test_live_lesson_says_first_what_the_daemon_lacks(qtbot, daemon):
     assert window.lesson.live.live.missing == ["node:lts-alpine"]
     text = window.banner.findChild(QLabel).text()
     assert window.banner.isVisible() and "node:lts-alpine is not on" in text and "demo snapshot" in text
+    # the Express steps: the demo snapshot shown, its simple-express:alpine selected; nothing sent to the daemon
+    express = next(n for n, s in enumerate(STEPS) if s.key == "build-express")
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        window.lesson.panel.steps.setCurrentRow(express)
+    demo = {t: i.id for i in Snapshot.load(DEMO_SNAPSHOT).images for t in i.repo_tags}
+    assert window.session.origin == Origin.DEMO and window.demo_path == DEMO_SNAPSHOT
+    assert window.current_image == demo["simple-express:alpine"] and demo["simple-express:alpine"] in \
+        window.storage_map.view.lit
+    press(qtbot, window, Qt.Key.Key_Right)                 # Next: nothing performed, the next step shown
+    assert window.lesson.index == express + 1 and express not in window.lesson.live.results
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):     # back to a step the daemon performs
+        window.lesson.panel.steps.setCurrentRow(0)
+    assert window.session.origin == Origin.DAEMON and window.options.host == daemon.url
     assert image_state(client) == before
+    window.close()
 
 
 def flash_pixels(view) -> int:
