@@ -51,16 +51,6 @@ ADD index.html .
 EXPOSE 80
 CMD ["apachectl", "-DFOREGROUND"]
 """
-# node:lts-alpine with a stand-in `npm` (no network here): `npm install` writes node_modules (48 packages,
-# 1.9 MB) and package-lock.json as the real one would, so the tutorial's Dockerfile runs verbatim.
-NODE = """FROM alpine-rootfs:import
-RUN mkdir -p /usr/local/bin && dd if=/dev/urandom of=/usr/local/bin/node bs=1000 count=43000 2>/dev/null
-RUN echo '#!/bin/sh' > /usr/local/bin/npm \
- && echo 'if [ "$1" = install ]; then for i in $(busybox seq 1 48); do mkdir -p node_modules/pkg$i; dd if=/dev/urandom of=node_modules/pkg$i/index.js bs=1000 count=40 2>/dev/null; done; echo "{}" > package-lock.json; echo "added 48 packages"; fi' >> /usr/local/bin/npm \
- && busybox chmod 755 /usr/local/bin/npm
-ENV NODE_VERSION=18.17.1
-CMD ["node"]
-"""
 EXPRESS = ROOT / "resources" / "lesson" / "simple-express"   # the tutorial's app: Dockerfile, app.js, .dockerignore
 INDEX = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"UTF-8\"><title>아이스크림 에듀</title></head>\n<body><h1>아이스크림 에듀</h1></body>\n</html>\n"
 
@@ -86,10 +76,7 @@ def replay(client, stop_after_commits: bool = False, mirror: PrivateRegistry | N
     builders.build(client, APACHE_DOCKERFILE.format(apache=118_000), tag="apache-ubuntu:1",
                    files={"index.html": INDEX.replace("에듀", "에듀 v2").encode()})   # rebuilt: the old image dangles
     builders.run_container(client, "apache-ubuntu:1", name="apache-ubuntu", running=True)
-    builders.import_image(client, "alpine-rootfs:import", {"lib/ld-musl-x86_64.so.1": builders.noise(5_600_000, 3)}, changes=())
-    builders.build(client, NODE, tag="node:lts-alpine")
-    builders.save_load(client, ["node:lts-alpine"])
-    client.api.remove_image("alpine-rootfs:import")
+    builders.node_lts_alpine(client)
     build_express(client)
 
 

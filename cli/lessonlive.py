@@ -1,6 +1,7 @@
 """``python main.py lesson --live --host URL``: the lesson performed on a practice daemon the teacher names (never
 the default one), step by step on a terminal (or all at once with --yes), then reset: what the lesson made is
-removed, each delete through DeleteCommand, and ubuntu:18.04 is loaded back if its rmi steps deleted it."""
+removed, each delete through DeleteCommand, and ubuntu:18.04 is loaded back if its rmi steps deleted it.  What the
+daemon lacks for some steps (node:lts-alpine) is said before the first step; those steps play offline."""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,7 @@ from model.commands.perform import CLI, predicted_json
 from model.core.snapshot import Snapshot
 from model.engine.plan import Plan
 from model.lesson.play import facts, play, scenes_of
-from resources import DEMO_SNAPSHOT, LESSON_BUILD, LESSON_SNAPSHOT
+from resources import DEMO_SNAPSHOT, LESSON_BUILD, LESSON_EXPRESS, LESSON_SNAPSHOT
 
 from .common import EXIT_FAIL, EXIT_USAGE, fail
 from .delete import TerminalInteraction, _emit_rmi
@@ -55,7 +56,11 @@ def run_live(args: argparse.Namespace) -> int:
             return read_snapshot(link)
         steps = play(scenes_of(Snapshot.load(LESSON_SNAPSHOT), Snapshot.load(DEMO_SNAPSHOT)), args.lang)
         with tempfile.TemporaryDirectory(prefix="ls-lesson-") as tmp:
-            live = LiveLesson(client, read, DeleteLog(), CLI, Path(tmp), LESSON_BUILD)
+            live = LiveLesson(client, read, DeleteLog(), CLI, Path(tmp), LESSON_BUILD, LESSON_EXPRESS)
+            for image in live.missing:          # said before the first step; nothing is pulled
+                print(f"{image} is not on {args.host}: the steps that need it (the Express app's builds and its "
+                      f"docker tag) are shown on the demo snapshot instead. To perform them live, pull it there "
+                      f"first (docker pull {image}).\n")
             for step in steps:
                 print("\n".join(text_lines(step)[:2]))
                 if not _go_on(ask, "[Enter] performs it, q stops the lesson: "):

@@ -24,6 +24,7 @@ from .lessonpanel import LessonPanel
 from .loading import LoadingController
 from .selection import SelectionController
 from .session import Origin, Session
+from .storagemap import StorageMapView
 from .tasks import TaskRunner
 from .whatifmode import WhatIfController
 
@@ -38,10 +39,11 @@ class LessonController(QObject):
     handout_done = Signal(str)      # the handout's path, or "" when it could not be written
 
     def __init__(self, window: QMainWindow, session: Session, loading: LoadingController,
-                 whatif: WhatIfController, selection: SelectionController, graph_view: GraphView) -> None:
+                 whatif: WhatIfController, selection: SelectionController, graph_view: GraphView,
+                 storage_map: StorageMapView) -> None:
         super().__init__(window)
         self.window, self.session, self.loading, self.whatif = window, session, loading, whatif
-        self.selection, self.graph_view = selection, graph_view
+        self.selection, self.graph_view, self.storage_map = selection, graph_view, storage_map
         self.panel = LessonPanel()
         self.dock = QDockWidget(window)
         self.dock.setObjectName("lessonDock")
@@ -54,10 +56,11 @@ class LessonController(QObject):
         self.revealed: set[int] = set()      # indexes of the rmi steps whose answer is shown
         self.active = False
         self._waiting = False                # a scene is loading; the step is applied when it is on screen
+        self._notice = ""                    # live: what the daemon lacks, said once it is shown
         self._scenes: dict[str, Snapshot] = {}
         self.runner = TaskRunner(self)       # the handout is drawn off the UI thread, beside any load
         self.live = LiveRunner(session, loading, self)
-        self.live.started.connect(lambda: self.go(0))
+        self.live.started.connect(self._on_live_started)
         self.live.performed.connect(self._on_performed)
         self.live.reset_planned.connect(self._ask_reset)
         self.live.reset_done.connect(self._on_reset_done)
@@ -91,7 +94,7 @@ class LessonController(QObject):
         if host is None:
             host, ok = QInputDialog.getText(self.window, self.tr("Live lesson"), self.tr(
                 "The practice daemon's URL (e.g. unix:///run/practice/docker.sock or tcp://HOST:2376); your "
-                "default daemon is never used. It must hold ubuntu:18.04."))
+                "default daemon is never used. It must hold ubuntu:18.04, and node:lts-alpine for the Express steps."))
             if not ok:
                 return
         host = host.strip()
@@ -118,6 +121,7 @@ class LessonController(QObject):
         self.active = False
         self.dock.hide()
         self.graph_view.unflash()
+        self.storage_map.light(frozenset())
         self.changed.emit()
         self.session.notify()
 
@@ -150,7 +154,8 @@ class LessonController(QObject):
             return
         self.index = index
         if self.live.active:
-            self._light(self.steps[index])
+            if self._live_scene(self.steps[index]):
+                self._light(self.steps[index])
             self._show_panel()
             return
         path = SCENE_FILES[self.steps[index].scene]
@@ -211,6 +216,9 @@ class LessonController(QObject):
 
     def _on_loaded(self) -> None:
         if self.live.active and self.active and self.steps:
+            if self._notice:
+                self.window.banner.show_message("info", html.escape(self._notice), retry=False)
+                self._notice = ""
             self._light(self.steps[self.index])
         elif self._waiting and self.active:
             self._waiting = False
@@ -252,15 +260,17 @@ class LessonController(QObject):
             return
         snap = self.session.current.snapshot
         images, layers, select = step.images, step.layers, step.select
-        if self.live.active:        # the practice daemon's own IDs for the same references
+        if self.live.active and self.session.origin != Origin.DEMO:     # the practice daemon's own IDs
             images = tuple(img.id for ref in step.script.look_at if (img := find(snap, ref)) is not None)
             layers = highlighted_layers(snap, images, step.script.layers)
             chosen = find(snap, step.script.select) if step.script.select else None
             select = chosen.id if chosen else ""
         if select in snap.by_id:
             self.selection.select_image(select, "lesson")
+        lit = {i for i in images if i in snap.by_id} | set(layers)
         self.graph_view.unflash()
-        self.graph_view.flash({i for i in images if i in snap.by_id} | set(layers), HOLD_MS)
+        self.graph_view.flash(lit, HOLD_MS)
+        self.storage_map.light(lit)                 # the same on the storage map
 
     # -- live -------------------------------------------------------------------------------
     def _step_live(self, delta: int, current: LessonStep) -> None:
@@ -268,7 +278,8 @@ class LessonController(QObject):
         daemon is not undone: Reset removes what the lesson made)."""
         if self.live.busy:
             return
-        runs = self.index not in self.live.results and performable(current.script)
+        offline = self.live.live is not None and self.live.live.plays_offline(current.script)
+        runs = self.index not in self.live.results and performable(current.script) and not offline
         if delta > 0 and runs:
             self.live.perform(self.index, current)
             self.window.statusBar().showMessage(self.tr("Running {command}…").format(command=current.command))
@@ -277,6 +288,31 @@ class LessonController(QObject):
             self.window.statusBar().showMessage(self.tr(
                 "Back shows the step again; the daemon is not undone (Reset lesson removes what it made)"), 6000)
         self.go(self.index + delta)
+
+    def _on_live_started(self) -> None:
+        """Step 1; first, what the daemon lacks (those steps then play on the demo snapshot; nothing is pulled)."""
+        missing = self.live.live.missing if self.live.live is not None else []
+        if missing:
+            text = self.tr("{images} is not on {host}: the Express app's builds and its docker tag are shown on the "
+                           "demo snapshot instead. To perform them live, pull it there first (docker pull {images})."
+                           ).format(images=", ".join(missing), host=self.live.host)
+            self._notice = text                 # in the banner once the daemon is shown (its load clears the banner)
+            self.window.statusBar().showMessage(text, 10000)
+        self.go(0)
+
+    def _live_scene(self, step: LessonStep) -> bool:
+        """Live: the daemon shown, or the demo snapshot for a step that needs what the daemon lacks; True when it is
+        on screen already (else its load is started and the step is lit when it ends)."""
+        offline = self.live.live is not None and self.live.live.plays_offline(step.script)
+        s = self.session
+        if s.current is not None and (s.origin == Origin.DEMO) == offline and \
+                (not offline or Path(s.demo_path) == DEMO_SNAPSHOT):
+            return True
+        if offline:
+            self.loading.load_demo(path=DEMO_SNAPSHOT)
+        else:
+            self.live.show_daemon()
+        return False
 
     def _on_performed(self, index: int) -> None:
         done = self.live.results[index]
@@ -329,5 +365,6 @@ class LessonController(QObject):
             return
         if not closing and not self.dock.isVisible():
             self.active = False
+            self.storage_map.light(frozenset())
             self.changed.emit()
             self.session.notify()

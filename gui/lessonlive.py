@@ -1,6 +1,6 @@
 """The lesson live in the window: on a practice daemon the teacher names (never the default one), each step's real
-command is performed off the UI thread — the commits, and each rmi through DeleteCommand with the Reveal click as
-its confirmation — and Reset removes what the lesson made, after saying what it will remove."""
+command is performed off the UI thread — the commits, the builds, the tag, and each rmi through DeleteCommand with
+the Reveal click as its confirmation — and Reset removes what the lesson made, after saying what it will remove."""
 from __future__ import annotations
 
 import dataclasses
@@ -17,10 +17,10 @@ from model.commands.perform import WINDOW
 from model.core.errors import fault
 from model.lesson.play import LessonStep
 
-from resources import LESSON_BUILD
+from resources import LESSON_BUILD, LESSON_EXPRESS
 
 from .loading import LoadingController
-from .session import Session
+from .session import Origin, Session
 from .tasks import TaskRunner
 
 
@@ -65,7 +65,8 @@ class LiveRunner(QObject):
 
         def work(job: Any) -> LiveLesson:
             link = open_link(host)
-            return LiveLesson(link.sdk, lambda: read_snapshot(link), DeleteLog(), WINDOW, workdir, LESSON_BUILD)
+            return LiveLesson(link.sdk, lambda: read_snapshot(link), DeleteLog(), WINDOW, workdir, LESSON_BUILD,
+                              LESSON_EXPRESS)
         self.runner.run(work, self._on_started, self._on_failed)
 
     def perform(self, index: int, step: LessonStep) -> None:
@@ -103,25 +104,27 @@ class LiveRunner(QObject):
             self._tmp.cleanup()
             self._tmp = None
 
-    def _show_daemon(self) -> None:
+    def show_daemon(self) -> None:
+        """Show the practice daemon in the window (read it again)."""
         s = self.session
         s.options = dataclasses.replace(s.options, host=self.host, demo=False, snapshot=None)
-        self.loading.load_daemon(after_action=True)
+        # the same daemon again keeps zoom and place; coming from another origin (the demo) is a fresh show
+        self.loading.load_daemon(after_action=s.origin == Origin.DAEMON)
 
     def _on_started(self, live: LiveLesson) -> None:
         self.live, self.busy = live, False
-        self._show_daemon()
+        self.show_daemon()
         self.started.emit()
 
     def _on_performed(self, index: int, result: LiveStep) -> None:
         self.results[index], self.busy = result, False
-        self._show_daemon()
+        self.show_daemon()
         self.performed.emit(index)
 
     def _on_reset(self, same: bool) -> None:
         self.busy = False
         self.results = {}
-        self._show_daemon()
+        self.show_daemon()
         self.reset_done.emit(same)
 
     def _on_failed(self, exc: BaseException) -> None:

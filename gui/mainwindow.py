@@ -280,7 +280,8 @@ class MainWindow(QMainWindow):
         self.files = FilesLoader(s, self)
         self.details.attach_files(self.files)
         self.comparing = CompareController(self, s, self.files, self.images)
-        self.lesson = LessonController(self, s, self.loading, self.whatif_mode, self.selection, self.graph_view)
+        self.lesson = LessonController(self, s, self.loading, self.whatif_mode, self.selection, self.graph_view,
+                                       self.storage_map.view)
 
     def _wire(self) -> None:
         view, sel, load, clean, sandbox, show = (self.graph_view, self.selection, self.loading, self.cleanup,

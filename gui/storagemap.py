@@ -64,6 +64,7 @@ class StorageMapView(QWidget):
         self.selected_image: str | None = None
         self.selected_layer: str | None = None
         self.marks = Marks()
+        self.lit: frozenset[str] = frozenset()     # image and chain IDs a lesson step looks at (rung in flash colour)
         self.retranslate()
 
     # -- data -------------------------------------------------------------------------------
@@ -278,6 +279,17 @@ class StorageMapView(QWidget):
         self._reveal()
         self.update()
 
+    def light(self, ids: set[str] | frozenset[str]) -> None:
+        """Ring these images' boxes and these layers' slices in the highlight colour (the layer map's flash), until
+        lit again; IDs the shown state lacks are kept and simply not drawn."""
+        self.lit = frozenset(ids)
+        self.update()
+
+    def lit_layers(self) -> set[str]:
+        """Chain IDs whose slice is rung as lit now."""
+        tree = self.tree
+        return set(self.lit) & set(tree.box_of_layer) if tree is not None else set()
+
     def show_preview(self, deleted_images: set[str], deleted_layers: set[str], untagged_images: set[str]) -> None:
         """Colour what `docker rmi` / prune would free (red) and untag (amber) — the layer map's marks."""
         self.marks = Marks(frozenset(deleted_images), frozenset(deleted_layers), frozenset(untagged_images))
@@ -378,6 +390,11 @@ class StorageMapView(QWidget):
         if self.selected_layer is not None and self.selected_layer in smap.slices:
             self._ring(p, smap.rects[tree.box_of_layer[self.selected_layer]], pal.selected, 1.5, least=0)
             self._ring(p, smap.slices[self.selected_layer], pal.selected, 3.0)
+        for ident in self.lit:                          # a lesson step's layers, then its images' boxes
+            if ident in smap.slices:
+                self._ring(p, smap.slices[ident], pal.flash, 3.0, least=0)
+            elif tree.box_of_image.get(ident) in smap.rects:
+                self._ring(p, smap.rects[tree.box_of_image[ident]], pal.flash, 2.0)
         if self.hovered is not None and self.hovered in smap.rects:
             self._ring(p, smap.rects[self.hovered], pal.text, 1.5, least=0)
             if self.hovered_layer is not None and self.hovered_layer in smap.slices:

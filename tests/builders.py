@@ -249,3 +249,27 @@ def stamped_image_tar(ref: str, created: str, seed: int) -> bytes:
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     return out.getvalue()
+
+
+# node:lts-alpine with a stand-in `npm` (no network here): `npm install` writes node_modules (48 packages,
+# 1.9 MB) and package-lock.json as the real one would, so the tutorial's Dockerfile runs verbatim.
+NODE_STANDIN_NPM = ('if [ "$1" = install ]; then for i in $(busybox seq 1 48); do mkdir -p node_modules/pkg$i; '
+                    'dd if=/dev/urandom of=node_modules/pkg$i/index.js bs=1000 count=40 2>/dev/null; done; '
+                    'echo "{{}}" > package-lock.json; echo "added 48 packages"; fi')
+NODE_DOCKERFILE = """FROM alpine-rootfs:import
+RUN mkdir -p /usr/local/bin && dd if=/dev/urandom of=/usr/local/bin/node bs=1000 count={node_kb} 2>/dev/null
+RUN echo '#!/bin/sh' > /usr/local/bin/npm \\
+ && echo '""" + NODE_STANDIN_NPM + """' >> /usr/local/bin/npm \\
+ && busybox chmod 755 /usr/local/bin/npm
+ENV NODE_VERSION=18.17.1
+CMD ["node"]
+"""
+
+
+def node_lts_alpine(client: docker.DockerClient, node_kb: int = 43_000, musl_bytes: int = 5_600_000) -> str:
+    """A pulled-like node:lts-alpine (an alpine rootfs, a ``node_kb`` kB node, the stand-in npm); returns its ID."""
+    import_image(client, "alpine-rootfs:import", {"lib/ld-musl-x86_64.so.1": noise(musl_bytes, 3)}, changes=())
+    build(client, NODE_DOCKERFILE.format(node_kb=node_kb), tag="node:lts-alpine")
+    save_load(client, ["node:lts-alpine"])
+    client.api.remove_image("alpine-rootfs:import")
+    return client.images.get("node:lts-alpine").id

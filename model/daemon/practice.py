@@ -1,11 +1,17 @@
-"""What the live lesson makes on a practice daemon through the SDK: a container's changes committed as an image, an
-image saved to a file and loaded back.  Deletes are not here: they go through model.commands (DeleteCommand)."""
+"""What the live lesson makes on a practice daemon through the SDK: a container's changes committed as an image, a
+classic build (with the bytes of the context it sent), `npm install` run in a container, a second name given to an
+image, an image saved to a file and loaded back.  Deletes are not here: they go through model.commands
+(DeleteCommand)."""
 from __future__ import annotations
 
+import io
+import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import docker
+import docker.utils
 
 from .transport import describe_error
 
@@ -36,13 +42,101 @@ def commit_script(client: Any, image: str, script: str, ref: str, author: str, m
         raise PracticeFailed(str(exc)) from None
 
 
-def build_context(client: Any, context: Path, tag: str) -> str:
-    """`docker build -t tag context` with the classic builder (no network, no pull); returns the image ID."""
+@dataclass(frozen=True)
+class Built:
+    """A classic build's end: the image ID and the bytes of the context sent to the daemon."""
+
+    image_id: str
+    context_bytes: int
+
+
+# The context is made as `docker build` (and the SDK's build(path=...)) makes it: a tar of
+# the folder without what its .dockerignore names.  Python's tarfile pads a tar to 10 kB
+# records; the docker CLI's Go writer ends it after its two zero blocks, so the padding is
+# cut there (the daemon reads to the end marker either way).  The tar is sent as it is, so
+# its length is what the CLI reports as "Sending build context to Docker daemon".
+def build_context(client: Any, context: Path, tag: str, network: bool = False) -> Built:
+    """`docker build -t tag context` with the classic builder (no pull; no network unless ``network``: `npm install`
+    needs one on a real daemon)."""
     try:
-        image, _ = client.images.build(path=str(context), tag=tag, rm=True, network_mode="none", pull=False)
-        return image.id
+        sent = context_tar(context)
+        image, _ = client.images.build(fileobj=io.BytesIO(sent), custom_context=True, tag=tag, rm=True, pull=False,
+                                       network_mode=None if network else "none")
+        return Built(image.id, len(sent))
     except docker.errors.BuildError as exc:
         raise PracticeFailed(f"docker build -t {tag}: {exc.msg}") from None
+    except docker.errors.DockerException as exc:
+        raise PracticeFailed(describe_error(exc)) from None
+    except OSError as exc:
+        raise PracticeFailed(str(exc)) from None
+
+
+def context_tar(context: Path) -> bytes:
+    """The build context of the folder ``context`` as a tar, without the files its .dockerignore names."""
+    ignore = context / ".dockerignore"
+    exclude = [line.strip() for line in ignore.read_text().splitlines()
+               if line.strip() and not line.strip().startswith("#")] if ignore.exists() else None
+    with docker.utils.tar(str(context), exclude=exclude) as made:
+        data = made.read()
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        last = tar.getmembers()[-1]
+        end = last.offset_data + -(-last.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE
+    return data[:end] + tarfile.NUL * (2 * tarfile.BLOCKSIZE)
+
+
+def npm_install(client: Any, image: str, context: Path, workdir: str = "/usr/src/app") -> list[str]:
+    """`npm install` of ``context``'s package.json in a container of ``image`` (with the daemon's network), its
+    node_modules and package-lock.json copied back into ``context``, as a reader who ran it locally has them;
+    returns what npm printed."""
+    try:
+        ctr = client.containers.create(image, ["npm", "install"], working_dir=workdir)
+        try:
+            package = (context / "package.json").read_bytes()
+            ctr.put_archive("/", _tar_of({f"{workdir.strip('/')}/package.json": package}))
+            ctr.start()
+            status = ctr.wait(timeout=WAIT_SECONDS).get("StatusCode", 0)
+            said = ctr.logs().decode(errors="replace").strip().splitlines()
+            if status:
+                raise PracticeFailed(f"npm install in {image} exited with {status}: {' '.join(said[-3:])}")
+            for name in ("node_modules", "package-lock.json"):
+                stream, _ = ctr.get_archive(f"{workdir}/{name}")
+                with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+                    tar.extractall(context, filter="data")
+            return said
+        finally:
+            ctr.remove(force=True)
+    except docker.errors.DockerException as exc:
+        raise PracticeFailed(describe_error(exc)) from None
+    except (OSError, tarfile.TarError) as exc:
+        raise PracticeFailed(str(exc)) from None
+
+
+def _tar_of(files: dict[str, bytes]) -> bytes:
+    """A tar of ``files`` (path → bytes), each folder on the way a directory entry."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        made: set[str] = set()
+        for name, data in files.items():
+            parts = name.split("/")
+            for i in range(1, len(parts)):
+                folder = "/".join(parts[:i])
+                if folder not in made:
+                    made.add(folder)
+                    info = tarfile.TarInfo(folder)
+                    info.type, info.mode = tarfile.DIRTYPE, 0o755
+                    tar.addfile(info)
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def tag_image(client: Any, source: str, target: str) -> str:
+    """`docker tag source target`; returns the image ID ``target`` now names."""
+    repo, _, tag = target.rpartition(":")
+    try:
+        client.api.tag(source, repo, tag)
+        return client.api.inspect_image(target)["Id"]
     except docker.errors.DockerException as exc:
         raise PracticeFailed(describe_error(exc)) from None
 

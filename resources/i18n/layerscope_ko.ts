@@ -1440,8 +1440,8 @@ B: {b}</translation>
         <translation>실시간 수업</translation>
     </message>
     <message>
-        <source>The practice daemon&apos;s URL (e.g. unix:///run/practice/docker.sock or tcp://HOST:2376); your default daemon is never used. It must hold ubuntu:18.04.</source>
-        <translation>연습용 데몬의 URL (예: unix:///run/practice/docker.sock 또는 tcp://HOST:2376). 기본 데몬은 절대 쓰지 않습니다. 그 데몬에 ubuntu:18.04가 있어야 합니다.</translation>
+        <source>The practice daemon&apos;s URL (e.g. unix:///run/practice/docker.sock or tcp://HOST:2376); your default daemon is never used. It must hold ubuntu:18.04, and node:lts-alpine for the Express steps.</source>
+        <translation>연습용 데몬의 URL (예: unix:///run/practice/docker.sock 또는 tcp://HOST:2376). 기본 데몬은 절대 쓰지 않습니다. 그 데몬에 ubuntu:18.04가 있어야 하고, Express 단계에는 node:lts-alpine도 있어야 합니다.</translation>
     </message>
     <message>
         <source>Connecting to {host}…</source>
@@ -1474,6 +1474,10 @@ B: {b}</translation>
     <message>
         <source>Back shows the step again; the daemon is not undone (Reset lesson removes what it made)</source>
         <translation>이전은 단계를 다시 보여 줄 뿐 데몬의 변경을 되돌리지 않습니다 (수업 초기화가 수업에서 만든 것을 지웁니다)</translation>
+    </message>
+    <message>
+        <source>{images} is not on {host}: the Express app&apos;s builds and its docker tag are shown on the demo snapshot instead. To perform them live, pull it there first (docker pull {images}).</source>
+        <translation>{host}에 {images}가 없습니다. Express 앱의 빌드와 docker tag 단계는 대신 데모 스냅샷으로 보여 줍니다. 실제로 실행하려면 먼저 그 데몬에 내려받으세요 (docker pull {images}).</translation>
     </message>
     <message>
         <source>Reset lesson: nothing to remove</source>

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 import builders
 from commands import image_state
 
-from gui import i18n
+from gui import i18n, theme
+from gui.session import Origin
+from model.core.sizes import human
 from model.core.snapshot import Snapshot
 from model.lesson.script import STEPS
 from resources import DEMO_SNAPSHOT, LESSON_SNAPSHOT
@@ -149,39 +151,115 @@ def test_handout_failure_is_said(qtbot, tmp_path):
 
 def test_live_lesson_in_the_window_then_reset(qtbot, daemon):
     """Help → Lesson live on the private dockerd: Next performs each step's command (the rmi ones through
-    DeleteCommand, with the tutorial's answer shapes shown), then Reset — after saying what it will remove, in a
-    real message box clicked Yes — leaves the daemon's image set exactly as before."""
+    DeleteCommand, with the tutorial's answer shapes shown; the Express app built on a stand-in node:lts-alpine
+    without and with its .dockerignore, then tagged), then Reset — after saying what it will remove, in a real
+    message box clicked Yes — leaves the daemon's image set exactly as before."""
     client = daemon.client()
     builders.import_image(client, "ubuntu:18.04")
     builders.import_image(client, "other:1", {"etc/other": b"x"})
+    builders.node_lts_alpine(client, node_kb=2_000, musl_bytes=300_000)
     before = image_state(client)
     window = open_window(qtbot, start=False)
     lesson, panel = window.lesson, window.lesson.panel
     with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
         lesson.start_live(daemon.url)
     assert lesson.live.active and window.options.host == daemon.url and panel.counter.text().startswith("Step 1")
-    answers = []
-    for n in range(8):                       # two commits, two reads, three rmi, the apache-ubuntu build
+    assert lesson.live.live.missing == [] and "is not on" not in window.banner.findChild(QLabel).text()
+    answers, shown = [], {}
+    for n in range(len(STEPS)):              # every step is performed: commits, reads, rmi, builds, the tag
         with qtbot.waitSignal(lesson.live.performed, timeout=LOAD_TIMEOUT):
             press(qtbot, window, Qt.Key.Key_Right)
         qtbot.waitUntil(lambda: window.loading.job is None, timeout=LOAD_TIMEOUT)
+        assert lesson.live.results[lesson.index].performed, lesson.live.results[lesson.index].note
+        shown[lesson.current.script.key] = panel.answer.toPlainText().splitlines()
         if lesson.current.answer is not None:
-            answers.append(panel.answer.toPlainText().splitlines())
+            answers.append(shown[lesson.current.script.key])
         press(qtbot, window, Qt.Key.Key_Right)
     assert answers[0] == ["Untagged: ubuntu:18.04"]
     assert answers[1][0] == "Untagged: iscreamedu_apache:latest" and len(answers[1]) == 3
     assert answers[2][0] == "Untagged: ubuntu_apache:latest" and all(x.startswith("Deleted: ") for x in answers[2][1:])
-    tags = {t for _, ts in image_state(client) for t in ts} - {"<none>:<none>"}     # the build's intermediates
-    assert tags == {"other:1", "ubuntu:18.04", "apache-ubuntu:1"}        # the build's FROM brought ubuntu back
-    assert "Successfully tagged apache-ubuntu:1" in panel.answer.toPlainText()
-    assert window.current_image == next(i.id for i in window.current_snapshot().images
-                                        if "apache-ubuntu:1" in i.repo_tags)
+    assert "Successfully tagged apache-ubuntu:1" in shown["build-apache"]
+    results = {lesson.steps[i].script.key: r for i, r in lesson.live.results.items()}
+    plain, ignored = results["build-express"].context_bytes, results["build-dockerignore"].context_bytes
+    assert plain > 1_900_000 and ignored < 10_000            # the tutorial's drop: node_modules left out
+    assert f"Sending build context to Docker daemon  {human(plain, 4)}" in shown["build-express"]
+    assert f"Sending build context to Docker daemon  {human(ignored, 4)}" in shown["build-dockerignore"]
+    ids = {t: i for i, ts in image_state(client) for t in ts}
+    assert ids["voyagerwoo/simple-express:alpine"] == ids["simple-express:alpine"] != ids["simple-express:latest"]
+    tags = set(ids) - {"<none>:<none>"}                     # the builds' intermediates
+    assert tags == {"other:1", "ubuntu:18.04", "apache-ubuntu:1", "node:lts-alpine", "simple-express:alpine",
+                    "simple-express:latest", "voyagerwoo/simple-express:alpine"}   # FROM brought ubuntu back
+    assert window.current_image == ids["simple-express:alpine"]          # the tag step's row is selected
 
     def click_yes() -> None:
         box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox) and "docker rmi apache-ubuntu:1" in box.text()
+        assert isinstance(box, QMessageBox)
+        assert "docker rmi voyagerwoo/simple-express:alpine\ndocker rmi simple-express:latest\n" \
+               "docker rmi simple-express:alpine\ndocker rmi apache-ubuntu:1" in box.text()
         box.button(QMessageBox.StandardButton.Yes).click()
     QTimer.singleShot(300, click_yes)
     with qtbot.waitSignal(lesson.live.reset_done, timeout=LOAD_TIMEOUT) as done:
         panel.reset.click()
     assert done.args == [True] and image_state(client) == before
+    window.close()                  # its live updates follow the practice daemon: stopped before the daemon is
+
+
+def test_live_lesson_says_first_what_the_daemon_lacks(qtbot, daemon):
+    """A practice daemon without node:lts-alpine: before step 1 the window says so (the Express steps then play on
+    the demo snapshot) and nothing is pulled."""
+    client = daemon.client()
+    builders.import_image(client, "ubuntu:18.04")
+    before = image_state(client)
+    window = open_window(qtbot, start=False)
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        window.lesson.start_live(daemon.url)
+    qtbot.waitUntil(lambda: window.loading.job is None, timeout=LOAD_TIMEOUT)
+    assert window.lesson.live.live.missing == ["node:lts-alpine"]
+    text = window.banner.findChild(QLabel).text()
+    assert window.banner.isVisible() and "node:lts-alpine is not on" in text and "demo snapshot" in text
+    # the Express steps: the demo snapshot shown, its simple-express:alpine selected; nothing sent to the daemon
+    express = next(n for n, s in enumerate(STEPS) if s.key == "build-express")
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):
+        window.lesson.panel.steps.setCurrentRow(express)
+    demo = {t: i.id for i in Snapshot.load(DEMO_SNAPSHOT).images for t in i.repo_tags}
+    assert window.session.origin == Origin.DEMO and window.demo_path == DEMO_SNAPSHOT
+    assert window.current_image == demo["simple-express:alpine"] and demo["simple-express:alpine"] in \
+        window.storage_map.view.lit
+    press(qtbot, window, Qt.Key.Key_Right)                 # Next: nothing performed, the next step shown
+    assert window.lesson.index == express + 1 and express not in window.lesson.live.results
+    with qtbot.waitSignal(window.loaded, timeout=LOAD_TIMEOUT):     # back to a step the daemon performs
+        window.lesson.panel.steps.setCurrentRow(0)
+    assert window.session.origin == Origin.DAEMON and window.options.host == daemon.url
+    assert image_state(client) == before
+    window.close()
+
+
+def flash_pixels(view) -> int:
+    """How many pixels of the storage map's picture are the highlight colour (every pixel read)."""
+    image = view.grab().toImage()
+    flash = theme.palette().flash.rgb()
+    return sum(1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == flash)
+
+
+def test_lesson_lights_the_steps_layers_on_the_storage_map(qtbot):
+    """Each step's "what to look at" is lit on the storage map as on the layer map: step 1 rings
+    ubuntu_apache's new layer's slice, the history step every layer of iscreamedu_apache; the picture really shows
+    the highlight colour, and closing the lesson puts it out."""
+    window = start_lesson(qtbot)
+    lesson, view = window.lesson, window.storage_map.view
+    snap = Snapshot.load(LESSON_SNAPSHOT)
+    ids = {t: i for i in snap.images for t in i.repo_tags}
+    apache, web = ids["ubuntu_apache:latest"], ids["iscreamedu_apache:latest"]
+    window.act_storage_map.trigger()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(view.settled, timeout=LOAD_TIMEOUT)
+    assert view.lit_layers() == {apache.top_layer} and apache.top_layer in window.graph_view.flashing()
+    lit_pixels = flash_pixels(view)
+    assert lit_pixels > 0
+    while lesson.current.script.key != "history":
+        press(qtbot, window, Qt.Key.Key_Right)
+    assert view.lit_layers() == set(web.chain_ids) and view.selected_image == web.id
+    qtbot.waitUntil(view.settled, timeout=LOAD_TIMEOUT)
+    assert flash_pixels(view) > lit_pixels                 # four slices rung instead of one
+    lesson.stop()
+    assert view.lit_layers() == set() and flash_pixels(view) == 0
