@@ -19,7 +19,7 @@ def require(ok: bool, why: str) -> None:
 
 def require_root(what: str) -> None:
     """The test needs root for ``what``."""
-    require(os.geteuid() == 0, f"{what} needs root (sudo bash tests/run_all.sh)")
+    require(os.geteuid() == 0, f"{what} needs root (bash tests/run_all.sh, as root or through sudo)")
 
 
 def require_tool(name: str, package: str) -> None:

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a fresh Debian machine, then run the whole suite.
-# Run as root (it installs Debian packages and starts a private dockerd of its own).
+# Runs as root (it installs Debian packages and starts private engines of its own): started as another user, it
+# runs itself again through sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "run_all.sh: run as root (sudo bash tests/run_all.sh): it installs packages and starts a private dockerd" >&2
+  if command -v sudo >/dev/null 2>&1; then
+    exec sudo bash tests/run_all.sh "$@"
+  fi
+  echo "run_all.sh: run as root: it installs packages and starts private engines (and sudo is not installed)" >&2
   exit 2
 fi
 export DEBIAN_FRONTEND=noninteractive
