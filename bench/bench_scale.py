@@ -131,6 +131,7 @@ def window_costs(images: int, runs: int) -> dict[str, float]:
     from gui.live import changed_ids
     from gui.tablemodel import IMAGE_ID_ROLE
     from gui.workers import analyse, layout_for
+    from model.core.bulk import bulk
     from model.core.snapshotfile import check_consistency
     from model.engine.plan import RMI, Request, make_plan
 
@@ -144,7 +145,8 @@ def window_costs(images: int, runs: int) -> dict[str, float]:
     with open(frozen, "wb") as f:
         pickle.dump(archive_snapshot(images), f)
 
-    def fresh():
+    @bulk
+    def fresh():                                # (read as the readers read: under bulk, so frozen once made)
         with open(frozen, "rb") as f:
             snap = pickle.load(f)
         check_consistency(snap)

@@ -12,7 +12,6 @@ from model.core.sizes import human
 from .chart import StorageChart
 from .details import DetailsPanel
 from .graphview import MIN_SCALE, GraphView
-from .idlegc import IdleCollector
 from .imagesbox import ImagesBox
 from .legend import Legend
 from .previewing import PreviewController
@@ -39,7 +38,6 @@ class ViewsController(QObject):
         self.counts_label, self.totals_label = labels["counts"], labels["totals"]
         self.mode_label, self.zoom_label = labels["mode"], labels["zoom"]
         self.storage_map, self.map_tabs = storage_map, map_tabs
-        self.idle_gc = IdleCollector(self)
 
     # Swap the shown state.  keep_view keeps zoom, scroll position and the
     # selected image (when it still exists); changed IDs light up briefly.
@@ -83,7 +81,6 @@ class ViewsController(QObject):
             view.flash(changed)
         self.update_status()
         s.notify()
-        self.idle_gc.poke()
 
     def show_fresh(self, loaded: Loaded) -> None:
         """A fresh snapshot on screen: fitted view, selection cleared."""

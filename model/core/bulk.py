@@ -23,12 +23,17 @@ R = TypeVar("R")
 # walk it again.  Frozen objects are still freed by reference counting when
 # dropped; a cycle among them would never be, which is why what bulk builds makes
 # none (graph.LayerForest; tests/core/test_bulk.py drops each structure and checks
-# it is gone without a collection).  Threads: whoever paused it (found it enabled)
-# freezes and enables it again; one that found it paused leaves it so.
+# it is gone without a collection).  Cyclic garbage made between two pauses is
+# not frozen with the rest: the outermost pause starts with a full collection,
+# which walks only what is not frozen yet (what was made since the last pause).
+# Threads: whoever paused it (found it enabled) freezes and enables it again; one
+# that found it paused leaves it so.
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Run the body without cyclic garbage collection (reference counting still frees everything)."""
     was = gc.isenabled()
+    if was:
+        gc.collect()
     gc.disable()
     try:
         yield
@@ -46,9 +51,3 @@ def bulk(fn: Callable[P, R]) -> Callable[P, R]:
             return fn(*args, **kwargs)
     return run
 
-
-def collect_frozen() -> int:
-    """Give every frozen object back to the cyclic collector and run a full collection (when the program is
-    idle: it walks the whole heap); how many objects it found unreachable."""
-    gc.unfreeze()
-    return gc.collect()

@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from .bulk import bulk
 from .layerfiles import LayerFiles, layer_files_from_json
 from .paths import atomic_write
 from .schema import (INT64_MAX, Bool, Digest, Field, Int, Invalid, List, Map, Notes, Nullable,
@@ -158,6 +159,7 @@ def load(path: str | Path) -> Snapshot:
         raise SnapshotError(f"{path}: {exc}") from None
 
 
+@bulk
 def parse_file(path: Path) -> Snapshot:
     """The snapshot in ``path`` (SnapshotError without the file name on failure)."""
     try:

@@ -68,7 +68,7 @@ OFFLINE = {
              set()),
     "lesson": (["lesson", "--json", "--lang", "ko"],
                CORE | ENGINE | PREDICT | {"cli.lesson", "model.lesson.play", "model.lesson.script"}, set()),
-    "export json": (["export", "--demo", "{tmp}/snap.json"], CORE - {"model.core.bulk"} | {"cli.export"}, set()),
+    "export json": (["export", "--demo", "{tmp}/snap.json"], CORE | {"cli.export"}, set()),
     "export svg": (["export", "--demo", "{tmp}/graph.svg"], CORE | ANALYSIS | DRAW, DRAWING),
     # the icon's PNG sizes are committed (python -m gui.appicon renders them): installing an entry loads no Qt
     "install-desktop-entry": (["install-desktop-entry"], DESKTOP, set()),

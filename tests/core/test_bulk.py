@@ -57,6 +57,22 @@ def test_paused_gc_freezes_what_was_built_when_the_outermost_pause_ends(collecto
     assert not gc.isenabled() and gc.get_freeze_count() == 0
 
 
+def test_cyclic_garbage_made_between_pauses_is_collected_not_frozen(collector_on):
+    """The outermost pause starts with a full collection (of what is not frozen yet), so a cycle dropped since the
+    last pause is freed then, not frozen for good with what the pause builds."""
+    class Node:
+        """One object in a cycle with itself."""
+
+    node = Node()
+    node.me = node
+    ref = weakref.ref(node)
+    del node
+    assert ref() is not None                        # a cycle: reference counting alone does not free it
+    with paused_gc():
+        built = [[n] for n in range(100)]
+    assert ref() is None and gc.get_freeze_count() >= len(built)
+
+
 def test_an_analysis_and_its_layout_are_freed_without_the_collector(collector_off):
     """Every structure an analysis builds (mappings, layer forest, layer use, sizes, totals), the layout, the
     forest after a retag (graph_after) and an rmi prediction's working copy go with their last reference."""

@@ -56,14 +56,3 @@ def test_replaced_states_leave_no_cycles(qtbot):
         if was:
             gc.enable()
 
-
-def test_an_idle_window_gives_frozen_objects_back(qtbot):
-    """Once no new state has been shown for a while, what the loads froze is given back to the collector and
-    one full collection runs (gui/idlegc.py), so a cycle among frozen objects cannot stay for good."""
-    window = open_window(qtbot, demo=True)
-    idle = window.views.idle_gc
-    assert gc.get_freeze_count() > 0 and idle.collections == 0
-    idle._timer.setInterval(50)                     # noqa: SLF001 (the idle wait, shortened for the test)
-    window.show_snapshot(Snapshot.load(DEMO_SNAPSHOT), origin="file")
-    qtbot.waitUntil(lambda: idle.collections == 1, timeout=5000)
-    assert gc.get_freeze_count() == 0
