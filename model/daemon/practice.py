@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docker
-import docker.utils
-
 from .transport import describe_error
 
 WAIT_SECONDS = 300          # a lesson step's container runs one short shell line
+# (each function imports the docker SDK itself: the window imports this module when it starts, and the SDK's
+# ~0.1 s import is paid only when a live lesson talks to its practice daemon)
 
 
 class PracticeFailed(Exception):
@@ -25,6 +24,7 @@ class PracticeFailed(Exception):
 def commit_script(client: Any, image: str, script: str, ref: str, author: str, message: str) -> str:
     """`docker run image sh -c script` (no network), then `docker commit -a author -m message CONTAINER ref`; the
     container is removed after; returns the new image's ID."""
+    import docker
     repo, _, tag = ref.rpartition(":")
     try:
         ctr = client.containers.create(image, ["sh", "-c", script], network_mode="none")
@@ -58,6 +58,7 @@ class Built:
 def build_context(client: Any, context: Path, tag: str, network: bool = False) -> Built:
     """`docker build -t tag context` with the classic builder (no pull; no network unless ``network``: `npm install`
     needs one on a real daemon)."""
+    import docker
     try:
         sent = context_tar(context)
         image, _ = client.images.build(fileobj=io.BytesIO(sent), custom_context=True, tag=tag, rm=True, pull=False,
@@ -73,6 +74,8 @@ def build_context(client: Any, context: Path, tag: str, network: bool = False) -
 
 def context_tar(context: Path) -> bytes:
     """The build context of the folder ``context`` as a tar, without the files its .dockerignore names."""
+    import docker
+    import docker.utils
     ignore = context / ".dockerignore"
     exclude = [line.strip() for line in ignore.read_text().splitlines()
                if line.strip() and not line.strip().startswith("#")] if ignore.exists() else None
@@ -88,6 +91,7 @@ def npm_install(client: Any, image: str, context: Path, workdir: str = "/usr/src
     """`npm install` of ``context``'s package.json in a container of ``image`` (with the daemon's network), its
     node_modules and package-lock.json copied back into ``context``, as a reader who ran it locally has them;
     returns what npm printed."""
+    import docker
     try:
         ctr = client.containers.create(image, ["npm", "install"], working_dir=workdir)
         try:
@@ -133,6 +137,7 @@ def _tar_of(files: dict[str, bytes]) -> bytes:
 
 def tag_image(client: Any, source: str, target: str) -> str:
     """`docker tag source target`; returns the image ID ``target`` now names."""
+    import docker
     repo, _, tag = target.rpartition(":")
     try:
         client.api.tag(source, repo, tag)
@@ -143,6 +148,7 @@ def tag_image(client: Any, source: str, target: str) -> str:
 
 def save_image(client: Any, ref: str, path: Path) -> None:
     """`docker save ref > path`."""
+    import docker
     try:
         with open(path, "wb") as out:
             for chunk in client.api.get_image(ref):
@@ -154,6 +160,7 @@ def save_image(client: Any, ref: str, path: Path) -> None:
 
 def load_image(client: Any, path: Path) -> None:
     """`docker load < path`."""
+    import docker
     try:
         with open(path, "rb") as data:
             for _ in client.api.load_image(data):      # a stream: the load ends when it is read to the end
