@@ -102,13 +102,14 @@ class GraphView(QGraphicsView):
         scene.hide_tiles(self._overview_on)             # the new tiles, as the overview is now
         self._apply_overview()
         self.overview.invalidate()
+        self._warm()
 
     # Qt's first paint of the node items in a view costs once what several frames
     # do (~30 ms on 10,000 images), whatever part of the scene is on screen; a map
     # shown first far out would pay it on the first zoom past the overview.  So
-    # once its items are made, the view paints once off screen just past that
-    # zoom, and comes back to where it was.
-    def warm(self) -> None:
+    # once build_items has made them, the view paints once off screen just past
+    # that zoom, and comes back to where it was.
+    def _warm(self) -> None:
         """Paint the items once off screen (see above) when the overview is what is shown now."""
         if not self._overview_on or self._items_pending:
             return

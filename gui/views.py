@@ -65,7 +65,6 @@ class ViewsController(QObject):
             view.show_readable()
             view.viewport().repaint()
             view.build_items()
-            view.warm()
         self.images.model.set_analysis(a)
         if not keep_view:
             self.images.table.resizeColumnsToContents()
