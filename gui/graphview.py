@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from functools import partial
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QTransform
+from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from model.core.analysis import Analysis
@@ -17,8 +17,8 @@ from model.core.layout import Layout
 from . import theme
 from .graphitems import (LOD_BLOCK, MARK_DELETED, MARK_UNTAGGED, ImageItem, LayerItem, NodeItem, image_label,
                          image_tooltip, layer_holders, layer_texts, layer_tooltip)
-from .overview import (MIN_RENDER_PX, OVERVIEW_RENDER_PX, OVERVIEW_SCALE, GraphScene, OverviewItem, item_blocks,
-                       layout_blocks)
+from .overview import (MIN_RENDER_PX, OVERVIEW_RENDER_PX, OVERVIEW_SCALE, BlockGroup, GraphScene, Marks,
+                       OverviewItem, item_groups, layout_groups)
 from .scenefill import fill_scene
 
 MIN_SCALE, MAX_SCALE = 0.004, 4.0
@@ -141,7 +141,7 @@ class GraphView(QGraphicsView):
         self.focused_image = None
         m = SCENE_MARGIN
         scene.setSceneRect(QRectF(-m, -m, layout.width + 2 * m, layout.height + 2 * m))
-        self.overview = OverviewItem(scene.sceneRect(), self._blocks, self.lit_items)
+        self.overview = OverviewItem(scene.sceneRect(), self._groups, self._marks, self.lit_items)
         scene.addItem(self.overview)
         self._items_pending = items_later
         if not items_later:
@@ -156,11 +156,15 @@ class GraphView(QGraphicsView):
         """The node items in their tiles, and the edges (gui/scenefill.py)."""
         self.image_items, self.layer_items = fill_scene(self.scene(), analysis, layout)
 
-    def _blocks(self) -> Iterable[tuple[QColor, QRectF]]:
+    def _groups(self) -> list[BlockGroup]:
         """The overview's resting blocks: from the items, or from the layout while they are not made yet."""
         if self._items_pending:
-            return layout_blocks(self.analysis, self.layout)
-        return item_blocks(self.nodes(), self.scene().previewing)
+            return layout_groups(self.analysis, self.layout)
+        return item_groups(self.nodes())
+
+    def _marks(self) -> Marks | None:
+        """The rmi preview's marked items and their marks (None when no preview is shown)."""
+        return {item: item.mark for item in self._marked} if self.scene().previewing else None
 
     def lit_items(self) -> list[NodeItem]:
         """The node items drawn highlighted: the selected and the lit-up ones."""
@@ -281,7 +285,7 @@ class GraphView(QGraphicsView):
             item = self.layer_items.get(self.node_of.get(chain_id, ""))
             if item is not None:
                 self._mark(item, MARK_DELETED)
-        self.restyle()
+        self.restyle(marks_only=True)
 
     def _mark(self, item: NodeItem, mark: str) -> None:
         item.mark = mark
@@ -299,7 +303,7 @@ class GraphView(QGraphicsView):
         self._unmark()
         self.preview_active = self.scene().previewing = False
         if shown:
-            self.restyle()
+            self.restyle(marks_only=True)
 
     def marked(self, mark: str) -> set[str]:
         """Domain IDs carrying a preview mark (image IDs and chain IDs; for tests and the list)."""
@@ -358,11 +362,15 @@ class GraphView(QGraphicsView):
         if self.overview is not None:
             self.overview.setVisible(on)
 
-    def restyle(self) -> None:
-        """Repaint after a change of marks, selection, focus, highlight or theme colours."""
+    def restyle(self, marks_only: bool = False) -> None:
+        """Repaint after a change of marks, selection, focus, highlight or theme colours (``marks_only``: only the
+        rmi preview's marks changed)."""
         pal = theme.palette()
         if self.overview is not None:
-            self.overview.invalidate()
+            if marks_only:
+                self.overview.invalidate_marks()
+            else:
+                self.overview.invalidate()
         self.scene().setBackgroundBrush(pal.background)
         self.scene().update()
 

@@ -45,47 +45,81 @@ class NodeTile(QGraphicsRectItem):
 # skipping them costs Qt a visit to each, every frame.  Instead the view makes the
 # tiles holding the node items fully transparent, so Qt passes over each tile
 # without visiting its items, and one OverviewItem draws all boxes as coloured
-# blocks: one drawRects() call per colour.  The blocks come in two layers: every
-# node in its resting colour (rebuilt when marks, focus, labels or the theme
-# change), and over it the selected and lit-up nodes (rebuilt when the selection
-# or the highlights change: a handful of nodes, however large the host).  The
-# node items stay in the scene, selected or not; the view makes the tiles under
+# blocks: one drawRects() call per colour.  The blocks come in three tiers:
+#  - the groups: every node in its resting colour, grouped by that colour (rebuilt
+#    when focus, labels or the theme change);
+#  - the base drawn from them: the groups as they are, or under an rmi preview each
+#    group in its "kept" colour and the marked nodes over them in theirs (rebuilt
+#    when the marks change: a preview costs what it marks, not a colour worked out
+#    again for each of the 37,000 nodes);
+#  - over it the selected and lit-up nodes (rebuilt when the selection or the
+#    highlights change: a handful of nodes, however large the host).
+# The node items stay in the scene, selected or not; the view makes the tiles under
 # the mouse opaque for the moment it looks for the item there (clicks, tooltips).
-# A fresh map shown fitted far out is painted before its items exist: its blocks
-# then come from the layout and the analysis (layout_blocks), in the colours the
+# A fresh map shown fitted far out is painted before its items exist: its groups
+# then come from the layout and the analysis (layout_groups), in the colours the
 # items will have, and the items are made right after that first paint.
+Batches = list[tuple[QColor, list[QRectF]]]
+Marks = dict[NodeItem, str]
+
+
+class BlockGroup:
+    """The resting blocks of one colour: the nodes' own colour (unmarked), whether they are dimmed, their boxes
+    and their items (none while the items are not made yet)."""
+
+    def __init__(self, own: QColor, dimmed: bool) -> None:
+        self.own, self.dimmed = own, dimmed
+        self.rects: list[QRectF] = []
+        self.items: list[NodeItem] = []
+
+
+def shade(color: QColor, dimmed: bool) -> QColor:
+    """A block's drawn colour: paler when its node is dimmed."""
+    return changed_color(color, lighter=170) if dimmed else color
+
+
 class OverviewItem(QGraphicsItem):
     """Every node as a block, batched by colour (shown only when zoomed far out)."""
 
     PAD = 4000.0        # keeps this item larger than the minimum render size at any zoom
 
-    def __init__(self, rect: QRectF, blocks: Callable[[], Iterable[tuple[QColor, QRectF]]],
+    def __init__(self, rect: QRectF, groups: Callable[[], list[BlockGroup]],
+                 marks: Callable[[], Marks | None] = lambda: None,
                  lit: Callable[[], Iterable[NodeItem]] = lambda: ()) -> None:
         super().__init__()
-        self._blocks = blocks               # every node's resting block (item_blocks or layout_blocks)
+        self._groups_of = groups            # every node's resting block, grouped (item_groups or layout_groups)
+        self._marks = marks                 # the rmi preview's marks (None: no preview shown)
         self._lit = lit                     # the selected and lit-up items
         self._rect = rect.adjusted(-self.PAD, -self.PAD, self.PAD, self.PAD)
-        self._base: list[tuple[QColor, list[QRectF]]] | None = None
-        self._over: list[tuple[QColor, list[QRectF]]] | None = None
+        self._groups: list[BlockGroup] | None = None
+        self._base: Batches | None = None
+        self._over: Batches | None = None
         self.setZValue(-0.5)                # under the (unpainted) nodes: itemAt() still finds them
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         self.setVisible(False)
 
     def invalidate(self) -> None:
-        """Rebuild both layers of blocks at the next paint."""
-        self._base = self._over = None
-        if self.isVisible():
-            self.update()
+        """Rebuild every tier of blocks at the next paint."""
+        self._groups = self._base = self._over = None
+        self._update()
+
+    def invalidate_marks(self) -> None:
+        """Rebuild the blocks drawn from the groups at the next paint (the rmi preview's marks changed)."""
+        self._base = None
+        self._update()
 
     def invalidate_lit(self) -> None:
         """Rebuild the selected and lit-up blocks at the next paint (the selection or a highlight changed)."""
         self._over = None
+        self._update()
+
+    def _update(self) -> None:
         if self.isVisible():
             self.update()
 
     @staticmethod
-    def _batches(colored: Iterable[tuple[QColor, QRectF]]) -> list[tuple[QColor, list[QRectF]]]:
+    def _batches(colored: Iterable[tuple[QColor, QRectF]]) -> Batches:
         groups: dict[int, tuple[QColor, list[QRectF]]] = {}
         for color, rect in colored:
             group = groups.get(color.rgba())
@@ -94,45 +128,73 @@ class OverviewItem(QGraphicsItem):
             group[1].append(rect)
         return list(groups.values())
 
-    def _build_over(self) -> list[tuple[QColor, list[QRectF]]]:
+    def _build_base(self, groups: list[BlockGroup]) -> Batches:
+        marks = self._marks()
+        if marks is None:
+            return [(shade(g.own, g.dimmed), g.rects) for g in groups]
+        pal = theme.palette()
+        kept = [(shade(g.items[0].own_color(pal, MARK_KEPT) if g.items else g.own, g.dimmed), g.rects)
+                for g in groups]
+        return kept + self._batches((shade(item.rest_color(pal, mark), item.opacity() < 1.0), item.rect)
+                                    for item, mark in marks.items())
+
+    def _build_over(self) -> Batches:
         selected = theme.palette().selected
-        dimmed = QColor(selected).lighter(170)
-        return self._batches((dimmed if item.opacity() < 1.0 else selected, item.rect) for item in self._lit())
+        return self._batches((shade(selected, item.opacity() < 1.0), item.rect) for item in self._lit())
 
     # Qt overrides
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        """All blocks, one drawRects call per colour; the selected and lit-up ones over the rest."""
+    def batches(self) -> Batches:
+        """The blocks the next paint draws, batched by colour: the resting ones (marked under a preview), then the
+        selected and lit-up ones over them."""
+        if self._groups is None:
+            self._groups = self._groups_of()
         if self._base is None:
-            self._base = self._batches(self._blocks())
+            self._base = self._build_base(self._groups)
         if self._over is None:
             self._over = self._build_over()
+        return self._base + self._over
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        """All blocks, one drawRects call per colour; the selected and lit-up ones over the rest."""
         painter.setPen(Qt.PenStyle.NoPen)
-        for color, rects in self._base + self._over:
+        for color, rects in self.batches():
             painter.setBrush(color)
             painter.drawRects(rects)
 
 
-def item_blocks(items: Iterable[NodeItem], previewing: bool) -> Iterator[tuple[QColor, QRectF]]:
-    """Each node item's resting block: its colour (preview mark, sharing, status; paler when dimmed) and box."""
+def item_groups(items: Iterable[NodeItem]) -> list[BlockGroup]:
+    """The node items' resting blocks (unmarked; paler when dimmed), grouped by colour and by item class (what a
+    preview's "kept" makes of a colour depends on both)."""
     pal = theme.palette()
-    kept = MARK_KEPT if previewing else None        # (see NodeItem.mark)
+    groups: dict[tuple[type, int, bool], BlockGroup] = {}
     for item in items:
-        color = item.rest_color(pal, item._mark or kept)        # noqa: SLF001 (the mark, as above)
-        yield (changed_color(color, lighter=170) if item.opacity() < 1.0 else color), item.rect
+        own, dimmed = item.own_color(pal, None), item.opacity() < 1.0
+        key = (type(item), own.rgba(), dimmed)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = BlockGroup(own, dimmed)
+        group.items.append(item)
+        group.rects.append(item.rect)
+    return list(groups.values())
 
 
-def layout_blocks(analysis: Analysis, layout: Layout) -> Iterator[tuple[QColor, QRectF]]:
+def layout_groups(analysis: Analysis, layout: Layout) -> list[BlockGroup]:
     """Each node's block before its item exists (unmarked, undimmed, as the item will rest): image badges by
     status, layer boxes by sharing."""
     pal = theme.palette()
     status = analysis.status
+    groups: dict[int, BlockGroup] = {}
     for node in layout.nodes.values():
-        color = (pal.image_fill(status[node.id].status) if node.kind == IMAGE
-                 else layer_color(pal, layer_holders(analysis, node)))
-        yield color, QRectF(node.x, node.y, node.w, node.h)
+        own = (pal.image_fill(status[node.id].status) if node.kind == IMAGE
+               else layer_color(pal, layer_holders(analysis, node)))
+        group = groups.get(own.rgba())
+        if group is None:
+            group = groups[own.rgba()] = BlockGroup(own, False)
+        group.rects.append(QRectF(node.x, node.y, node.w, node.h))
+    return list(groups.values())
 
 
 class GraphScene(QGraphicsScene):

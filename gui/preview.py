@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
 
 from model.core.analysis import Analysis
 from model.core.chain import short_id
-from model.engine.plan import Plan, plan_rmi
+from model.engine.plan import RMI, Plan, Predictor, Request
 from model.core.sizes import human
 
 from . import theme
@@ -23,9 +23,9 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CTX, text)
 
 
-def preview_rmi(analysis: Analysis, refs: list[str], force: bool = False, noprune: bool = False) -> Plan:
-    """The plan of `docker rmi REF...` on the analysed snapshot (sizes from the analysis)."""
-    return plan_rmi(analysis.snapshot, refs, force=force, noprune=noprune, sizes=analysis.layer_sizes)
+def preview_rmi(predictor: Predictor, analysis: Analysis, refs: list[str]) -> Plan:
+    """The plan of `docker rmi REF...` on the shown snapshot (its predictor's working copy, the analysis' sizes)."""
+    return predictor.plan(Request(RMI, tuple(refs)), analysis.layer_sizes)
 
 
 def freed_text(plan: Plan) -> str:

@@ -28,7 +28,8 @@ class PreviewController(QObject):
         """Run the simulator for `docker rmi REF` and mark its answer on the graph and in the list."""
         if self.session.current is None:
             return None
-        return self.show_plan(preview_rmi(self.session.current.analysis, [ref]))
+        current = self.session.current
+        return self.show_plan(preview_rmi(current.predictor, current.analysis, [ref]))
 
     def preview_current(self) -> None:
         """Image → Preview rmi: the selected tag (or image)."""

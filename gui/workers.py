@@ -3,7 +3,7 @@ a daemon read hands out on the way), perform a delete."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from model.commands.command import DeleteCommand
 from model.commands.perform import Performed
@@ -12,6 +12,7 @@ from model.core.classify import INTERMEDIATE, same_images
 from model.core.errors import fault, first_line
 from model.core.layout import ASPECT, Layout, layout_forest
 from model.core.snapshot import Snapshot, SnapshotError
+from model.engine.plan import Predictor
 from model.daemon.source import Cancelled, DaemonError, connect, open_link, read_snapshot
 from model.daemon.transport import DaemonUnreachable, describe_error
 
@@ -32,6 +33,10 @@ class Loaded:
     layout: Layout
     origin: str            # daemon | file | demo
     provisional: str = ""  # "" when complete; else shown while the daemon is read (source.EARLY_LAST / EARLY_LISTED)
+    predictor: Predictor = field(init=False)     # the rmi previews on this snapshot (one working copy, forked)
+
+    def __post_init__(self) -> None:
+        self.predictor = Predictor(self.snapshot)
 
 
 def hidden_images(analysis: Analysis, show_intermediates: bool) -> frozenset[str]:

@@ -229,7 +229,8 @@ def _blockers(snap: Snapshot, outcome: RmiOutcome, index: dict[int, dict[str, li
     return [snap.containers[n] for n in sorted(hits)]
 
 
-def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None) -> Plan:
+def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None, base: simulate.Store | None = None
+             ) -> Plan:
     if request.action == PRUNE:
         result, after = simulate.prune(snapshot, all=request.prune_all, filters=request.prune_filters, sizes=sizes)
         plan = Plan(request, snapshot, after, prune=result)
@@ -241,7 +242,7 @@ def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None)
             _sort_items(plan, result.images_deleted)
     else:
         outcomes, after = simulate.rmi(snapshot, list(request.refs), force=request.force,
-                                       noprune=request.noprune)
+                                       noprune=request.noprune, base=base)
         plan = Plan(request, snapshot, after, outcomes=outcomes)
         items: list[dict[str, str]] = []
         blocking: set[str] = set()
@@ -272,14 +273,16 @@ def _predict(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None)
 
 
 @bulk
-def make_plan(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None = None) -> Plan:
+def make_plan(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None = None,
+              base: simulate.Store | None = None) -> Plan:
     """Predict ``request`` on ``snapshot``; with ``remove_containers``, on the state without its stopped blockers.
 
     Without ``sizes``, the layer sizes are read from history: every layer's for a prune, the freed layers'
-    for an rmi (history.layer_sizes_of)."""
+    for an rmi (history.layer_sizes_of).  ``base``: a working copy of ``snapshot`` kept for many rmi
+    predictions (Predictor)."""
     if sizes is None and request.action == PRUNE:
         sizes = layer_sizes(snapshot)
-    plan = _predict(snapshot, request, sizes)
+    plan = _predict(snapshot, request, sizes, base)
     removed: list[Container] = []
     rounds = 0
     while request.remove_containers and plan.removable_blockers and rounds < MAX_CONTAINER_ROUNDS:
@@ -291,6 +294,23 @@ def make_plan(snapshot: Snapshot, request: Request, sizes: dict[str, int] | None
     if removed:
         plan.before = snapshot        # what is on screen; the prediction ran on the state without them
     return plan
+
+
+class Predictor:
+    """The rmi predictions a window makes on the snapshot it shows: the store's working copy of that snapshot
+    is built at the first one and forked for each one after (Store.fork), not built again."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._base: simulate.Store | None = None
+
+    def plan(self, request: Request, sizes: dict[str, int] | None = None) -> Plan:
+        """make_plan(snapshot, request, sizes); an rmi or untag runs on a fork of the kept working copy."""
+        if request.action == PRUNE or simulate.unmodelled(self.snapshot):
+            return make_plan(self.snapshot, request, sizes)
+        if self._base is None:
+            self._base = simulate.working_copy(self.snapshot)
+        return make_plan(self.snapshot, request, sizes, self._base)
 
 
 def plan_rmi(snapshot: Snapshot, refs: list[str] | tuple[str, ...], force: bool = False, noprune: bool = False,

@@ -61,7 +61,7 @@ from .podman import PodmanStore
 from .store import Store
 
 __all__ = ["Item", "PruneResult", "RmiOutcome", "Store", "STORES", "Unpredictable", "multiset", "prune",
-           "rfc3339_ns", "rmi"]
+           "rfc3339_ns", "rmi", "unmodelled", "working_copy"]
 
 
 # snapshot.info.image_store → its store
@@ -69,17 +69,28 @@ STORES: Mapping[str, type[Store]] = MappingProxyType({STORE_GRAPHDRIVER: Graphdr
                                                      STORE_CONTAINERD: ContainerdStore, STORE_PODMAN: PodmanStore})
 
 
-def rmi(snapshot: Snapshot, refs: list[str], force: bool = False, noprune: bool = False
-        ) -> tuple[list[RmiOutcome], Snapshot]:
-    """Predict ``docker rmi [-f] [--no-prune] REF...``: one outcome per ref, and the state after."""
+def unmodelled(snapshot: Snapshot) -> str:
+    """Why rmi and prune cannot be predicted on this snapshot's image store ("" when they can)."""
     store_class = STORES.get(snapshot.info.image_store)
     if store_class is None:
-        return [RmiOutcome(r, unpredictable=f"unknown image store {snapshot.info.image_store!r}")
-                for r in refs], snapshot
-    unmodelled = store_class.unmodelled(snapshot)
-    if unmodelled:
-        return [RmiOutcome(r, unpredictable=unmodelled) for r in refs], snapshot
-    state = store_class(snapshot)
+        return f"unknown image store {snapshot.info.image_store!r}"
+    return store_class.unmodelled(snapshot)
+
+
+def working_copy(snapshot: Snapshot) -> Store:
+    """The store's working copy of ``snapshot``, to predict on (check unmodelled() first)."""
+    return STORES[snapshot.info.image_store](snapshot)
+
+
+def rmi(snapshot: Snapshot, refs: list[str], force: bool = False, noprune: bool = False,
+        base: Store | None = None) -> tuple[list[RmiOutcome], Snapshot]:
+    """Predict ``docker rmi [-f] [--no-prune] REF...``: one outcome per ref, and the state after.
+
+    ``base``: a working copy of ``snapshot`` kept for many predictions; the steps run on a fork of it."""
+    why = unmodelled(snapshot)
+    if why:
+        return [RmiOutcome(r, unpredictable=why) for r in refs], snapshot
+    state = working_copy(snapshot) if base is None else base.fork()
     outcomes: list[RmiOutcome] = []
     broken = ""
     for arg in refs:
@@ -101,13 +112,11 @@ def prune(snapshot: Snapshot, all: bool = False, filters: dict[str, Any] | None 
     """Predict ``docker image prune [-a] [--filter …]``: ImagesDeleted (as groups), SpaceReclaimed, the state after."""
     f = filter_values(filters)
     now_ns = int((time.time() if now is None else now) * 10**9)
-    store_class = STORES.get(snapshot.info.image_store)
-    why = f"unknown image store {snapshot.info.image_store!r}" if store_class is None else \
-        store_class.unmodelled(snapshot)
+    why = unmodelled(snapshot)
     if why:
         return PruneResult(unpredictable=why), snapshot
     try:
-        result, after = store_class.prune(snapshot, f, all, now_ns, sizes)
+        result, after = STORES[snapshot.info.image_store].prune(snapshot, f, all, now_ns, sizes)
         return result, carry_engine_sizes(snapshot, after)
     except DaemonRefusal as err:
         return PruneResult(status=err.status, message=err.message), snapshot

@@ -12,6 +12,10 @@ class Store:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snap = snapshot
 
+    def fork(self) -> "Store":
+        """A working copy of the same snapshot, to run other steps on (this one is left as it is)."""
+        return type(self)(self.snap)
+
     @staticmethod
     def unmodelled(snapshot: Snapshot) -> str:
         """Why this engine's rmi and prune answers are not modelled ("" when they are)."""

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from gui.graphitems import MARK_DELETED, MARK_KEPT, ImageItem
-from gui.overview import OVERVIEW_SCALE
+from gui import theme
+from gui.overview import OVERVIEW_SCALE, shade
 from gui.workers import prepare_incremental
 from resources import DEMO_SNAPSHOT, ENGINE29_SNAPSHOT
 from windows import open_window
@@ -122,3 +123,41 @@ def test_each_tile_is_as_large_as_its_items(qtbot, snapshot):
     assert any(item.platform_chip for item in view.image_items.values()) == (snapshot == ENGINE29_SNAPSHOT)
     for tile in tiles:
         assert tile.rect() == tile.childrenBoundingRect()
+
+
+def _drawn(view) -> dict[tuple[float, float], int]:
+    """Box position → the colour the overview draws it in (the last block drawn there wins)."""
+    return {(r.x(), r.y()): color.rgba() for color, rects in view.overview.batches() for r in rects}
+
+
+def _own_blocks(view) -> dict[tuple[float, float], int]:
+    """Box position → the colour each node item gives its block: its mark's (kept under a preview), paler when
+    dimmed, the selection's when selected or lit up."""
+    pal = theme.palette()
+    lit = set(view.lit_items())
+    return {(item.rect.x(), item.rect.y()): shade(pal.selected if item in lit else item.rest_color(pal, item.mark),
+                                                  item.opacity() < 1.0).rgba()
+            for item in view.nodes()}
+
+
+def test_far_out_the_overview_draws_each_box_as_its_item_would(qtbot):
+    """The overview's blocks (grouped once, then re-marked per preview) have each item's own colour: at rest,
+    under a preview, with one image's lineage focused, with a selection, and once the preview is cleared."""
+    window = open_window(qtbot, snapshot=str(DEMO_SNAPSHOT))
+    view = window.graph_view
+    _far_out(view)
+    assert _drawn(view) == _own_blocks(view)
+    plan = window.preview_rmi("iscreamedu_apache:latest")
+    assert plan.deleted_images and plan.untagged_refs
+    marked = _drawn(view)
+    assert marked == _own_blocks(view)
+    image_id = next(i for i in view.image_items if i not in plan.deleted_images)
+    view.focus_lineage(image_id)
+    _far_out(view)
+    assert _drawn(view) == _own_blocks(view)
+    window.selection.select_image(image_id, "test")
+    assert _drawn(view) == _own_blocks(view)
+    window.clear_preview()
+    view.clear_focus()
+    rest = _drawn(view)
+    assert rest == _own_blocks(view) and rest != marked
