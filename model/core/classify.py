@@ -98,22 +98,37 @@ def held_layers(img: Image) -> tuple[str, ...]:
 
 # Holders: each image's chain IDs (every platform's on the containerd store) in
 # image order; most layers have one holder, whose tuple is shared by every layer
-# it alone holds.  The tagged, listed and counted holders are filtered with set
-# lookups done in C (filter with the set's __contains__).
+# it alone holds.  Every image that holds a layer holds the layer under it, so a
+# layer held by as many images as the one under it is held by the same ones, in
+# the same order: it shares that layer's LayerUse (on a large host, a base image's
+# layers are held by thousands of images each).  The tagged, listed and counted
+# holders are filtered with set lookups done in C (filter with __contains__).
 @bulk
 def layer_use(snapshot: Snapshot) -> dict[str, LayerUse]:
     """Chain ID → the images and tagged images holding it."""
     kinds = _holder_kinds(snapshot)
     holders: dict[str, list[str]] = {}
+    under: dict[str, str] = {}                 # chain ID → the one under it (of a stack met first as an image's own)
     alone: dict[str, LayerUse] = {}            # image ID → the LayerUse of a layer it alone holds
     for img in snapshot.images:
         get = holders.get
-        for chain_id in held_layers(img):
+        below = None
+        for chain_id in img.chain_ids:
             ids = get(chain_id)
             if ids is None:
                 holders[chain_id] = [img.id]
+                if below is not None:
+                    under[chain_id] = below
             else:
                 ids.append(img.id)
+            below = chain_id
+        if img.manifests:                       # other platforms' stacks: the layers not already counted
+            for chain_id in held_layers(img)[len(img.chain_ids):]:
+                ids = get(chain_id)
+                if ids is None:
+                    holders[chain_id] = [img.id]
+                else:
+                    ids.append(img.id)
     out: dict[str, LayerUse] = {}
     for cid, ids in holders.items():
         if len(ids) == 1:
@@ -122,7 +137,8 @@ def layer_use(snapshot: Snapshot) -> dict[str, LayerUse]:
                 use = alone[ids[0]] = _use(ids, *kinds)
             out[cid] = use
         else:
-            out[cid] = _use(ids, *kinds)
+            below = under.get(cid)
+            out[cid] = out[below] if below is not None and len(holders[below]) == len(ids) else _use(ids, *kinds)
     return out
 
 

@@ -206,3 +206,30 @@ def test_commit_lesson_demo_replays_the_tutorials_three_rmi_answers():
                      {"Deleted": apache.chain_ids[-1]}, {"Deleted": base.id},
                      *({"Deleted": c} for c in reversed(base.chain_ids)))   # 7 Deleted lines, as printed
     assert after.images == ()
+
+
+@pytest.mark.parametrize("name", ["tutorial.json", "tutorial-commit.json", "engine29.json", "archive"])
+def test_layer_use_is_each_layers_holders(name):
+    """layer_use (which lets a layer share the LayerUse of the one under it when both have as many holders) gives
+    each chain ID exactly the images holding it, in snapshot order, and those of them tagged, counted and listed."""
+    from model.core.classify import counted_ids, held_layers, layer_use, listed_ids
+    if name == "archive":
+        sys.path.insert(0, str(ROOT / "bench"))
+        from make_archive import archive_snapshot
+        snap = archive_snapshot(300)
+    else:
+        snap = Snapshot.load(ROOT / "resources" / "demo" / name)
+    counted, listed = counted_ids(snap), listed_ids(snap)
+    use = layer_use(snap)
+    layers = {c for img in snap.images for c in held_layers(img)}
+    assert set(use) == layers
+    shared = 0
+    for chain_id in layers:
+        holders = tuple(img.id for img in snap.images if chain_id in held_layers(img))
+        u = use[chain_id]
+        assert u.images == holders
+        assert u.tagged_images == tuple(i for i in holders if snap.by_id[i].repo_tags)
+        assert u.listed_images == tuple(i for i in holders if i in listed)
+        assert u.counted == sum(1 for i in holders if i in counted)
+        shared += len(holders) > 1
+    assert shared
