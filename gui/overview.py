@@ -142,10 +142,6 @@ class OverviewItem(QGraphicsItem):
         selected = theme.palette().selected
         return self._batches((shade(selected, item.opacity() < 1.0), item.rect) for item in self._lit())
 
-    # Qt overrides
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return self._rect
-
     def batches(self) -> Batches:
         """The blocks the next paint draws, batched by colour: the resting ones (marked under a preview), then the
         selected and lit-up ones over them."""
@@ -156,6 +152,10 @@ class OverviewItem(QGraphicsItem):
         if self._over is None:
             self._over = self._build_over()
         return self._base + self._over
+
+    # Qt overrides
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """All blocks, one drawRects call per colour; the selected and lit-up ones over the rest."""

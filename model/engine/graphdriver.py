@@ -82,7 +82,7 @@ class GraphdriverStore(Store):
             self.users.setdefault(ctr.image_id, []).append(ctr)
         # layer store: reference counts = images on top + child layers + container RW layers
         self.layer_parent: dict[str, str | None] = {}
-        self.layer_kids: dict[str, set[str]] = {}
+        self.layer_kids: dict[str, int] = {}                    # chain ID → how many child layers it has
         self.layer_tops: Counter = Counter()
         self.layer_pins: Counter = Counter()
         self.unknown_pins: list[str] = []
@@ -103,7 +103,6 @@ class GraphdriverStore(Store):
             self._add_chain(chain)
             if chain:
                 self.layer_pins[chain[-1]] += 1
-        self.layers_before = set(self.layer_parent)
 
     def _add_chain(self, chain: tuple[str, ...]) -> None:
         prev = None
@@ -111,7 +110,7 @@ class GraphdriverStore(Store):
             if cid not in self.layer_parent:
                 self.layer_parent[cid] = prev
                 if prev:
-                    self.layer_kids.setdefault(prev, set()).add(cid)
+                    self.layer_kids[prev] = self.layer_kids.get(prev, 0) + 1
             prev = cid
 
     def _add_image_chain(self, chain: tuple[str, ...]) -> None:
@@ -125,18 +124,14 @@ class GraphdriverStore(Store):
             below = chain[j - 1] if j else None
             parents[cid] = below
             if below:
-                above = kids.get(below)
-                if above is None:
-                    kids[below] = {cid}
-                else:
-                    above.add(cid)
+                kids[below] = kids.get(below, 0) + 1
 
     # Forking.  A window predicts again and again on the snapshot it shows, and
     # building the tables above walks every image and layer (~50 ms on 10,000
     # images).  A fork copies the top-level tables (C-level dict copies) and shares
-    # what lies inside them: the reference tables until _own copies them, the
-    # child sets until a step replaces one (delete_image never changes a set in
-    # place), the images, containers and sorted references as they are.
+    # what lies inside them: the reference tables until _own copies them, each
+    # image's set of child images until a step replaces it (delete_image never
+    # changes one in place), the images, containers and sorted references as they are.
     def fork(self) -> "GraphdriverStore":
         """A working copy of the same snapshot and steps so far, sharing this one's tables until either changes
         them."""
@@ -151,7 +146,7 @@ class GraphdriverStore(Store):
         g._ids, g.containers, g.users = None, self.containers, self.users
         g.layer_parent, g.layer_kids = dict(self.layer_parent), dict(self.layer_kids)
         g.layer_tops, g.layer_pins = self.layer_tops.copy(), self.layer_pins.copy()
-        g.unknown_pins, g.layers_before = self.unknown_pins, self.layers_before
+        g.unknown_pins = self.unknown_pins
         return g
 
     @property
@@ -328,7 +323,7 @@ class GraphdriverStore(Store):
             parent = self.layer_parent.pop(layer)
             self.layer_kids.pop(layer, None)
             if parent:
-                self.layer_kids[parent] = self.layer_kids[parent] - {layer}
+                self.layer_kids[parent] -= 1
             layer = parent
         if removed and self.unknown_pins:
             raise Unpredictable(f"container {short_id(self.unknown_pins[0])} uses a removed image whose layers the "
@@ -477,6 +472,7 @@ def _gd_helper(g: GraphdriverStore, image_id: str, out: list[Item], force: bool,
 def _gd_prune(snap: Snapshot, dangling: bool, keep: Keep, sizes: dict[str, int] | None
               ) -> tuple[PruneResult, Snapshot]:
     g = GraphdriverStore(snap)
+    layers_before = set(g.layer_parent)
     cands = [i for i in snap.images if not dangling or not g.children.get(i.id)]
     top = [i for i in cands if not (not g.refs.get(i.id) and g.children.get(i.id)) and keep(i)]
     groups: list[tuple[Item, ...]] = []
@@ -494,7 +490,7 @@ def _gd_prune(snap: Snapshot, dangling: bool, keep: Keep, sizes: dict[str, int] 
     if sizes is None:
         from ..core.history import layer_sizes
         sizes = layer_sizes(snap)
-    gone = [i["Deleted"] for grp in groups for i in grp if i.get("Deleted") in g.layers_before]
+    gone = [i["Deleted"] for grp in groups for i in grp if i.get("Deleted") in layers_before]
     unknown = [cid for cid in gone if cid not in sizes]
     space = None if unknown else sum(sizes[cid] for cid in gone)
     why = f"size of layer {unknown[0]} is unknown" if unknown else ""
