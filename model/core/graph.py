@@ -69,7 +69,7 @@ def build_graph(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = N
             holders.append(img.id)
             below = chain_id
             depth += 1
-        nodes.append((img.id, {"kind": IMAGE, "tags": list(img.repo_tags), "size": img.size}))
+        nodes.append((img.id, image_data(img)))
         if below is not None:
             edges.append((below, img.id, EDGE_DATA[EDGE_TOP]))
         if not img.manifests:
@@ -98,6 +98,13 @@ def build_graph(snapshot: Snapshot, mappings: dict[str, LayerMapping] | None = N
     for top, tops in platform_of:
         graph.nodes[top].setdefault("platform_of", []).append(tops)
     return graph
+
+
+def image_data(img: Image) -> dict:
+    """An image node's data: its tags, its size and the top layer it hangs off (None without layers; the "top"
+    edge's source, for readers that walk the nodes rather than the edges)."""
+    return {"kind": IMAGE, "tags": list(img.repo_tags), "size": img.size,
+            "top": img.chain_ids[-1] if img.chain_ids else None}
 
 
 # networkx's add_nodes_from and add_edges_from, for the forest's lists at once:
@@ -141,7 +148,7 @@ def graph_after(before: nx.DiGraph, snapshot: Snapshot, changed: list[tuple[Imag
     graph.graph.update(before.graph)
     node = dict(before._node)                   # noqa: SLF001 (networkx's node table; see the comment above)
     for _, img in changed:
-        node[img.id] = {"kind": IMAGE, "tags": list(img.repo_tags), "size": img.size}
+        node[img.id] = image_data(img)
     graph._node = node                          # noqa: SLF001
     graph._succ = graph._adj = dict(before._succ)   # noqa: SLF001
     graph._pred = dict(before._pred)            # noqa: SLF001

@@ -119,29 +119,28 @@ def layout_forest(graph: nx.DiGraph, collapse_min: int = COLLAPSE_MIN, node_w: f
     layer_kids: dict[str, list[str]] = {}
     image_kids: dict[str, list[str]] = {}
     bases: list[str] = []
-    images: list[str] = []                    # shown images, in graph order
     tagged: set[str] = set()                  # images with a tag (they weigh in the choice of the tower)
+    loose_images: list[str] = []              # shown images on no layer
+    # (the "layer" and "top" edges, read from the nodes: a layer names the one under it, an image its top
+    # layer, and build_graph adds each node after the ones under it, in the order of their edges)
     for node, data in graph.nodes(data=True):
         kind = data["kind"]
         if kind == LAYER:
             layer_kids[node] = []
             image_kids[node] = []
-            if data.get("parent") is None:
+            below = data["parent"]
+            if below is None:
                 bases.append(node)
+            else:
+                layer_kids[below].append(node)
         elif kind == IMAGE:
-            if data.get("tags"):
+            if data["tags"]:
                 tagged.add(node)
             if node not in hidden_images:
-                images.append(node)
-    topped: set[str] = set()                  # images hanging off a top layer
-    for src, dst, kind in graph.edges(data="kind"):
-        if kind == EDGE_LAYER:
-            layer_kids[src].append(dst)
-        elif kind == EDGE_TOP:
-            topped.add(dst)
-            if dst not in hidden_images:
-                image_kids[src].append(dst)
-    loose_images = [i for i in images if i not in topped]
+                if data["top"] is None:
+                    loose_images.append(node)
+                else:
+                    image_kids[data["top"]].append(node)
     plain = {c for c, kids in layer_kids.items() if len(kids) == 1 and not image_kids[c]}   # one child, no image
 
     # -- 1+2: the visible tree --------------------------------------------------------
