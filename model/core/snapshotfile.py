@@ -85,6 +85,7 @@ IMAGE = Obj({
     "disk_usage": _optional(Nullable(Int()), None),
     "shared_size": _optional(Nullable(Int()), None),
     "parent_unlabelled": _optional(List(Reference(tagged=True), max_items=100_000), []),
+    "digest": _optional(_DIGEST_OR_EMPTY, ""),
 }, extra="warn")
 
 CONTAINER = Obj({
@@ -254,7 +255,8 @@ def _image(d: dict[str, Any]) -> Image:
         manifests=tuple(Manifest(**dict(m, containers=tuple(m["containers"]), diff_ids=tuple(m["diff_ids"])))
                         for m in d["manifests"]),
         media_type=d["media_type"], target_size=d["target_size"], disk_usage=d["disk_usage"],
-        shared_size=d["shared_size"], parent_unlabelled=tuple(d["parent_unlabelled"]))
+        shared_size=d["shared_size"], parent_unlabelled=tuple(d["parent_unlabelled"]),
+        digest=d["digest"])
 
 
 # Consistency of a whole snapshot, each check linear in images + layers + tags:

@@ -1,5 +1,5 @@
 """Per-name facts the image list does not give, read fresh on every load: on the containerd store, which of
-an image's names carry its parent.
+an image's names carry its parent; on Podman, each image's own manifest digest (shown through its names only).
 
 The containerd store keeps the classic builder's parent as the ``org.mobyproject.image.parent`` label of
 each name's *record*, not of the image: a pull makes a record without it, and ``docker tag`` copies the
@@ -69,3 +69,21 @@ def with_record_parents(get: Get, info: DaemonInfo, listed: list[dict[str, Any]]
             img = replace(img, parent=parent, parent_unlabelled=unlabelled)
         out.append(img)
     return tuple(out)
+
+
+# Podman finds ``repo@digest`` among the manifest digests of every image (libimage's
+# lookupImageInDigestsAndRepoTags); the compat API lists an image's digests only with
+# its names.  Podman's own list gives each image's Digest in one call: the digest of
+# an image without names too.  A service without that list (not Podman's own) leaves
+# the digests unknown, as an older snapshot has them: predictions that need them say so.
+def with_podman_digests(get: Get, info: DaemonInfo, images: tuple[Image, ...]) -> tuple[Image, ...]:
+    """``images`` with Podman's own digest of each one (unchanged on other engines)."""
+    if info.engine != "podman":
+        return images
+    path = "/libpod/images/json?all=true"
+    status, body = get(path, timeout=answers.LIBPOD_IMAGES.timeout, limit=answers.LIBPOD_IMAGES.limit)
+    if status != 200:
+        return images
+    digests = {"sha256:" + e["Id"].removeprefix("sha256:"): e["Digest"]
+               for e in answers.checked(answers.LIBPOD_IMAGES.spec, body, request_line("GET", path))}
+    return tuple(replace(img, digest=digests[img.id]) if digests.get(img.id) else img for img in images)
