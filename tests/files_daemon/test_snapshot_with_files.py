@@ -114,9 +114,9 @@ def test_a_schema_1_file_with_an_index_opens(carried, tmp_path):
 def test_a_newer_schema_is_refused(carried, tmp_path):
     _, path = carried
     doc = json.loads(path.read_text())
-    doc["schema"] = 4
+    doc["schema"] = SCHEMA_VERSION + 1
     path.write_text(json.dumps(doc))
-    with pytest.raises(SnapshotError, match="schema 4 is newer than this Layerscope understands"):
+    with pytest.raises(SnapshotError, match=f"schema {SCHEMA_VERSION + 1} is newer than this Layerscope understands"):
         Snapshot.load(path)
 
 
