@@ -10,8 +10,10 @@ from .chain import chain_ids, short_id
 from .layerfiles import LayerFiles, layer_files_to_json
 
 # 2: manifests, descriptor and engine-reported sizes (containerd store); 3: the images' file index
-# ("layer_files", written only when carried); 1 and 2 still open
-SCHEMA_VERSION = 3
+# ("layer_files", written only when carried); 4: the names whose record carries no parent label
+# ("parent_unlabelled", containerd store) and Podman's own digest of each image ("digest"), both written only
+# when set; 1 to 3 still open
+SCHEMA_VERSION = 4
 SNAPSHOT_KIND = "layerscope-snapshot"
 # What one image may hold, in a file or a daemon's answer: an engine allows 127 layers (overlay2's lower
 # directories); mapping history rows onto layers costs rows × layers.
@@ -94,6 +96,12 @@ class Image:
     target_size: int = 0                    # that descriptor's size
     disk_usage: int | None = None           # list Size: content + unpacked snapshots, every platform
     shared_size: int | None = None          # /system/df SharedSize (None: the engine did not list it)
+    # containerd store: the parent is a label on each name's record, not on the image; the names (as
+    # RepoTags lists them) whose record carries none (a pull, or a tag copied from such a record)
+    parent_unlabelled: tuple[str, ...] = ()
+    # Podman: the manifest digest the image was stored with (libpod's Digest), which RepoDigests shows only
+    # with a name; "" when unknown (other engines, older files)
+    digest: str = ""
 
     @property
     def is_index(self) -> bool:
@@ -281,7 +289,9 @@ class Snapshot:
 
 
 # Fields a schema-1 file does not have; written only when set, so classic-store files stay as they were.
-_CONTAINERD_FIELDS = {"manifests": (), "media_type": "", "target_size": 0, "disk_usage": None, "shared_size": None}
+# (Podman's "digest" too.)
+_CONTAINERD_FIELDS = {"manifests": (), "media_type": "", "target_size": 0, "disk_usage": None, "shared_size": None,
+                      "parent_unlabelled": (), "digest": ""}
 
 
 def _image_to_json(img: Image) -> dict[str, Any]:

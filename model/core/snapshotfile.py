@@ -84,6 +84,8 @@ IMAGE = Obj({
     "target_size": _optional(Int(), 0),
     "disk_usage": _optional(Nullable(Int()), None),
     "shared_size": _optional(Nullable(Int()), None),
+    "parent_unlabelled": _optional(List(Reference(tagged=True), max_items=100_000), []),
+    "digest": _optional(_DIGEST_OR_EMPTY, ""),
 }, extra="warn")
 
 CONTAINER = Obj({
@@ -253,7 +255,8 @@ def _image(d: dict[str, Any]) -> Image:
         manifests=tuple(Manifest(**dict(m, containers=tuple(m["containers"]), diff_ids=tuple(m["diff_ids"])))
                         for m in d["manifests"]),
         media_type=d["media_type"], target_size=d["target_size"], disk_usage=d["disk_usage"],
-        shared_size=d["shared_size"])
+        shared_size=d["shared_size"], parent_unlabelled=tuple(d["parent_unlabelled"]),
+        digest=d["digest"])
 
 
 # Consistency of a whole snapshot, each check linear in images + layers + tags:
@@ -274,6 +277,9 @@ def check_consistency(snap: Snapshot) -> None:
         for k, tag in enumerate(img.repo_tags):
             if owner.setdefault(tag, n) != n:
                 raise Invalid(f"images[{n}].repo_tags[{k}]", f"{tag!r} also tags images[{owner[tag]}]")
+        for k, name in enumerate(img.parent_unlabelled):
+            if name not in img.repo_tags:
+                raise Invalid(f"images[{n}].parent_unlabelled[{k}]", f"{name!r} is not one of its repo_tags")
     layers = {c for img in snap.images for c in img.all_chain_ids}
     for n, img in enumerate(snap.images):
         if img.id in layers:

@@ -221,6 +221,10 @@ CONTAINER_SPEC = Obj({
 CONTAINER_INSPECT_SPEC = Obj({"Config": _opt(Obj({"Image": _opt(_NAME, "")}), {"Image": ""}),
                               "GraphDriver": _opt(_GRAPH_DRIVER, {"Data": {}})})
 LAYER_DIRS_SPEC = Obj({"GraphDriver": _opt(_GRAPH_DRIVER, {"Data": {}})})
+# Podman's own list (/libpod/images/json): each image's Digest, the manifest digest it was stored with,
+# which the compat API shows only through names (RepoDigests = names × digests)
+LIBPOD_IMAGES_SPEC = List(Obj({"Id": _req(_PARENT), "Digest": _opt(Str(max_len=71, pattern=f"sha256:{_HEX}|"), "")}),
+                          max_items=1_000_000)
 DF_SPEC = Obj({
     "LayersSize": _opt(Nullable(Int())),
     "Images": _opt(List(Obj({"Id": _req(Digest()), "SharedSize": _opt(Int(lo=-1), -1)}), max_items=1_000_000), []),
@@ -257,6 +261,7 @@ CONTAINERS = Endpoint(List(CONTAINER_SPEC), LIST_LIMIT)
 CONTAINER_INSPECT = Endpoint(CONTAINER_INSPECT_SPEC)
 LAYER_DIRS = Endpoint(LAYER_DIRS_SPEC)
 DF = Endpoint(DF_SPEC, LIST_LIMIT, BUSY_TIMEOUT)
+LIBPOD_IMAGES = Endpoint(LIBPOD_IMAGES_SPEC, LIST_LIMIT)
 DELETE = Endpoint(DELETE_SPEC, timeout=LONG_TIMEOUT)
 PRUNE = Endpoint(PRUNE_SPEC, timeout=LONG_TIMEOUT)
 

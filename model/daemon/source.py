@@ -19,6 +19,7 @@ from . import answers
 from .answers import PLATFORM_LAYERS, DaemonError, Get, request_line
 from .containers import containers_from_api, list_containers
 from .imagecache import ImageCache, Listing
+from .names import with_podman_digests, with_record_parents
 from .transport import NEWEST_API, Link, api_tuple, local_socket, negotiate, open_unix, read_while_alive
 
 __all__ = ["NEWEST_API", "DaemonError", "Link", "negotiate", "connect", "open_link", "read_snapshot"]
@@ -370,7 +371,8 @@ def _read_images(link: Link, info: DaemonInfo, listed: list[dict[str, Any]], con
 
     sizes = pending_sizes.result()
     listed = [s for s in listed if s["Id"] in details]
-    images = _images(info, listed, details, sizes, content)
+    images = with_record_parents(link.get, info, listed, _images(info, listed, details, sizes, content))
+    images = with_podman_digests(link.get, info, images)
     taken = _now()
     cache.update({i: details[i] for i in missing if i in details}, keep=set(details),
                  listing=Listing(taken, listed, containers, sizes.shared, sizes.layers_size))

@@ -12,7 +12,11 @@ for an image without one) pointing at a target, the image's index or manifest di
 A snapshot lists, per target, the familiar names as RepoTags; a target without any is one
 ``moby-dangling@`` record.  RepoDigests are not records: the engine makes one,
 ``<repo of the last name>@<ID>``, from the names it lists.  Parents are the classic builder's
-``org.mobyproject.image.parent`` label (Image.parent).
+``org.mobyproject.image.parent`` label (Image.parent), which each *record* carries or not: a pull makes a
+record without it, ``docker tag`` copies the first record's labels, a ``moby-dangling@`` record those of the
+record it replaces (Image.parent_unlabelled names the records without it).  rmi's parent walk reads the
+first record of each image, the child check any record, and inspect's Parent any record: an image whose
+labelled records are all gone has no parent any more.
 
 Not predictable from a snapshot, and said so (``Unpredictable``), never guessed:
 
@@ -80,9 +84,12 @@ class ContainerdStore(Store):
         self.images = dict(snap.by_id)
         self.records: dict[str, str] = {}          # containerd image name → target (image ID); change it
         self.names_on: dict[str, set[str]] = {}    # target → its record names   (through add / remove)
+        self.labelled: set[str] = set()            # the records that carry their target's parent label
         for img in snap.images:
-            for name in record_names(img):
-                self.add(name, img.id)
+            unlabelled = set(img.parent_unlabelled)
+            names = list(img.repo_tags) or [""]
+            for tag, name in zip(names, record_names(img)):
+                self.add(name, img.id, bool(img.parent) and tag not in unlabelled)
         # lookups that stay fixed while records come and go: child images by parent label, the
         # containers of each image (running, stopped), and every target's hex digest, sorted
         self.children: dict[str, list[str]] = {}
@@ -102,17 +109,24 @@ class ContainerdStore(Store):
             self._by_state[target] = ([c for c in users if c.running], [c for c in users if not c.running])
         return self._by_state[target]
 
-    def add(self, name: str, target: str) -> None:
-        """Make (or move) the record ``name``, pointing at ``target``."""
+    def add(self, name: str, target: str, labelled: bool) -> None:
+        """Make (or move) the record ``name``, pointing at ``target``, with the parent label or without."""
         if name in self.records:
             self.remove(name)
         self.records[name] = target
         self.names_on.setdefault(target, set()).add(name)
+        if labelled:
+            self.labelled.add(name)
 
     def remove(self, name: str) -> None:
         """Delete the record ``name``."""
         names = self.names_on[self.records.pop(name)]
         names.discard(name)
+        self.labelled.discard(name)
+
+    def parent_of(self, target: str) -> str:
+        """The parent a live ``target`` has now: its label on any of its records ("" when none carries it)."""
+        return self.images[target].parent if self.labelled & self.names_on.get(target, set()) else ""
 
     def live(self, target: str) -> bool:
         """Whether any record points at ``target``."""
@@ -159,7 +173,11 @@ class ContainerdStore(Store):
             names = self.all_of(img.id)
             if names:
                 tags, digests = listed_refs(img, names)
-                images.append(replace_image(img, repo_tags=tags, repo_digests=digests))
+                parent = self.parent_of(img.id)
+                unlabelled = tuple(_listed_name(n) for n in names
+                                   if parent and n not in self.labelled and not _is_dangling(n, img.id))
+                images.append(replace_image(img, repo_tags=tags, repo_digests=digests, parent=parent,
+                                            parent_unlabelled=unlabelled))
         return self.snap.replace(images=tuple(images), source="what-if")
 
 
@@ -337,8 +355,8 @@ def _delete(s: ContainerdStore, arg: str, force: bool, prune: bool) -> list[Item
             msgs = [f"conflict: unable to delete {named.familiar()} (must be forced) - container "
                     f"{short_id(u.id)} is using its referenced image {short_id(target)}" for u in users]
             raise DaemonRefusal(409, msgs[0], msgs)
-        if len(all_names) == 1 and DANGLING_PREFIX + target not in s.records:   # softImageDelete keeps
-            s.add(DANGLING_PREFIX + target, target)                            # the content named
+        if len(all_names) == 1 and DANGLING_PREFIX + target not in s.records:   # softImageDelete keeps the
+            s.add(DANGLING_PREFIX + target, target, img in s.labelled)         # content named, labels copied
         s.remove(img)
         return [{"Untagged": named.familiar()}]
     return _delete_all(s, target, all_names, c, prune)
@@ -416,7 +434,7 @@ def _delete_one(s: ContainerdStore, name: str, target: str, all_names: list[str]
     dangling = _is_dangling(name, target)
     if not dangling and len(all_names) == 1 and extra & ACTIVE_REF and _has_children(s, target) \
             and DANGLING_PREFIX + target not in s.records:
-        s.add(DANGLING_PREFIX + target, target)
+        s.add(DANGLING_PREFIX + target, target, name in s.labelled)
     s.remove(name)
     if not dangling:
         out.append({"Untagged": _familiar(name)})
@@ -424,20 +442,25 @@ def _delete_one(s: ContainerdStore, name: str, target: str, all_names: list[str]
 
 def _has_children(s: ContainerdStore, target: str) -> bool:
     """Children(): some record's parent label names ``target``."""
-    return any(s.live(child) for child in s.children.get(target, ()))
+    return any(s.parent_of(child) == target for child in s.children.get(target, ()))
+
+
+def _first_label(s: ContainerdStore, target: str) -> str:
+    """The parent label of ``target``'s first record (resolveImage by digest: the first in name order)."""
+    return s.images[target].parent if min(s.names_on[target]) in s.labelled else ""
 
 
 def _parents(s: ContainerdStore, target: str) -> list[tuple[str, str]]:
-    """parents(): (first record, target) up the parent labels; none at all when one is missing."""
+    """parents(): (first record, target) up the first records' parent labels; none at all when one is missing."""
     out = []
     seen = {target}
-    parent = s.images[target].parent
+    parent = _first_label(s, target)
     while parent:
         if not s.live(parent) or parent not in s.images or parent in seen:
             return []                                   # resolveImage fails: the walk gives nothing
         seen.add(parent)                                # (a parent cycle cannot come from an engine)
         out.append((min(s.names_on[parent]), parent))
-        parent = s.images[parent].parent
+        parent = _first_label(s, parent)
     return out
 
 

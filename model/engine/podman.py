@@ -4,6 +4,10 @@ Ported from libimage (``image.go`` removeRecursive, ``layer_tree.go``, ``runtime
 the compat handlers; checked against a real Podman 4.3.1 by tests/engine/test_podman.py, and for
 repo@digest references (images pushed to and pulled from a private registry: pulled by digest,
 Podman names an image ``repo@sha256:…``) by tests/engine/test_registry.py.
+
+Not visible in any API, and assumed absent: a second manifest digest of an image without names
+(containers-storage adds one when the same image is pulled or loaded again from another manifest;
+Podman shows it only with a name, while the image's Digest stays the first).
 """
 from __future__ import annotations
 
@@ -56,9 +60,10 @@ class PodmanStore(Store):
         self._users: dict[str, list[Container]] = {}
         for ctr in self.containers:
             self._users.setdefault(ctr.image_id, []).append(ctr)
-        # manifest digests, seen through RepoDigests (names × digests): none for an image without names
+        # manifest digests, seen through RepoDigests (names × digests) and Podman's own Digest of the image
+        # (the one an image without names shows)
         self.digests: dict[str, set[str]] = {i.id: {parse_normalized_named(d).digest for d in i.repo_digests}
-                                             for i in snap.images}
+                                             | ({i.digest} if i.digest else set()) for i in snap.images}
         # layer-tree nodes: images by top layer, and by the layer under their top layer (store order),
         # each also keyed by the length of the image's history: a parent has exactly one row less
         # than its child, so only those are ever compared (many images on one layer stay linear)
@@ -326,9 +331,11 @@ def _podman_resolve(s: PodmanStore, arg: str) -> tuple[str, str]:
 # LookupImage for repo@digest (a tag beside the digest is dropped first): an image that bears
 # exactly that name (short names: as localhost/… or docker.io/…; other unqualified-search
 # registries are unknown to a snapshot), else any image whose manifest digests include the
-# digest, whatever its repository (lookupImageInDigestsAndRepoTags).  A snapshot lists an
-# image's digests only through its names (RepoDigests = names × digests), so an image without
-# names may hold the digest unseen.  referencedBy is the full name either way.
+# digest, whatever its repository (lookupImageInDigestsAndRepoTags).  The compat API lists an
+# image's digests only through its names (RepoDigests = names × digests); the snapshot also keeps
+# Podman's own Digest of each image (Image.digest, from /libpod/images/json), so an image without
+# names is searched too.  Where that was not read (an older snapshot file) an image without names
+# may hold the digest unseen.  referencedBy is the full name either way.
 def _podman_resolve_digest(s: PodmanStore, arg: str, ref: Reference) -> tuple[str, str]:
     full = str(ref)
     owner = {n: image_id for image_id, ns in s.names.items() for n in ns}
@@ -343,7 +350,7 @@ def _podman_resolve_digest(s: PodmanStore, arg: str, ref: Reference) -> tuple[st
     if exact:
         return owner[exact[0]], exact[0]
     holders = [i for i in s._live() if ref.digest in s.digests[i]]
-    unseen = [i for i in s._live() if not s.snap.by_id[i].repo_tags]
+    unseen = [i for i in s._live() if not s.snap.by_id[i].repo_tags and not s.snap.by_id[i].digest]
     if len(holders) > 1 or (not holders and unseen):
         other = short_id((holders[1:] or unseen)[0])
         raise Unpredictable(f"Podman looks {full} up among the manifest digests of every image, in store order; "

@@ -121,6 +121,30 @@ def test_containerd_fields_round_trip_and_schema_1_files_still_open(tmp_path):
     assert "manifests" not in _snapshot().to_json()["images"][0]
 
 
+def test_unlabelled_names_round_trip_and_older_files_open(tmp_path):
+    """Schema 4 keeps which names' records carry no parent label (containerd store) and Podman's own digest
+    of an image; a schema-3 file has neither, and a name that is not one of the image's RepoTags is refused
+    naming its path."""
+    from dataclasses import replace
+    from model.core.snapshot import STORE_CONTAINERD
+    img = replace(_snapshot().images[0], repo_tags=("a:1", "127.0.0.1:5000/a:1"), parent="sha256:" + "b" * 64,
+                  parent_unlabelled=("127.0.0.1:5000/a:1",), digest="sha256:" + "c" * 64)
+    snap = Snapshot(info=DaemonInfo(version="29.7.2", image_store=STORE_CONTAINERD), images=(img,))
+    path = tmp_path / "s.json"
+    snap.save(path)
+    data = json.loads(path.read_text())
+    assert data["schema"] == SCHEMA_VERSION == 4
+    assert Snapshot.load(path).images == snap.images
+    data["schema"] = 3
+    del data["images"][0]["parent_unlabelled"], data["images"][0]["digest"]
+    old = Snapshot.from_json(data).images[0]
+    assert old.parent_unlabelled == () and old.digest == "" and old.repo_tags == img.repo_tags
+    assert not {"parent_unlabelled", "digest"} & set(_snapshot().to_json()["images"][0])
+    data["images"][0]["parent_unlabelled"] = ["b:1"]
+    with pytest.raises(SnapshotError, match=r"images\[0\]\.parent_unlabelled\[0\]: 'b:1' is not one of its"):
+        Snapshot.from_json(data)
+
+
 @pytest.mark.parametrize("field, value", [("disk_usage", -1), ("shared_size", 2**63), ("disk_usage", "big"),
                                           ("manifests", [{"id": 1}])])
 def test_bad_containerd_fields_are_refused(field, value):

@@ -2,7 +2,7 @@
 
 Both moby image stores: dockerd 20.10 (classic store) and Engine 29 (containerd image store;
 its states add BuildKit image indexes with attestations and a multi-platform index loaded from
-an OCI layout); on 20.10 some images are also pushed to the private registry and pulled back by tag
+an OCI layout); on both some images are also pushed to the private registry and pulled back by tag
 or by digest, so registry digests join the references the operations pick.  20 seeds each by default; LAYERSCOPE_LONG=1 runs 300.  Prune's ImagesDeleted
 is compared as a multiset (the engine's order is random); everything else exactly, and the
 predicted state (IDs, RepoTags, RepoDigests, parents) must equal a fresh read.
@@ -49,11 +49,9 @@ def engine(request):
             plugin_dir = request.getfixturevalue("private_engine29").docker_config
             cli_env = dict(os.environ, DOCKER_HOST=service.url, DOCKER_CONFIG=plugin_dir)
     service.wipe()
-    # registry digests join the 20.10 states; on Engine 29 a pulled record carries no parent label,
-    # so which parent the engine lists after an rmi depends on records no snapshot tells apart
-    # (see test_registry.py for Engine 29's digests, and the closing note of issue 11)
-    registry = request.getfixturevalue("registry") if kind == "dockerd" else None
-    return kind, service.client(), cli_env, registry
+    # registry digests join the states of both engines (on Engine 29 a pulled record carries no parent
+    # label: the snapshot reads which names' records do, model/daemon/names.py)
+    return kind, service.client(), cli_env, request.getfixturevalue("registry")
 
 
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)

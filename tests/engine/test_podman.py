@@ -197,6 +197,25 @@ def test_rmi_dangling_parents_and_in_use_parent(podman):
     check_rmi(podman.client(), ["base:1", common.id[7:]], force=True)
 
 
+def test_rmi_digest_searches_the_digests_of_images_without_names(podman):
+    """Seed 92's case: ``rmi repo@digest`` that no name holds, while an image without names exists.
+    Podman then searches every image's manifest digests; the compat API shows an image's digests only
+    with its names, so the snapshot reads Podman's own Digest of each image (/libpod/images/json) and
+    the answers are predicted: 404 for a digest no image holds, 500 "tag not known" for the digest of
+    the image without names (found, but the name it was found by is not one of its names)."""
+    client = podman.client()
+    import_image(client, "base:1", {"a": b"1"})
+    loose = "sha256:" + import_image(client, None, {"b": b"2"}).removeprefix("sha256:")
+    snap = _read(podman)
+    own = snap.by_id[loose].digest
+    assert own.startswith("sha256:") and not snap.by_id[loose].repo_tags and not snap.by_id[loose].repo_digests
+    assert all(img.digest for img in snap.images)
+    real = check_rmi(client, ["user/nosuch@sha256:" + "0" * 64, "user/nosuch@" + own, "quay.io/x/y:t@" + own])
+    assert real[0]["error"]["status"] == 404
+    assert real[1]["error"] == {"status": 500, "message": f"docker.io/user/nosuch@{own}: tag not known"}, real[1]
+    assert real[2]["error"]["status"] == 500
+
+
 def test_rmi_image_with_children(podman):
     """Removing a tagged base under other images: its record goes, it is only Untagged."""
     client = podman.client()

@@ -17,8 +17,9 @@ import pytest
 
 import builders
 from daemon import PrivateService
-from model.engine import simulate
-from random_states import check_prune, check_rmi, read, rmi_answer
+from model.daemon.imagecache import ImageCache
+from model.daemon.source import read_snapshot
+from random_states import check_prune, check_rmi, read
 from random_states_podman import import_image as podman_import
 from registry import PrivateRegistry, pull, push, push_pull
 
@@ -160,20 +161,16 @@ def test_prune_with_digest_only_images(engine, registry, all_):
 
 def test_rmi_digest_of_an_image_whose_tag_moved_away(engine, registry):
     """The pulled tag moved to base: app keeps its digest (dockerd: a digest reference; Engine 29: a
-    moby-dangling@ record; Podman: no name at all, so its digests are not in the snapshot)."""
+    moby-dangling@ record; Podman: no name at all, its digest read from Podman's own list)."""
     name, service = engine
     client = service.client()
     p = pulled_state(name, service, registry, "pulled")
     repo, tag = p.app_tag.rsplit(":", 1)
     client.api.tag(p.base_id, repo, tag)
+    [real] = check_rmi(client, [p.app_digest])
     if name == "podman":
-        # Podman finds app among every image's manifest digests and fails to untag it (500); with
-        # no name, app's digests are not in the snapshot, so a 404 would look just as likely
-        outcomes, _ = simulate.rmi(read(client), [p.app_digest])
-        assert "manifest digests of every image" in outcomes[0].unpredictable, outcomes[0]
-        assert rmi_answer(client, p.app_digest)["error"]["status"] == 500
-        return
-    check_rmi(client, [p.app_digest])
+        # Podman finds app among every image's manifest digests and fails to untag it
+        assert read(client).by_id[p.app_id].repo_tags == () and real["error"]["status"] == 500, real
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -194,3 +191,75 @@ def test_push_pull_for_random_states(engine, registry, seed):
         assert client.api.inspect_image(d)["Id"] in ids.values(), d
     check_rmi(client, rng.sample(digests, len(digests)))
     check_prune(client, False)
+
+
+# ---------------------------------------------------------------------------
+# Engine 29: the parent is a label on each name's record, and a pull makes a record without it
+
+def _pulled_back(client: docker.DockerClient, registry: PrivateRegistry, ref: str) -> str:
+    """``ref`` pushed as REG/<its repository>:1, that tag removed and pulled back: a record with no parent
+    label (REG sorts before the other names, so it is the image's first record)."""
+    target = registry.repo(ref.split(":")[0] + ":1")
+    client.api.tag(ref, *target.rsplit(":", 1))
+    push(client, target)
+    client.api.remove_image(target)
+    pull(client, target)
+    return target
+
+
+def _record_parent(client: docker.DockerClient, name: str) -> str:
+    """The list filtered to the one record ``name``: its ParentId (that record's own label)."""
+    [summary] = client.api.images(all=True, filters={"reference": name})
+    return summary["ParentId"]
+
+
+def test_parent_gone_with_its_last_labelled_record(engine29, registry):
+    """Seed 11's case: app:1 (built on base:1) also pulled as REG/app:1, and tagged zz:1 after (a tag copies
+    the first record's labels: REG/app:1's, none).  Inspect by any name says Parent base, the list says none
+    (its last name's record); only app:1's record has the label, so rmi app:1 leaves app without a parent.
+    The snapshot reads which names' records lack it, and the prediction follows."""
+    client = engine29.client()
+    base = _base_image(client)
+    app = builders.build(client, "FROM base:1\nRUN echo app > /tmp/app\n", tag="app:1")
+    pulled = _pulled_back(client, registry, "app:1")
+    client.api.tag("app:1", "zz", "1")
+    assert {client.api.inspect_image(n)["Parent"] for n in ("app:1", pulled, "zz:1")} == {base}
+    assert {i["Id"]: i["ParentId"] for i in client.api.images(all=True)}[app] == ""
+    assert [_record_parent(client, n) for n in ("app:1", pulled, "zz:1")] == [base, "", ""]
+    img = read(client).by_id[app]
+    assert img.parent == base and set(img.parent_unlabelled) == {pulled, "zz:1"}
+    check_rmi(client, ["app:1"])
+    assert "Parent" not in client.api.inspect_image(app) and read(client).by_id[app].parent == ""
+
+
+def test_the_parent_is_read_fresh_not_from_the_image_cache(engine29, registry, tmp_path):
+    """The image cache keeps inspect answers by ID, but on this store Parent is a label of the names'
+    records: once app:1 (the one labelled record) is gone, a load through the cache says no parent, as the
+    engine does."""
+    client = engine29.client()
+    base = _base_image(client)
+    app = builders.build(client, "FROM base:1\nRUN echo a > /tmp/a\n", tag="app:1")
+    _pulled_back(client, registry, "app:1")
+    cache = tmp_path / "images.json"
+    assert read_snapshot(client, cache=ImageCache(cache)).by_id[app].parent == base
+    check_rmi(client, ["app:1"])
+    again = ImageCache(cache)
+    assert app in again.entries and again.entries[app][0]["Parent"] == base     # the cached inspect is stale
+    assert read_snapshot(client, cache=again).by_id[app].parent == ""
+
+
+def test_a_child_whose_labelled_records_are_gone_is_no_child(engine29, registry):
+    """A commit of base:1, pulled back and its own tag removed, names no parent any more: rmi base:1 then
+    deletes base outright (with a child it would stay as moby-dangling@)."""
+    client = engine29.client()
+    base = _base_image(client)
+    child = builders.commit(client, "base:1", "echo c > /tmp/c", "child:1")
+    _pulled_back(client, registry, "child:1")
+    check_rmi(client, ["child:1"])
+    assert read(client).by_id[child].parent == ""
+    check_rmi(client, ["base:1"])
+    assert base not in {i["Id"] for i in client.api.images(all=True)}
+
+
+def _base_image(client: docker.DockerClient) -> str:
+    return builders.import_image(client, "base:1", {"etc/base": builders.noise(2000, 11)})

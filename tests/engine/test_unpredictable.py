@@ -126,7 +126,7 @@ CASES = {
         snap(REAL, img(8, (), tags=["empty:1"]), **PODMAN), _rmi("empty:1")),
     "only Podman 4.3 is modelled": lambda: (snap(REAL, store=STORE_PODMAN, version="5.0.0"), _rmi("real:1")),
     "Podman's message for the reference": lambda: (snap(REAL, **PODMAN), _rmi("r" * 256)),
-    "up among the manifest digests of every image": lambda: (       # an image without names hides its digests
+    "up among the manifest digests of every image": lambda: (   # an image without names, its Digest not read
         snap(REAL, img(18, (layer(18),)), **PODMAN), _rmi("quay.io/x/real@sha256:" + "d" * 64)),
     "if registries.conf lists that registry": lambda: (
         snap(REAL, img(9, (layer(9),), tags=["quay.io/real:1"]), **PODMAN), _rmi("real:1")),

@@ -1,4 +1,4 @@
-"""Snapshot files carry the file index of their images' layers (schema 3, ``"layer_files"``): it reads back the
+"""Snapshot files carry the file index of their images' layers (schema 3 on, ``"layer_files"``): it reads back the
 same, a hostile index is refused in one line naming its JSON path, and schema 1 and 2 files still open."""
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def carried(tmp_path) -> tuple[Snapshot, Path]:
 def test_file_index_round_trips(carried):
     snap, path = carried
     doc = json.loads(path.read_text())
-    assert doc["schema"] == SCHEMA_VERSION == 3
+    assert doc["schema"] == SCHEMA_VERSION == 4
     assert doc["layer_files"] == [layer_files_to_json(lf) for lf in snap.layer_files]
     assert doc["layer_files"][0]["entries"][1] == ["etc/layer0.conf", "file", 100, 0o644, "", 0xDEADBEEF]
     again = Snapshot.load(path)
@@ -70,7 +70,7 @@ def test_files_without_an_index_write_no_key_and_old_schemas_open(path, tmp_path
     snap = Snapshot.load(path)
     assert snap.layer_files == () and snap.files_by_diff_id == {} and snap.warnings == ()
     out = snap.to_json()
-    assert "layer_files" not in out and out["schema"] == 3
+    assert "layer_files" not in out and out["schema"] == SCHEMA_VERSION
 
 
 def test_the_demo_carries_the_tutorials_node_modules_where_npm_install_put_them():
@@ -114,9 +114,9 @@ def test_a_schema_1_file_with_an_index_opens(carried, tmp_path):
 def test_a_newer_schema_is_refused(carried, tmp_path):
     _, path = carried
     doc = json.loads(path.read_text())
-    doc["schema"] = 4
+    doc["schema"] = SCHEMA_VERSION + 1
     path.write_text(json.dumps(doc))
-    with pytest.raises(SnapshotError, match="schema 4 is newer than this Layerscope understands"):
+    with pytest.raises(SnapshotError, match=f"schema {SCHEMA_VERSION + 1} is newer than this Layerscope understands"):
         Snapshot.load(path)
 
 
