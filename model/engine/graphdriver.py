@@ -59,8 +59,8 @@ class GraphdriverStore(Store):
             texts = img.repo_tags + img.repo_digests
             if not texts:
                 continue
-            refs, names, digests, digest_total = _ref_tables(texts)   # (one _add_ref per reference, at once)
-            if _familiar_refs(img.repo_tags, img.repo_digests) != (img.repo_tags, img.repo_digests):
+            refs, names, digests, digest_total, familiar = _ref_tables(texts)   # (one _add_ref per reference)
+            if familiar != (img.repo_tags, img.repo_digests):
                 self._unsorted.add(img.id)
             for key in refs:
                 refstore[key] = img.id
@@ -350,7 +350,7 @@ class GraphdriverStore(Store):
             tags = tuple(r.familiar() for r in refs if r.tag)
             digests = tuple(r.familiar() for r in refs if r.digest)
         else:
-            tags, digests = _familiar_refs(img.repo_tags, img.repo_digests)
+            tags, digests = _ref_tables(img.repo_tags + img.repo_digests)[4]
         parent = self.parent.get(img.id, "")
         if (tags, digests, parent) == (img.repo_tags, img.repo_digests, img.parent):
             return img
@@ -369,11 +369,12 @@ def _keyed_refs(texts: tuple[str, ...]) -> tuple[tuple[str, Reference], ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _ref_tables(texts: tuple[str, ...]
-                ) -> tuple[dict[str, Reference], dict[str, int], dict[str, dict[str, Reference]], int]:
+def _ref_tables(texts: tuple[str, ...]) -> tuple[dict[str, Reference], dict[str, int],
+                                                 dict[str, dict[str, Reference]], int, tuple[tuple[str, ...], ...]]:
     """What _add_ref makes of an image's references one by one (a reference met twice counts once): by full
     string, the tag count per repository, the digest references per repository and how many there are
-    (shared: GraphdriverStore._own copies them before a change)."""
+    (shared: GraphdriverStore._own copies them before a change); and the image's tags and digests as
+    to_snapshot gives them when no step touched it (by full string, each as the daemon prints it)."""
     refs = dict(_keyed_refs(texts))
     names: dict[str, int] = {}
     digests: dict[str, dict[str, Reference]] = {}
@@ -382,15 +383,9 @@ def _ref_tables(texts: tuple[str, ...]
             digests.setdefault(ref.name, {})[key] = ref
         else:
             names[ref.name] = names.get(ref.name, 0) + 1
-    return refs, names, digests, sum(len(keys) for keys in digests.values())
-
-
-@lru_cache(maxsize=1 << 16)
-def _familiar_refs(tags: tuple[str, ...], digests: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """An untouched image's tags and digests as to_snapshot gives them: its references by full string, each
-    as the daemon prints it (the references a key appears under twice count once, as in the refstore)."""
-    refs = [ref for _, ref in sorted(dict(_keyed_refs(tags + digests)).items())]
-    return tuple(r.familiar() for r in refs if r.tag), tuple(r.familiar() for r in refs if r.digest)
+    printed = [ref for _, ref in sorted(refs.items())]
+    familiar = (tuple(r.familiar() for r in printed if r.tag), tuple(r.familiar() for r in printed if r.digest))
+    return refs, names, digests, sum(len(keys) for keys in digests.values()), familiar
 
 
 # ImageDelete (image_delete.go), graphdriver:
