@@ -30,6 +30,7 @@ EARLY_LISTED = "listed"      # the fresh listing: layers only for the images rea
 EARLY_EVERY = 1.0            # seconds between provisional snapshots while inspects arrive, at least
 EARLY_SHARE = 0.1            # ... and at most this share of the read spent making and showing them
 FETCH_THREADS = 4
+FETCH_THREADS_CONTAINERD = 8     # its inspects are engine-bound: 8 at a time cost ~5% less engine CPU than 4
 LAST_SECOND = 253402300799   # 9999-12-31T23:59:59Z, the last time a datetime holds
 MANIFESTS_API = (1, 47)      # /images/json?manifests=1 from here on
 INSPECT_MANIFESTS_API = (1, 48)  # /images/{id}/json?manifests=1 from here on
@@ -433,7 +434,8 @@ def _read_images(link: Link, info: DaemonInfo, listed: list[dict[str, Any]], con
     if early is not None and missing:
         provisional()
     if link.socket_path and len(missing) > 8:
-        with ThreadPoolExecutor(FETCH_THREADS) as pool:
+        with ThreadPoolExecutor(FETCH_THREADS_CONTAINERD if info.image_store == STORE_CONTAINERD
+                                else FETCH_THREADS) as pool:
             list(pool.map(read_one, missing))
     else:
         for image_id in missing:
