@@ -16,7 +16,8 @@ from model.core.analysis import Analysis
 from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
 from model.core.graph import EDGE_PARENT, EDGE_TOP, IMAGE, LAYER, lineage
 from model.daemon.imagecache import ImageCache
-from model.daemon.source import EARLY_LAST, EARLY_LISTED, DaemonError, connect, read_snapshot
+from model.daemon.source import (EARLY_LAST, EARLY_LISTED, DaemonError, by_name, connect, open_link,
+                                 read_image, read_snapshot)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -199,6 +200,24 @@ def test_engine29_first_read_lists_by_system_df(engine29, legacy, tmp_path):
         multi = next(i for i in first.snapshot.images if "multi:1" in i.repo_tags)
         assert multi.platforms == ("linux/amd64", "linux/arm64")
         assert all(m.diff_ids for m in multi.manifests if m.kind == "image")
+
+
+def test_engine29_reads_by_tag_only_what_the_tag_still_names(engine29):
+    """On the containerd store an image is inspected by a tag (a key lookup there, an ID is a scan); when the tag
+    has moved to another image since the listing, the listed image is read by its ID instead."""
+    client = engine29.client()
+    old = builders.import_image(client, "moving:1", {"m": b"old"})
+    listed = {s["Id"]: s for s in client.api.images(all=True)}
+    summary = dict(listed[old], Manifests=[])
+    link = open_link(engine29.url)
+    assert by_name(summary) == "moving:1"
+    inspect, history = read_image(link.get, old, summary, link.api_version, True, by_name(summary))
+    assert inspect["Id"] == old and history[0]["Id"] == old and inspect["Manifests"]
+    new = builders.import_image(client, "moving:1", {"m": b"new"})        # the tag moves; the old image stays
+    assert new != old
+    inspect, history = read_image(link.get, old, summary, link.api_version, True, by_name(summary))
+    assert inspect["Id"] == old and history[0]["Id"] == old
+    assert inspect["RootFS"]["Layers"] == client.api.inspect_image(old)["RootFS"]["Layers"]
 
 
 def test_image_removed_between_list_and_inspect(daemon):
