@@ -229,6 +229,13 @@ DF_SPEC = Obj({
     "LayersSize": _opt(Nullable(Int())),
     "Images": _opt(List(Obj({"Id": _req(Digest()), "SharedSize": _opt(Int(lo=-1), -1)}), max_items=1_000_000), []),
 })
+# /system/df with each image's whole summary (the list's fields but Manifests; null tags are []), for a
+# first read that takes its listing from df instead of listing twice; and inspect with ``manifests=1``.
+DF_LISTED_SPEC = Obj({
+    "LayersSize": _opt(Nullable(Int())),
+    "Images": _opt(List(Obj(SUMMARY_SPEC.fields | {"SharedSize": _opt(Int(lo=-1), -1)}), max_items=1_000_000), []),
+})
+INSPECT_MANIFESTS_SPEC = Obj(INSPECT_SPEC.fields | {"Manifests": _opt(List(MANIFEST_SPEC, max_items=10_000), [])})
 DELETE_SPEC = List(DeleteItem(), max_items=1_000_000)
 PRUNE_SPEC = Obj({"ImagesDeleted": _opt(Nullable(DELETE_SPEC)), "SpaceReclaimed": _req(Int())})
 EVENT_SPEC = Obj({
@@ -262,6 +269,8 @@ CONTAINER_INSPECT = Endpoint(CONTAINER_INSPECT_SPEC)
 LAYER_DIRS = Endpoint(LAYER_DIRS_SPEC)
 DF = Endpoint(DF_SPEC, LIST_LIMIT, BUSY_TIMEOUT)
 LIBPOD_IMAGES = Endpoint(LIBPOD_IMAGES_SPEC, LIST_LIMIT)
+DF_LISTED = Endpoint(DF_LISTED_SPEC, LIST_LIMIT, BUSY_TIMEOUT)
+INSPECT_MANIFESTS = Endpoint(INSPECT_MANIFESTS_SPEC)
 DELETE = Endpoint(DELETE_SPEC, timeout=LONG_TIMEOUT)
 PRUNE = Endpoint(PRUNE_SPEC, timeout=LONG_TIMEOUT)
 

@@ -16,8 +16,8 @@ from ..core.snapshot import DaemonInfo
 from .answers import DaemonError, parse_body
 
 # Fields of an inspect answer that can change while the image ID stays: they are
-# never cached (tags come from the image list, which is read fresh every time).
-_MUTABLE = ("RepoTags", "RepoDigests")
+# never cached (tags and manifests come from the image list, which is read fresh every time).
+_MUTABLE = ("RepoTags", "RepoDigests", "Manifests")
 CACHE_VERSION = 3           # 3: sealed (a header line with the body's SHA-256), with the last listing
 MAX_CACHE_BYTES = 512 * 2**20
 MAX_ENTRIES = 1_000_000

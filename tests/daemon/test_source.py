@@ -16,7 +16,8 @@ from model.core.analysis import Analysis
 from model.core.classify import DANGLING, INTERMEDIATE, TAGGED
 from model.core.graph import EDGE_PARENT, EDGE_TOP, IMAGE, LAYER, lineage
 from model.daemon.imagecache import ImageCache
-from model.daemon.source import EARLY_LAST, EARLY_LISTED, DaemonError, connect, read_snapshot
+from model.daemon.source import (EARLY_LAST, EARLY_LISTED, DaemonError, by_name, connect, open_link,
+                                 read_image, read_snapshot)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -168,6 +169,55 @@ def test_engine29_sizes_match_its_system_df(engine29, seed):
     after_an = Analysis(after)
     assert all(sz.unique_size >= 0 for sz in after_an.image_sizes.values())
     assert after.layers_size is None and not after_an.totals.exact
+
+
+@pytest.mark.parametrize("legacy", [True, False], ids=["legacy-intermediates", "no-intermediates"])
+def test_engine29_first_read_lists_by_system_df(engine29, legacy, tmp_path):
+    """A first read of Engine 29 (nothing cached) takes its listing from /system/df plus the dangling images, and
+    each image's manifests from its inspect: it gives the snapshot a later read (which lists images) gives, every
+    image `docker images -a` lists, and df's own figures; with and without legacy-build intermediates (dangling
+    images df leaves out)."""
+    client = engine29.client()
+    if legacy:
+        random_state(client, 3)
+    else:
+        builders.import_image(client, "base:1", {"opt/b": builders.noise(20_000, 1)})
+        builders.buildkit_build(engine29.cli_env(), "FROM base:1\nRUN echo bk > /bk\n", tag="bk:1")
+        builders.load_oci_index(client, "multi:1")
+        builders.import_image(client, "moved:1", {"m": b"old"})
+        builders.import_image(client, "moved:1", {"m": b"new"})      # the old one is left dangling
+    cache = ImageCache(tmp_path / "cache.json")
+    first = Analysis(read_snapshot(connect(engine29.url), cache=cache))
+    assert cache.entries and cache.last is not None
+    later = read_snapshot(connect(engine29.url), cache=ImageCache(tmp_path / "cache.json"))
+    assert first.snapshot.images == later.images and first.snapshot.layers_size == later.layers_size
+    assert set(first.snapshot.by_id) == {i["Id"] for i in client.api.images(all=True)}
+    assert all(img.manifests for img in first.snapshot.images)
+    assert_sizes_equal_df(client, first)
+    statuses = {s.status for s in first.status.values()}
+    assert (INTERMEDIATE in statuses) == legacy and DANGLING in statuses
+    if not legacy:       # a multi-platform index: its platforms and the other platform's layers (read by platform)
+        multi = next(i for i in first.snapshot.images if "multi:1" in i.repo_tags)
+        assert multi.platforms == ("linux/amd64", "linux/arm64")
+        assert all(m.diff_ids for m in multi.manifests if m.kind == "image")
+
+
+def test_engine29_reads_by_tag_only_what_the_tag_still_names(engine29):
+    """On the containerd store an image is inspected by a tag (a key lookup there, an ID is a scan); when the tag
+    has moved to another image since the listing, the listed image is read by its ID instead."""
+    client = engine29.client()
+    old = builders.import_image(client, "moving:1", {"m": b"old"})
+    listed = {s["Id"]: s for s in client.api.images(all=True)}
+    summary = dict(listed[old], Manifests=[])
+    link = open_link(engine29.url)
+    assert by_name(summary) == "moving:1"
+    inspect, history = read_image(link.get, old, summary, link.api_version, True, by_name(summary))
+    assert inspect["Id"] == old and history[0]["Id"] == old and inspect["Manifests"]
+    new = builders.import_image(client, "moving:1", {"m": b"new"})        # the tag moves; the old image stays
+    assert new != old
+    inspect, history = read_image(link.get, old, summary, link.api_version, True, by_name(summary))
+    assert inspect["Id"] == old and history[0]["Id"] == old
+    assert inspect["RootFS"]["Layers"] == client.api.inspect_image(old)["RootFS"]["Layers"]
 
 
 def test_image_removed_between_list_and_inspect(daemon):
