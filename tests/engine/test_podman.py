@@ -4,8 +4,8 @@
   app can use (IDs, parents, history IDs, full names, containers);
 * classification: the app's dangling set is the service's ``dangling=true`` list;
 * differential: seeded random states, one random rmi/prune, the simulator's prediction
-  == Podman's answer and the state after == a fresh read.  10 seeds by default,
-  LAYERSCOPE_LONG=1 runs 100.  Prune's ImagesDeleted is compared as a multiset.
+  == Podman's answer and the state after == a fresh read.  20 seeds by default,
+  LAYERSCOPE_LONG=1 runs 300.  Prune's ImagesDeleted is compared as a multiset.
 
 Skips (with the reason) when Podman cannot run here; under CI=true that is a failure.
 """
@@ -26,7 +26,7 @@ from podman_service import PodmanService
 from random_states import check_prune, check_rmi, prune_answer, read, rmi_answer, state_view
 from random_states_podman import import_image, make_state, random_operation
 
-SEEDS = range(100 if os.environ.get("LAYERSCOPE_LONG") == "1" else 10)
+SEEDS = range(300 if os.environ.get("LAYERSCOPE_LONG") == "1" else 20)
 
 
 def _read(service: PodmanService):
