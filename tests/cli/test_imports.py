@@ -33,7 +33,8 @@ CORE = {"cli.common", "cli.main", "cli.parsers", "model.core.bulk", "model.core.
         "model.core.layerfiles", "model.core.paths", "model.core.reference", "model.core.schema", "model.core.snapshot",
         "model.core.snapshotfile", "model.daemon.answers", "model.render.formats"}
 ANALYSIS = {"model.core.analysis", "model.core.classify", "model.core.history", "model.core.sizes"}
-READER = {"model.daemon.containers", "model.daemon.imagecache", "model.daemon.source", "model.daemon.transport"}
+READER = {"model.daemon.containers", "model.daemon.imagecache", "model.daemon.names", "model.daemon.source",
+          "model.daemon.transport"}
 ENGINE = {"model.engine.containerd", "model.engine.containerd_space", "model.engine.filters",
           "model.engine.graphdriver", "model.engine.outcome", "model.engine.plan", "model.engine.podman",
           "model.engine.simulate", "model.engine.store"}
