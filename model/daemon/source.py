@@ -322,13 +322,13 @@ def read_snapshot(source: Any, progress: Progress | None = None, cache: ImageCac
         content = _content(info, cache)
         if early is not None and cache.last is not None:
             early(_last_snapshot(link.get, info, cache, content), EARLY_LAST)
-        listed, containers = pending_list.result(), pending_containers.result()
         if by_df:
-            listed, sizes = listed
-            return _read_images(link, info, listed, containers, lambda: sizes, progress, cache, cancel, early,
-                                content)
-        return _read_images(link, info, listed, containers, pending_sizes.result, progress, cache, cancel, early,
-                            content)
+            listed, sizes = pending_list.result()
+        else:
+            listed, sizes = pending_list.result(), None
+        engine_sizes = pending_sizes.result if sizes is None else (lambda: sizes)
+        return _read_images(link, info, listed, pending_containers.result(), engine_sizes, progress, cache, cancel,
+                            early, content)
     finally:
         background.shutdown(wait=False, cancel_futures=True)
 
