@@ -350,7 +350,7 @@ def report(results: dict[int, dict[str, float]]) -> bool:
     small, large = sizes[0], sizes[-1]
     head = "".join(f"{n:>12,}" for n in sizes)
     print(f"\n{'cost':48}{head}   target at {large:,}    growth {small:,}→{large:,} per 10× images")
-    ok = True
+    ok, faster = True, False
     for cost in COSTS:
         values = [results[n].get(cost.key) for n in sizes]
         if all(v is None for v in values):
@@ -367,6 +367,7 @@ def report(results: dict[int, dict[str, float]]) -> bool:
         if cost.grows and large > small and first and last is not None:
             factor = (last / first) ** (1 / math.log10(large / small))      # per 10× images
             linear = factor <= 10 * LINEAR_SLACK
+            faster |= not linear
             line += f"   ×{factor:5.1f} {'linear' if linear else 'FASTER than linear'}"
         print(line)
     hosts = {n: f"{results[n].get('layers', 0):,.0f} layers" for n in sizes}
@@ -377,6 +378,9 @@ def report(results: dict[int, dict[str, float]]) -> bool:
                 for what, key in (("layers", "layers"), ("history rows", "history_rows"), ("boxes drawn", "boxes"))]
         print("the hosts' data, per 10× images: " + ", ".join(
             f"{what} ×{(b / a) ** (1 / math.log10(large / small)):.1f}" for what, a, b in data if a and b))
+    if faster:
+        print("(a cost that grows faster than linearly in wall time: bench/bench_work.py counts the instructions "
+              "each step executes beside its wall time, to tell more work from slower memory)")
     return ok
 
 
