@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from model.core.analysis import Analysis
 from model.core.sizes import human
 from model.render import storagemap as sm
-from model.render.storagemap import ROOT, Label, StorageMap, StorageTree
+from model.render.storagelabels import Label
+from model.render.storagemap import ROOT, StorageMap, StorageTree
 
 from . import theme
 from .graphitems import image_tooltip, layer_tooltip

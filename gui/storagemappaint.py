@@ -10,13 +10,14 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
 from model.core.analysis import Analysis
 from model.render import storagemap as sm
-from model.render.storagemap import Box, Label, StorageMap, StorageTree
+from model.render.storagelabels import Label, place_labels
+from model.render.storagemap import Box, StorageMap, StorageTree
 
 from . import theme
 
 
 class QtMetrics:
-    """model.render.storagemap.TextMetrics from Qt's font metrics (theme fonts, one QFont per size).
+    """model.render.textfit.TextMetrics from Qt's font metrics (theme fonts, one QFont per size).
 
     One instance per thread: the widths it measured are kept (names repeat their pieces: "team12/", "RUN ")."""
 
@@ -193,7 +194,7 @@ def make_frame(want: Want, analysis: Analysis, metrics: QtMetrics,
     smap = sm.arrange(want.tree, want.width, want.height, want.root)
     if cancelled():
         return None
-    labels = sm.place_labels(smap, metrics, layer_text=lambda c: sm.layer_title(analysis, c))
+    labels = place_labels(smap, metrics, layer_text=lambda c: sm.layer_title(analysis, c))
     if cancelled():
         return None
     pal = theme.HIGH_CONTRAST if want.high_contrast else theme.NORMAL

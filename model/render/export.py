@@ -17,7 +17,8 @@ from ..core.sizes import human
 from .chart import MAX_BARS, charted_images, fill_chart
 from .formats import CHART_FORMATS, FORMATS, GRAPH_FORMATS, STORAGE_MAP_FORMATS
 from .palette import NORMAL as C
-from .storagemap import STYLE_SHARED, arrange, layer_title, place_labels, storage_tree
+from .storagelabels import place_labels
+from .storagemap import STYLE_SHARED, arrange, layer_title, storage_tree
 
 
 FONTS = ("NanumGothic", "DejaVu Sans")     # NanumGothic (when installed) renders Korean tags
@@ -313,7 +314,7 @@ MAP_SIZE = (1600, 1000)      # pixels at DPI: the map itself, under a header
 
 
 class FontMetrics:
-    """model.render.storagemap.TextMetrics from FreeType (the font matplotlib draws with), at DPI."""
+    """model.render.textfit.TextMetrics from FreeType (the font matplotlib draws with), at DPI."""
 
     def __init__(self, dpi: float = DPI) -> None:
         from matplotlib import font_manager

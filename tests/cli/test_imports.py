@@ -44,7 +44,7 @@ FILES = {"cli.files", "model.daemon.imagesave", "model.daemon.transport", "model
          "model.engine.graphdriver", "model.engine.outcome", "model.engine.store", "model.files.archive",
          "model.files.cache", "model.files.stack", "model.files.tarstream"}
 DRAW = {"cli.export", "model.core.graph", "model.core.layout", "model.render.chart", "model.render.export",
-        "model.render.palette", "model.render.storagemap"}
+        "model.render.palette", "model.render.storagelabels", "model.render.storagemap", "model.render.textfit"}
 # install-desktop-entry reads no snapshot
 DESKTOP = CORE - {"model.core.bulk", "model.core.paths", "model.core.snapshotfile"} | {"cli.desktop"}
 

@@ -19,7 +19,9 @@ from model.core.analysis import Analysis
 from model.core.graph import LAYER, lineage
 from model.core.snapshot import Snapshot
 from model.render import export as model_export
+from model.render import storagelabels as sl
 from model.render import storagemap as sm
+from model.render import textfit as tf
 from resources import DEMO_SNAPSHOT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,9 +181,9 @@ def test_deterministic(host):
     by_run_b = {box.layers: mb.rects[box.index] for box in tb.boxes[1:]}
     assert by_run_a == by_run_b
     assert ma.slices == mb.slices
-    metrics = sm.ApproxMetrics()
-    la = [(lab.lines, lab.x, lab.y) for lab in sm.place_labels(ma, metrics)]
-    assert la == [(lab.lines, lab.x, lab.y) for lab in sm.place_labels(sm.arrange(ta, 1200, 700), metrics)]
+    metrics = tf.ApproxMetrics()
+    la = [(lab.lines, lab.x, lab.y) for lab in sl.place_labels(ma, metrics)]
+    assert la == [(lab.lines, lab.x, lab.y) for lab in sl.place_labels(sm.arrange(ta, 1200, 700), metrics)]
 
 
 def test_hit_is_the_deepest_drawn_box(host):
@@ -216,7 +218,7 @@ def test_labels_inside_their_boxes_never_overlap(host):
     tree = sm.storage_tree(host)
     smap = sm.arrange(tree, 1200, 700)
     metrics = model_export.FontMetrics(dpi=96)
-    labels = sm.place_labels(smap, metrics, layer_text=lambda c: sm.layer_title(host, c))
+    labels = sl.place_labels(smap, metrics, layer_text=lambda c: sm.layer_title(host, c))
     assert len(labels) > 100
     for k, lab in enumerate(labels):
         area = smap.slices[lab.layer] if lab.layer else smap.rects[lab.box]
@@ -230,7 +232,7 @@ def test_labels_inside_their_boxes_never_overlap(host):
         assert all(_overlap(r, o) < EPS for o in rects[k + 1:])
 
 
-def readable(analysis: Analysis, labels_of: dict[int, sm.Label], tree: sm.StorageTree) -> tuple[list, list]:
+def readable(analysis: Analysis, labels_of: dict[int, sl.Label], tree: sm.StorageTree) -> tuple[list, list]:
     """The readability criterion's misses: of the 20 largest base layers and the 20 images holding the most
     unique bytes, those whose box has no fully drawn name."""
     bases = sorted((c for c in tree.boxes[sm.ROOT].children),
@@ -242,29 +244,29 @@ def readable(analysis: Analysis, labels_of: dict[int, sm.Label], tree: sm.Storag
     return missed_bases, missed_images
 
 
-def least_area(title: str, metrics: sm.TextMetrics) -> float:
+def least_area(title: str, metrics: tf.TextMetrics) -> float:
     """The smallest box (px²) that can hold ``title`` in full at the smallest name size, whatever its shape:
     over every way to wrap it, (widest line + padding) × (lines + padding)."""
-    size, (px, py) = min(sm.FONT_SIZES), sm.LABEL_PAD
-    cuts = [i + 1 for i, ch in enumerate(title) if ch in sm._BREAKS] + [len(title)]
+    size, (px, py) = min(tf.FONT_SIZES), tf.LABEL_PAD
+    cuts = [i + 1 for i, ch in enumerate(title) if ch in tf._BREAKS] + [len(title)]
     starts = [0] + cuts[:-1]
     widths = {metrics.width(title[a:b].strip(), size) for a in starts for b in cuts if b > a}
     best = math.inf
     for w in widths:
-        lines = sm.wrap(title, w + 1e-6, metrics, size, sm.MAX_LINES)
+        lines = tf.wrap(title, w + 1e-6, metrics, size, tf.MAX_LINES)
         if lines:
             best = min(best, (w + 2 * px) * (len(lines) * metrics.line(size) + 2 * py))
     return best
 
 
-def holds(title: str, rect: sm.Rect, metrics: sm.TextMetrics) -> bool:
+def holds(title: str, rect: sm.Rect, metrics: tf.TextMetrics) -> bool:
     """Whether a box of this rectangle could show ``title`` in full (some size, some wrap), ignoring other names."""
-    px, py = sm.LABEL_PAD
-    return bool(sm._candidates(title, "", rect[2] - 2 * px, rect[3] - 2 * py, metrics, sm.FONT_SIZES))
+    px, py = tf.LABEL_PAD
+    return bool(sl._candidates(title, "", rect[2] - 2 * px, rect[3] - 2 * py, metrics, tf.FONT_SIZES))
 
 
-def unexplained(analysis: Analysis, labels_of: dict[int, sm.Label], smap: sm.StorageMap,
-                metrics: sm.TextMetrics) -> tuple[list, list]:
+def unexplained(analysis: Analysis, labels_of: dict[int, sl.Label], smap: sm.StorageMap,
+                metrics: tf.TextMetrics) -> tuple[list, list]:
     """Misses of the readability criterion that geometry does not force: a base whose box is at least as big as
     its name needs in some shape, an image whose box could hold its name as it was laid out."""
     tree = smap.tree
@@ -289,7 +291,7 @@ def test_readable_with_the_exports_font(which, request):
     tree = sm.storage_tree(a)
     smap = sm.arrange(tree, 1200, 700)
     metrics = model_export.FontMetrics(dpi=96)
-    labels = {lab.box: lab for lab in sm.place_labels(smap, metrics) if lab.layer is None}
+    labels = {lab.box: lab for lab in sl.place_labels(smap, metrics) if lab.layer is None}
     missed_bases, missed_images = readable(a, labels, tree)
     if which == "host":
         assert (missed_bases, missed_images) == ([], [])
@@ -305,13 +307,13 @@ def test_readable_with_the_exports_font(which, request):
 
 def test_wrap_and_elide():
     """Names break only at separators; a cut name ends with "…" and fits."""
-    m = sm.ApproxMetrics()
+    m = tf.ApproxMetrics()
     one = m.width("x", 8)
-    assert sm.wrap("team12/curl:932", 8 * one, m, 8, 3) == ["team12/", "curl:932"]
-    assert sm.wrap("team12/curl:932", 20 * one, m, 8, 3) == ["team12/curl:932"]
-    assert sm.wrap("averyveryverylongword", 8 * one, m, 8, 3) is None
-    assert sm.wrap("a/b/c/d/e", 2 * one, m, 8, 3) is None
-    cut = sm.elide("RUN apt-get install -y curl", 10 * one, m, 8)
+    assert tf.wrap("team12/curl:932", 8 * one, m, 8, 3) == ["team12/", "curl:932"]
+    assert tf.wrap("team12/curl:932", 20 * one, m, 8, 3) == ["team12/curl:932"]
+    assert tf.wrap("averyveryverylongword", 8 * one, m, 8, 3) is None
+    assert tf.wrap("a/b/c/d/e", 2 * one, m, 8, 3) is None
+    cut = tf.elide("RUN apt-get install -y curl", 10 * one, m, 8)
     assert cut.endswith("…") and m.width(cut, 8) <= 10 * one
 
 
