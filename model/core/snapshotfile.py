@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .bulk import bulk
+from .chain import ChainIDs
 from .layerfiles import LayerFiles, layer_files_from_json
 from .paths import atomic_write
 from .schema import (INT64_MAX, Bool, Digest, Field, Int, Invalid, List, Map, Notes, Nullable,
@@ -266,7 +267,8 @@ def _image(d: dict[str, Any]) -> Image:
 #     it built or committed on, and refuses to load one that is not);
 #   * the byte totals any view adds up stay within an engine's int64.
 def check_consistency(snap: Snapshot) -> None:
-    """Raise Invalid at the first inconsistency of a built snapshot."""
+    """Raise Invalid at the first inconsistency of a built snapshot (its chain IDs computed on the way)."""
+    share_chain_ids(snap)
     where: dict[str, int] = {}
     for n, img in enumerate(snap.images):
         if img.id in where:
@@ -293,6 +295,26 @@ def check_consistency(snap: Snapshot) -> None:
     total = sum(img.size for img in snap.images) + sum(r.size for img in snap.images for r in img.history)
     if total > INT64_MAX:
         raise Invalid("images", "sizes add up to more than 2^63-1 bytes")
+
+
+# Chain IDs are computed where a snapshot is checked (every reader checks it), for
+# all its stacks at once (chain.ChainIDs): each image's and each platform's
+# cached chain_ids is filled in, with one string per layer.  A stack whose chain
+# IDs are already known (an image carried over from an earlier snapshot) keeps
+# them and lends its strings to the others.
+def share_chain_ids(snap: Snapshot) -> None:
+    """Fill in the chain IDs of every image and platform of ``snap``, each layer's string shared."""
+    ids = ChainIDs()
+    stacks = [stack for img in snap.images for stack in (img, *img.manifests)]
+    missing = []
+    for stack in stacks:
+        known = stack.__dict__.get("chain_ids")         # (cached_property's own slot)
+        if known is None:
+            missing.append(stack)
+        else:
+            ids.learn(stack.diff_ids, known)
+    for stack in missing:
+        stack.__dict__["chain_ids"] = ids.of(stack.diff_ids)
 
 
 def _check_parents(snap: Snapshot, where: dict[str, int]) -> None:

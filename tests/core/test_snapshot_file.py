@@ -2,6 +2,8 @@
 repairable ones open with a warning, and what is written reads back the same."""
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import resource
@@ -10,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from model.core.chain import chain_ids
 from model.core.snapshot import Snapshot, SnapshotError
+from model.core.snapshotfile import share_chain_ids
 from resources import DEMO_SNAPSHOT, ENGINE29_SNAPSHOT
 
 DEMOS = [DEMO_SNAPSHOT, ENGINE29_SNAPSHOT, Path(DEMO_SNAPSHOT).with_name("tutorial-commit.json")]
@@ -183,3 +187,37 @@ def test_save_writes_through_a_temporary_file_and_leaves_nothing_behind(tmp_path
         with pytest.raises(SnapshotError, match="Permission denied"):
             snap.save(tmp_path / "ro" / "f.json")
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.json"]
+
+
+@pytest.mark.parametrize("path", DEMOS, ids=lambda p: Path(p).name)
+def test_an_opened_snapshot_holds_one_string_per_layer(path):
+    """Chain IDs are computed once per layer where a snapshot is checked: every image and platform holding a
+    layer holds the same string, and each stack's chain IDs are those of its own diff IDs."""
+    snap = Snapshot.load(path)
+    first: dict[str, str] = {}
+    held = 0
+    for img in snap.images:
+        for stack in (img, *img.manifests):
+            assert stack.chain_ids == chain_ids(stack.diff_ids)
+            for chain_id in stack.chain_ids:
+                assert first.setdefault(chain_id, chain_id) is chain_id
+            held += len(stack.chain_ids)
+    assert held > len(first)                    # (these hosts share layers: some strings were handed out twice)
+    top = snap.images[0]
+    if len(top.diff_ids) > 1:                   # the spec's formula, by hand, for one layer
+        expected = "sha256:" + hashlib.sha256(f"{top.chain_ids[0]} {top.diff_ids[1]}".encode()).hexdigest()
+        assert top.chain_ids[1] == expected
+
+
+def test_an_image_carried_over_keeps_its_chain_ids_and_lends_them():
+    """An image object from an earlier snapshot keeps its chain IDs; the new images take its strings."""
+    snap = Snapshot.load(DEMO_SNAPSHOT)
+    carried = max(snap.images, key=lambda img: len(img.diff_ids))
+    before = carried.chain_ids
+    new = [dataclasses.replace(img) for img in snap.images if img is not carried]
+    assert all("chain_ids" not in img.__dict__ for img in new)
+    share_chain_ids(snap.replace(images=(*new, carried)))
+    assert carried.chain_ids is before
+    lent = {c: c for c in before}
+    shared = [c for img in new for c in img.chain_ids if c in lent]
+    assert shared and all(c is lent[c] for c in shared)
