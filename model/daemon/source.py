@@ -120,7 +120,11 @@ class EngineSizes:
         A SharedSize of -1 is the engine's "not computed": that image's figure stays unknown."""
         if info.image_store != STORE_CONTAINERD:
             return cls()
-        df = answers.read(get, "/system/df?type=image", answers.DF)
+        return cls.of_df(answers.read(get, "/system/df?type=image", answers.DF))
+
+    @classmethod
+    def of_df(cls, df: dict[str, Any]) -> "EngineSizes":
+        """The figures of a checked /system/df answer."""
         return cls({i["Id"]: i["SharedSize"] for i in df["Images"] if i["SharedSize"] >= 0}, df["LayersSize"])
 
 
@@ -145,8 +149,7 @@ def listed_by_df(get: Get) -> tuple[list[dict[str, Any]], EngineSizes]:
     answers.unique_ids(dangling, request_line("GET", DANGLING_LIST))
     by_id = {s["Id"]: {k: v for k, v in s.items() if k != "SharedSize"} for s in df["Images"]}
     by_id.update((s["Id"], s) for s in dangling)
-    sizes = EngineSizes({i["Id"]: i["SharedSize"] for i in df["Images"] if i["SharedSize"] >= 0}, df["LayersSize"])
-    return sorted(by_id.values(), key=lambda s: (-s["Created"], s["Id"])), sizes
+    return sorted(by_id.values(), key=lambda s: (-s["Created"], s["Id"])), EngineSizes.of_df(df)
 
 
 def clean_refs(refs: list[str]) -> tuple[str, ...]:
@@ -324,9 +327,9 @@ def read_snapshot(source: Any, progress: Progress | None = None, cache: ImageCac
             early(_last_snapshot(link.get, info, cache, content), EARLY_LAST)
         if by_df:
             listed, sizes = pending_list.result()
+            engine_sizes: Callable[[], EngineSizes] = lambda: sizes     # noqa: E731 (df answered with the list)
         else:
-            listed, sizes = pending_list.result(), None
-        engine_sizes = pending_sizes.result if sizes is None else (lambda: sizes)
+            listed, engine_sizes = pending_list.result(), pending_sizes.result
         return _read_images(link, info, listed, pending_containers.result(), engine_sizes, progress, cache, cancel,
                             early, content)
     finally:
