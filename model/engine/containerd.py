@@ -5,7 +5,8 @@ Ported from the engine's source (``daemon/containerd/image_delete.go``, ``image_
 real Docker Engine 29.7 by tests/engine/test_differential.py (random states of imports,
 classic and BuildKit builds, commits, save/load, multi-platform OCI indexes, tags and
 containers) and tests/engine/test_containerd.py (one test per surprising behaviour).
-Engine 24's experimental store is refused.
+Engine 24's experimental store is refused.  Beside it: its records (containerd_records.py), its prune
+filters (containerd_filters.py) and what a removal frees (containerd_space.py).
 
 The store keeps image *records*: a name (``docker.io/library/a:1``, or ``moby-dangling@<digest>``
 for an image without one) pointing at a target, the image's index or manifest digest (its ID).
@@ -55,23 +56,21 @@ engine has replaced a moved name by the image ID.
 from __future__ import annotations
 
 import bisect
-import datetime as _dt
 import re
 from collections import Counter
-from typing import Iterable
 
 from ..core.chain import short_id
 from ..core.reference import (InvalidReference, Reference, is_image_id_prefix, parse_any,
                               parse_normalized_named)
-from ..core.snapshot import MANIFEST_ATTESTATION, Container, Image, Snapshot
-from .filters import CLOCK_MARGIN_NS, PRUNE_FILTERS, BadTime, until_ns
+from ..core.snapshot import Container, Snapshot
+from .containerd_filters import PruneSelect, prune_filters
+from .containerd_records import (DANGLING_PREFIX, familiar, is_dangling, listed_name, listed_refs,
+                                 record_names)
+from .containerd_space import space_reclaimed, walk
 from .outcome import ACTIVE_REF, RUNNING, SOFT, STOPPED, DaemonRefusal, Item, PruneResult, Unpredictable, \
     replace_image
-from .containerd_space import best, space_reclaimed, walk
 from .store import Store
 
-DANGLING_PREFIX = "moby-dangling@"
-LABEL_MAX_BYTES = 4096                                  # containerd labels.Validate: key + value
 _TRUNCATED_ID = re.compile(r"(?:sha256:)?([a-f0-9]{4,64})")
 _UPPERCASE = "invalid reference format: repository name must be lowercase"
 
@@ -159,7 +158,7 @@ class ContainerdStore(Store):
     def prune(cls, snapshot: Snapshot, filters: dict[str, list[str]], all_: bool, now_ns: int,
               sizes: dict[str, int] | None) -> tuple[PruneResult, Snapshot]:
         """``POST /images/prune`` on this store: its own filter checks, then the prune."""
-        dangling, select = _prune_filters(snapshot, filters, all_, now_ns)
+        dangling, select = prune_filters(snapshot, filters, all_, now_ns)
         return _prune(snapshot, dangling, select, sizes)
 
     def all_of(self, target: str) -> list[str]:
@@ -174,58 +173,11 @@ class ContainerdStore(Store):
             if names:
                 tags, digests = listed_refs(img, names)
                 parent = self.parent_of(img.id)
-                unlabelled = tuple(_listed_name(n) for n in names
-                                   if parent and n not in self.labelled and not _is_dangling(n, img.id))
+                unlabelled = tuple(listed_name(n) for n in names
+                                   if parent and n not in self.labelled and not is_dangling(n, img.id))
                 images.append(replace_image(img, repo_tags=tags, repo_digests=digests, parent=parent,
                                             parent_unlabelled=unlabelled))
         return self.snap.replace(images=tuple(images), source="what-if")
-
-
-def record_names(img: Image) -> list[str]:
-    """The records an image stands for: one per name it lists, else its ``moby-dangling@`` record."""
-    names = []
-    for t in img.repo_tags:
-        try:
-            names.append(str(parse_normalized_named(t)))
-        except InvalidReference:
-            names.append(t)                        # the engine lists a name it cannot parse as it is
-    return names or [DANGLING_PREFIX + img.id]
-
-
-# image_list.go: RepoTags = the familiar form of every name on the target (store order);
-# RepoDigests = one reference, the repository of the record the list kept for the target
-# (the last name in store order) with the target's digest — or the bare digest when no
-# platform of the image matches the host (then the engine lists it as it was).
-def listed_refs(img: Image, names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(RepoTags, RepoDigests) the engine lists for ``img`` with these record names."""
-    named = [n for n in names if not _is_dangling(n, img.id)]
-    tags = [_listed_name(n) for n in named]
-    if img.repo_digests == (img.id,):
-        return tuple(tags), img.repo_digests
-    digests: tuple[str, ...] = ()
-    if named:
-        try:
-            last = parse_normalized_named(named[-1])
-            digests = (Reference(last.domain, last.path, "", img.id).familiar(),)
-        except InvalidReference:
-            pass
-    return tuple(tags), digests
-
-
-def _is_dangling(name: str, target: str) -> bool:
-    return name == DANGLING_PREFIX + target
-
-
-def _familiar(name: str) -> str:
-    return parse_normalized_named(name).familiar()
-
-
-def _listed_name(name: str) -> str:
-    """imageFamiliarName: the familiar form of a record's name, or the name as it is when it does not parse."""
-    try:
-        return _familiar(name)
-    except InvalidReference:
-        return name
 
 
 # ---------------------------------------------------------------------------
@@ -340,7 +292,7 @@ def _delete(s: ContainerdStore, arg: str, force: bool, prune: bool) -> list[Item
             return _untag(s, same)
         return _delete_all(s, target, all_names, c, prune)
     target = s.records[img]
-    explicit_dangling = arg.startswith(DANGLING_PREFIX) and _is_dangling(img, target)
+    explicit_dangling = arg.startswith(DANGLING_PREFIX) and is_dangling(img, target)
     if is_image_id_prefix(target, arg) or explicit_dangling:
         return _delete_all(s, target, all_names, c, prune)
     named = parse_normalized_named(img)
@@ -376,7 +328,7 @@ def _same_references(named: Reference | None, all_names: list[str], target: str)
     same: list[str] = []
     digest_refs: list[str] | None = []
     for n in all_names:
-        if not _is_dangling(n, target):
+        if not is_dangling(n, target):
             try:
                 repo = parse_normalized_named(n)
             except InvalidReference:
@@ -405,7 +357,7 @@ def _untag(s: ContainerdStore, names: list[str]) -> list[Item]:
     for n in names:
         s.remove(n)
         try:
-            out.append({"Untagged": _familiar(n)})
+            out.append({"Untagged": familiar(n)})
         except InvalidReference:
             pass
     return out
@@ -431,13 +383,13 @@ def _delete_one(s: ContainerdStore, name: str, target: str, all_names: list[str]
                 extra: int) -> None:
     """imageDeleteHelper: one record, after the conflict check (a named last record of a parent stays dangling)."""
     _conflict(s, target, all_names, RUNNING | extra)
-    dangling = _is_dangling(name, target)
+    dangling = is_dangling(name, target)
     if not dangling and len(all_names) == 1 and extra & ACTIVE_REF and _has_children(s, target) \
             and DANGLING_PREFIX + target not in s.records:
         s.add(DANGLING_PREFIX + target, target, name in s.labelled)
     s.remove(name)
     if not dangling:
-        out.append({"Untagged": _familiar(name)})
+        out.append({"Untagged": familiar(name)})
 
 
 def _has_children(s: ContainerdStore, target: str) -> bool:
@@ -471,7 +423,7 @@ def _delete_all(s: ContainerdStore, target: str, all_names: list[str], c: int, p
         _delete_one(s, name, target, all_names, out, c)
     out.append({"Deleted": target})
     for name, parent in parents:
-        if not _is_dangling(name, parent):
+        if not is_dangling(name, parent):
             break
         try:
             _delete_one(s, name, parent, all_names, out, SOFT)
@@ -479,103 +431,6 @@ def _delete_all(s: ContainerdStore, target: str, all_names: list[str], c: int, p
             break
         out.append({"Deleted": parent})
     return out
-
-
-# ---------------------------------------------------------------------------
-# prune: the filters
-
-def _prune_filters(snapshot: Snapshot, f: dict[str, list[str]], all_: bool, now_ns: int
-                   ) -> tuple[bool, "_Select"]:
-    """ImagePrune's checks (Validate, GetBoolOrDefault, setupFilters) → (dangling only?, the filter)."""
-    bad = sorted(k for k in f if k not in PRUNE_FILTERS)
-    if len(bad) > 1:
-        raise Unpredictable(f"several invalid filters ({', '.join(bad)}): the engine names one at random")
-    if bad:
-        raise DaemonRefusal(400, f"invalid filter '{bad[0]}'")
-    dangling = not all_
-    if "dangling" in f:
-        vals = set(f["dangling"])
-        is_false, is_true = bool(vals & {"0", "false"}), bool(vals & {"1", "true"})
-        if is_false == is_true:
-            if len(vals) > 1:
-                raise Unpredictable("conflicting dangling values: the engine lists them in map order")
-            raise DaemonRefusal(400, f"invalid filter 'dangling=[{' '.join(vals)}]'")
-        dangling = is_true
-    return dangling, _Select(snapshot, f, now_ns)
-
-
-class _Select:
-    """setupFilters for prune: until (record creation time) and label / label! (any config)."""
-
-    def __init__(self, snapshot: Snapshot, f: dict[str, list[str]], now_ns: int) -> None:
-        self.snapshot = snapshot
-        self.until: list[tuple[int, bool]] = []
-        for value in f.get("until", []):
-            try:
-                self.until.append(until_ns(value, now_ns))
-            except BadTime:
-                raise Unpredictable(f"until={value!r}: this engine's message for a value it cannot parse "
-                                    "is not modelled") from None
-        self.checks: list[tuple[str, str, bool, bool]] = []      # key, value, only exists, negate
-        for kind in ("label", "label!"):
-            for text in f.get(kind, []):
-                key, eq, value = text.partition("=")
-                if len(key) + len(value) > LABEL_MAX_BYTES:
-                    raise Unpredictable("a label filter over containerd's 4096-byte limit (its message is not "
-                                        "modelled)")
-                negate = kind == "label!"
-                if key.endswith("!"):
-                    key, negate = key[:-1], not negate
-                self.checks.append((key, value, not eq, negate))
-
-    def __call__(self, name: str, img: Image) -> bool:
-        """Whether the record ``name`` on ``img`` passes the filters (Unpredictable where unknown)."""
-        return self._labels(img) and all(self._until(cutoff) for cutoff, _ in self.until)
-
-    def _labels(self, img: Image) -> bool:
-        if not self.checks or _config_matches(self.checks, img.label_map):
-            return True
-        host = best(img)
-        others = [m for m in img.manifests if m.kind != MANIFEST_ATTESTATION and m is not host]
-        if img.is_index and others:
-            raise Unpredictable(f"containerd store: the label filter on image {img.short_id} depends on the labels "
-                                "of a platform other than the host's, which a snapshot does not read")
-        return False
-
-    def _until(self, cutoff: int) -> bool:
-        taken = _taken_ns(self.snapshot)        # every record was made before the snapshot was read
-        if taken and cutoff > taken + CLOCK_MARGIN_NS:
-            return True
-        raise Unpredictable("containerd store: until compares the record's CreatedAt (when the name was made), "
-                            "which no list or inspect field carries")
-
-
-def _taken_ns(snapshot: Snapshot) -> int:
-    """When the snapshot was read (ns), 0 when unknown."""
-    try:
-        taken = _dt.datetime.fromisoformat(snapshot.taken_at)
-    except ValueError:
-        return 0
-    if taken.tzinfo is None:
-        return 0
-    return int(taken.timestamp()) * 10**9
-
-
-def _config_matches(checks: Iterable[tuple[str, str, bool, bool]], labels: dict[str, str]) -> bool:
-    """setupLabelFilter's test of one config's labels."""
-    for key, value, only_exists, negate in checks:
-        exists = key in labels
-        if only_exists:
-            if exists == negate:
-                return False
-            continue
-        if not exists:
-            if negate:
-                continue
-            return False
-        if (labels[key] == value) == negate:
-            return False
-    return True
 
 
 # ---------------------------------------------------------------------------
@@ -589,11 +444,11 @@ def _config_matches(checks: Iterable[tuple[str, str, bool, bool]], labels: dict[
 # manifest blob no remaining record reaches, and SpaceReclaimed adds every blob and every
 # snapshot that went.  The engine takes the candidates in map order: the groups' contents may
 # move between candidates, the multiset does not.
-def _prune(snap: Snapshot, dangling: bool, select: _Select, sizes: dict[str, int] | None
+def _prune(snap: Snapshot, dangling: bool, select: PruneSelect, sizes: dict[str, int] | None
            ) -> tuple[PruneResult, Snapshot]:
     s = ContainerdStore(snap)
     cand = {n: t for n, t in s.records.items()
-            if (not dangling or _is_dangling(n, t)) and select(n, s.images[t])}
+            if (not dangling or is_dangling(n, t)) and select(n, s.images[t])}
     used: set[str] = set()
     for ctr in snap.containers:
         cand.pop(DANGLING_PREFIX + ctr.image_id, None)
@@ -619,7 +474,7 @@ def _prune(snap: Snapshot, dangling: bool, select: _Select, sizes: dict[str, int
     groups: list[list[Item]] = []
     for name in sorted(cand):
         s.remove(name)
-        groups.append([{"Untagged": cand[name] if _is_dangling(name, cand[name]) else _listed_name(name)}])
+        groups.append([{"Untagged": cand[name] if is_dangling(name, cand[name]) else listed_name(name)}])
     gone = sorted({t for t in cand.values() if not s.live(t)})         # other names keep the rest
     missing = [t for t in gone if not s.images[t].manifests]
     if missing:

@@ -12,15 +12,15 @@ Podman shows it only with a name, while the image's Digest stays the first).
 from __future__ import annotations
 
 import re
-from types import MappingProxyType
 from typing import Callable
 
 from ..core.reference import (ERR_INVALID_FORMAT, ERR_UPPERCASE, InvalidReference, Reference, parse,
                               parse_normalized_named, path_is_clean)
 from ..core.chain import short_id
 from ..core.snapshot import Container, HistoryRow, Image, Snapshot
-from .filters import CLOCK_MARGIN_NS, BadTime, match_kv, rfc3339_ns, until_ns
+from .filters import rfc3339_ns
 from .outcome import DaemonRefusal, Item, PruneResult, Unpredictable, replace_image
+from .podman_filters import prune_filters
 from .store import Store
 
 # Podman keeps no parent pointers: libimage derives them on every call from the
@@ -416,71 +416,12 @@ def _podman_delete(s: PodmanStore, arg: str, force: bool) -> list[Item]:
 #   joined errors (after the round).  Rounds repeat until one removes nothing.
 #   ImagesDeleted = {"Deleted": hex} per removed image; SpaceReclaimed = Σ their Size
 #   (libimage Image.Size = the whole chain + config and manifest, the inspect Size).
-PODMAN_PRUNE_FILTERS = ("dangling", "label", "label!", "until")
-_LIBIMAGE_FILTERS = ("after", "since", "before", "containers", "dangling", "id", "intermediate", "label",
-                     "readonly", "manifest", "reference", "until")
-_DANGLING_TWICE = 'specifying "dangling" filter more than once with different values is not supported'
-_GO_BOOLS = MappingProxyType({**dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
-                              **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False)})
-
-
-# libimage applyFilters: values of one key are ORed, keys are ANDed; "label!=v" is the
-# negated label filter under the key "label" (so it is ORed with the label=… values);
-# until keeps images whose store time is Before the cut-off (config Created stands in,
-# hence the margin).
-def _podman_keep(f: dict[str, list[str]], now_ns: int) -> Callable[[Image], bool]:
-    """The label/label!/until part of a Podman prune filter, as a predicate on images."""
-    labels = [(v, True) for v in f.get("label", [])] + [(v, False) for v in f.get("label!", [])]
-    try:
-        cutoffs = [until_ns(v, now_ns)[0] for v in f.get("until", [])]
-    except BadTime:
-        raise Unpredictable("Podman's message for an until value it cannot parse is not modelled") from None
-
-    def keep(img: Image) -> bool:
-        if labels and not any(match_kv([v], img.label_map) == want for v, want in labels):
-            return False
-        if cutoffs:
-            created = rfc3339_ns(img.created)
-            for cut in cutoffs:
-                if abs(created - cut) < CLOCK_MARGIN_NS:
-                    raise Unpredictable(f"image {img.short_id} was created within a few seconds of the until "
-                                        "cut-off; Podman compares its store time, not the config's Created")
-            if not any(created < cut for cut in cutoffs):
-                return False
-        return True
-    return keep
-
-
 def _podman_prune(snap: Snapshot, f: dict[str, list[str]], all_: bool, now_ns: int
                   ) -> tuple[PruneResult, Snapshot]:
     s = PodmanStore(snap)
     if s.doubt:
         raise Unpredictable(s.doubt)
-    if all_:
-        f = dict(f)
-        f["dangling"] = list(f.get("dangling", [])) + ["false"]
-    # compileImageFilters walks the client's filters (a Go map: any order), then the
-    # handler's own "dangling=true"; each dangling value must equal the first and parse as a bool.
-    own_error: DaemonRefusal | None = None
-    seen = ""
-    for value in f.get("dangling", []):
-        if seen and value != seen:
-            own_error = DaemonRefusal(500, _DANGLING_TWICE)
-            break
-        seen = value
-        if value not in _GO_BOOLS:
-            raise Unpredictable(f"Podman's message for dangling={value!r} is not modelled")
-    unknown = [k for k in f if k not in PODMAN_PRUNE_FILTERS]
-    if unknown:
-        if len(unknown) > 1 or own_error is not None or unknown[0] in _LIBIMAGE_FILTERS:
-            raise Unpredictable(f"Podman's handling of the filter {unknown[0]!r} here is not modelled "
-                                "(or its error competes with another in map order)")
-        raise DaemonRefusal(500, f'unsupported image filter "{unknown[0]}"')
-    if own_error is not None:
-        raise own_error
-    if seen and seen != "true":
-        raise DaemonRefusal(500, _DANGLING_TWICE)
-    keep = _podman_keep(f, now_ns)
+    keep = prune_filters(f, all_, now_ns)
     groups: list[tuple[Item, ...]] = []
     space = 0
     while True:

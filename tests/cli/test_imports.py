@@ -35,9 +35,10 @@ CORE = {"cli.common", "cli.main", "cli.parsers", "model.core.bulk", "model.core.
 ANALYSIS = {"model.core.analysis", "model.core.classify", "model.core.history", "model.core.sizes"}
 READER = {"model.daemon.containers", "model.daemon.imagecache", "model.daemon.names", "model.daemon.source",
           "model.daemon.transport"}
-ENGINE = {"model.engine.containerd", "model.engine.containerd_space", "model.engine.filters",
-          "model.engine.graphdriver", "model.engine.outcome", "model.engine.plan", "model.engine.podman",
-          "model.engine.simulate", "model.engine.store"}
+ENGINE = {"model.engine.containerd", "model.engine.containerd_filters", "model.engine.containerd_records",
+          "model.engine.containerd_space", "model.engine.filters", "model.engine.graphdriver", "model.engine.outcome",
+          "model.engine.plan", "model.engine.podman", "model.engine.podman_filters", "model.engine.simulate",
+          "model.engine.store"}
 PREDICT = {"model.core.classify", "model.core.history", "model.core.sizes"}
 DELETE = {"cli.delete", "model.commands.command", "model.commands.deletelog", "model.commands.perform"}
 FILES = {"cli.files", "model.daemon.imagesave", "model.daemon.transport", "model.engine.filters",
